@@ -1,0 +1,7 @@
+#include "core/backend.h"
+
+namespace ctdump {
+
+Backend::~Backend() = default;
+
+}  // namespace ctdump

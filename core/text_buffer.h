@@ -1,0 +1,109 @@
+// File: core/text_buffer.h
+//
+// A growable byte buffer with fast decimal/hex appends (no snprintf, no iostreams), and
+// FdWriter, which sends it to a file descriptor in large writes.
+//
+//   FdWriter out(STDOUT_FILENO);
+//   out.buffer().Append("use=");
+//   out.buffer().AppendU64(1);
+//   CTDUMP_RETURN_IF_ERROR(out.MaybeFlush());   // writes once 64 KiB have piled up
+//   CTDUMP_RETURN_IF_ERROR(out.Flush());
+
+#ifndef CTDUMP_CORE_TEXT_BUFFER_H_
+#define CTDUMP_CORE_TEXT_BUFFER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace ctdump {
+
+class TextBuffer {
+ public:
+  explicit TextBuffer(size_t initial_capacity = 4096);
+  TextBuffer(const TextBuffer&) = delete;
+  TextBuffer& operator=(const TextBuffer&) = delete;
+
+  // Makes room for `n` more bytes and returns where they go; call Commit() after writing.
+  char* Reserve(size_t n) {
+    if (cap_ - size_ < n) Grow(n);
+    return data_.get() + size_;
+  }
+  void Commit(char* end) { size_ = static_cast<size_t>(end - data_.get()); }
+
+  void Append(absl::string_view s) {
+    char* p = Reserve(s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    size_ += s.size();
+  }
+  void Append(char c) {
+    *Reserve(1) = c;
+    ++size_;
+  }
+  void AppendU64(uint64_t v) { Commit(PutU64(v, Reserve(20))); }
+  void AppendI64(int64_t v) {
+    char* p = Reserve(21);
+    if (v < 0) {
+      *p++ = '-';
+      v = -(v + 1);  // avoid overflow on INT64_MIN
+      Commit(PutU64(static_cast<uint64_t>(v) + 1, p));
+      return;
+    }
+    Commit(PutU64(static_cast<uint64_t>(v), p));
+  }
+  // Lowercase hex, no prefix, no padding.
+  void AppendHex(uint64_t v);
+
+  // Writes the decimal digits of v at p and returns the end (at most 20 bytes).
+  static char* PutU64(uint64_t v, char* p);
+
+  absl::string_view view() const { return absl::string_view(data_.get(), size_); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  // Drops everything after the first n bytes.
+  void Truncate(size_t n) {
+    if (n < size_) size_ = n;
+  }
+  // Removes the first n bytes.
+  void Consume(size_t n);
+
+ private:
+  void Grow(size_t n);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
+// Buffers output for a file descriptor and writes it in large chunks.
+class FdWriter {
+ public:
+  static constexpr size_t kFlushThreshold = 64 * 1024;
+
+  explicit FdWriter(int fd) : fd_(fd), buffer_(kFlushThreshold + 8192) {}
+  ~FdWriter() = default;
+
+  TextBuffer& buffer() { return buffer_; }
+
+  // Writes everything buffered. Retries on EINTR and short writes.
+  // Errors: kUnavailable with the errno text; EPIPE (reader went away, as in
+  // `ctdump | head -1`) gives kCancelled so callers can stop quietly.
+  absl::Status Flush();
+  // Flushes when kFlushThreshold bytes are buffered.
+  absl::Status MaybeFlush() {
+    return buffer_.size() >= kFlushThreshold ? Flush() : absl::OkStatus();
+  }
+
+ private:
+  int fd_;
+  TextBuffer buffer_;
+};
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CORE_TEXT_BUFFER_H_

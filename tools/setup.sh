@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything ctdump needs to build, test and benchmark on Debian 12, with apt-get.
+# Safe to run again: apt-get skips what is installed. Needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  bazel-bootstrap bazel-rules-java g++ pkg-config
+  libmnl-dev libnetfilter-conntrack-dev libabsl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # kernel tests: the oracle, rules that make a namespace track, namespaces, traffic
+  conntrack nftables iproute2 socat procps
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  exec sudo "$0" "$@"
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
