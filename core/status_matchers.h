@@ -34,8 +34,7 @@ MATCHER(IsOk, "is OK") {
   return s.ok();
 }
 
-MATCHER_P(IsOkAndHolds, m, "is OK and holds a value that " +
-                               ::testing::DescribeMatcher<decltype(*arg)>(m)) {
+MATCHER_P(IsOkAndHolds, m, "is OK and holds a matching value") {
   if (!arg.ok()) {
     *result_listener << "status is " << arg.status();
     return false;

@@ -1,0 +1,143 @@
+// ctdump: list the Linux connection-tracking table, read-only; a drop-in for
+// `conntrack -L`. This file only wires the library together: options in, a backend from
+// backends/select.h, lines out through core/format.h.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "backends/select.h"
+#include "cli/options.h"
+#include "core/backend.h"
+#include "core/format.h"
+#include "core/labels.h"
+#include "core/text_buffer.h"
+
+namespace ctdump {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+
+void PrintErr(absl::string_view msg) {
+  std::string line = absl::StrCat("ctdump: ", msg, "\n");
+  (void)!write(STDERR_FILENO, line.data(), line.size());
+}
+
+// Formats every flow to stdout; reports skipped records on stderr as they come.
+class ListSink : public FlowSink {
+ public:
+  ListSink(const ConntrackStyle& style, std::string source)
+      : style_(style), source_(std::move(source)), out_(STDOUT_FILENO), now_ns_(WallClockNs()) {}
+
+  bool OnFlow(const Flow& flow) override {
+    AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
+    ++shown_;
+    write_status_ = out_.MaybeFlush();
+    return write_status_.ok();
+  }
+
+  void OnSkipped(const absl::Status& why) override {
+    ++skipped_;
+    // Keep stdout and stderr in order for people reading a terminal.
+    write_status_.Update(out_.Flush());
+    PrintErr(absl::StrCat(source_, ": ", why.message()));
+  }
+
+  absl::Status Finish() {
+    write_status_.Update(out_.Flush());
+    return write_status_;
+  }
+
+  uint64_t shown() const { return shown_; }
+  uint64_t skipped() const { return skipped_; }
+  void set_source(std::string s) { source_ = std::move(s); }
+
+ private:
+  ConntrackStyle style_;
+  std::string source_;
+  FdWriter out_;
+  uint64_t now_ns_;
+  uint64_t shown_ = 0;
+  uint64_t skipped_ = 0;
+  absl::Status write_status_;
+};
+
+int RunList(const Options& opts) {
+  ConntrackStyle style;
+  style.extended = opts.out_extended;
+  style.show_id = opts.out_id;
+  style.ktimestamp = opts.out_ktimestamp;
+  LabelNames label_names;
+  if (opts.out_labels) {
+    absl::StatusOr<LabelNames> names = LoadLabelNames(kConnlabelConfPath);
+    if (names.ok()) {
+      label_names = *std::move(names);
+      style.labels = &label_names;
+    } else {
+      PrintErr(absl::StrCat(names.status().message(), "; labels are not printed"));
+    }
+  }
+
+  BackendLog log;
+  if (opts.verbose) log = [](absl::string_view msg) { PrintErr(msg); };
+  std::string spec = opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
+  if (!backend.ok()) {
+    PrintErr(backend.status().message());
+    return backend.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+  }
+
+  ListSink sink(style, (*backend)->Name());
+  absl::Status dumped = (*backend)->Dump(DumpRequest{}, sink);
+  absl::Status written = sink.Finish();
+  if (written.code() == absl::StatusCode::kCancelled) return 0;  // reader went away
+  if (!written.ok()) {
+    PrintErr(absl::StrCat("cannot write the listing: ", written.message()));
+    return 1;
+  }
+  // conntrack prints this summary even after an error; so do we, so scripts see the count.
+  PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
+                        " flow entries have been shown."));
+  if (!dumped.ok()) {
+    PrintErr(dumped.message());
+    return 1;
+  }
+  if (sink.skipped() > 0) {
+    PrintErr(absl::StrCat(sink.skipped(), " malformed ",
+                          sink.skipped() == 1 ? "entry was" : "entries were",
+                          " skipped; the listing is incomplete"));
+    return 1;
+  }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  // A closed stdout (`ctdump | head -1`) must end the run quietly: take EPIPE as an
+  // error code instead of dying of SIGPIPE mid-write.
+  signal(SIGPIPE, SIG_IGN);
+  absl::StatusOr<Options> opts = ParseOptions(argc, argv);
+  if (!opts.ok()) {
+    PrintErr(opts.status().message());
+    PrintErr("Try `ctdump -h' or 'ctdump --help' for more information.");
+    return 2;
+  }
+  switch (opts->command) {
+    case Command::kHelp:
+      fputs(UsageText(), stdout);
+      return 0;
+    case Command::kVersion:
+      printf("ctdump v%s\n", kVersion);
+      return 0;
+    case Command::kList:
+      return RunList(*opts);
+  }
+  return 2;
+}
+
+}  // namespace
+}  // namespace ctdump
+
+int main(int argc, char** argv) { return ctdump::Main(argc, argv); }

@@ -1,0 +1,47 @@
+// File: cli/options.h
+//
+// The ctdump command line: conntrack-tools 1.4.7 spellings for what ctdump shares with
+// `conntrack -L`, plus ctdump's own long options. Parsing is pure (no I/O) so that tests
+// can check every accepted and refused spelling.
+//
+//   absl::StatusOr<Options> opts = ParseOptions(argc, argv);
+//   if (!opts.ok()) { /* usage error: print and exit 2 */ }
+
+#ifndef CTDUMP_CLI_OPTIONS_H_
+#define CTDUMP_CLI_OPTIONS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace ctdump {
+
+enum class Command {
+  kList,     // -L / --dump (the default)
+  kHelp,     // -h / --help
+  kVersion,  // -V / --version
+};
+
+struct Options {
+  Command command = Command::kList;
+  std::string backend = "auto";  // --backend auto|netlink|procfs|procfs:PATH
+  std::string input;             // --input FILE|- (a saved /proc file)
+  bool verbose = false;          // -v: say which backend and why
+
+  // -o words (conntrack's, matched case-insensitively as prefixes).
+  bool out_extended = false;
+  bool out_id = false;
+  bool out_ktimestamp = false;
+  bool out_labels = false;
+};
+
+// Parses argv. Errors are usage errors (exit 2), kInvalidArgument, with a message in
+// conntrack's words where conntrack has one (e.g. "Bad parameter `bogus'").
+absl::StatusOr<Options> ParseOptions(int argc, char** argv);
+
+// The text of -h.
+const char* UsageText();
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CLI_OPTIONS_H_
