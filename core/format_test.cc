@@ -15,7 +15,9 @@ namespace {
 // from shared/reference/conntrack-cli.md, section 1.2 (use= as printed there).
 Addr A(const char* text) {
   Addr a{};
-  if (!ParseIPv4(text, &a)) EXPECT_TRUE(ParseIPv6(text, &a)) << text;
+  if (!ParseIPv4(text, &a)) {
+    EXPECT_TRUE(ParseIPv6(text, &a)) << text;
+  }
   return a;
 }
 
