@@ -5,18 +5,13 @@
 
 #include "core/addr.h"
 #include "core/kernel.h"
+#include "core/test_flows.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
 namespace {
 
-Addr A(const char* text) {
-  Addr a{};
-  if (!ParseIPv4(text, &a)) {
-    EXPECT_TRUE(ParseIPv6(text, &a)) << text;
-  }
-  return a;
-}
+Addr A(const char* text) { return TestAddr(text); }
 
 AddrCondition Exact(uint8_t family, const char* text) {
   AddrCondition c;

@@ -68,6 +68,19 @@ void AppendCounters(const Counters& c, TextBuffer* out) {
   out->Append(' ');
 }
 
+// One direction: addresses, L4 part, that direction's zone, its counters.
+void AppendDirection(const Flow& f, const Tuple& t, ZoneDir dir,
+                     const std::optional<Counters>& counters, TextBuffer* out) {
+  AppendAddresses(f.family, t, out);
+  AppendL4(f.l4proto, t, out);
+  if (f.zone.dir == dir && f.zone.id != 0) {
+    out->Append(dir == kZoneDirOrig ? "zone-orig=" : "zone-reply=");
+    out->AppendU64(f.zone.id);
+    out->Append(' ');
+  }
+  if (counters) AppendCounters(*counters, out);
+}
+
 void AppendCtime(absl::string_view key, uint64_t ns, TextBuffer* out) {
   time_t secs = static_cast<time_t>(ns / 1000000000u);
   char buf[64];
@@ -102,26 +115,12 @@ void AppendConntrackLine(const Flow& f, const ConntrackStyle& style, uint64_t no
     out->Append(' ');
   }
 
-  AppendAddresses(f.family, f.orig, out);
-  AppendL4(f.l4proto, f.orig, out);
-  if (f.zone.dir == kZoneDirOrig && f.zone.id != 0) {
-    out->Append("zone-orig=");
-    out->AppendU64(f.zone.id);
-    out->Append(' ');
-  }
-  if (f.orig_counters) AppendCounters(*f.orig_counters, out);
+  AppendDirection(f, f.orig, kZoneDirOrig, f.orig_counters, out);
   if ((f.status_known & kStatusSeenReply) && !(f.status & kStatusSeenReply)) {
     out->Append("[UNREPLIED] ");
   }
 
-  AppendAddresses(f.family, f.reply, out);
-  AppendL4(f.l4proto, f.reply, out);
-  if (f.zone.dir == kZoneDirReply && f.zone.id != 0) {
-    out->Append("zone-reply=");
-    out->AppendU64(f.zone.id);
-    out->Append(' ');
-  }
-  if (f.reply_counters) AppendCounters(*f.reply_counters, out);
+  AppendDirection(f, f.reply, kZoneDirReply, f.reply_counters, out);
 
   if (f.status & kStatusHwOffload) {
     out->Append("[HW_OFFLOAD] ");

@@ -6,6 +6,7 @@
 
 #include "core/addr.h"
 #include "core/kernel.h"
+#include "core/test_flows.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
@@ -13,13 +14,7 @@ namespace {
 
 // Builders for the test records; every expectation below is a real conntrack 1.4.7 line
 // from shared/reference/conntrack-cli.md, section 1.2 (use= as printed there).
-Addr A(const char* text) {
-  Addr a{};
-  if (!ParseIPv4(text, &a)) {
-    EXPECT_TRUE(ParseIPv6(text, &a)) << text;
-  }
-  return a;
-}
+Addr A(const char* text) { return TestAddr(text); }
 
 Flow Base(uint8_t family, uint8_t proto, const char* src, const char* dst) {
   Flow f;
