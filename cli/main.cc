@@ -12,6 +12,7 @@
 #include "backends/select.h"
 #include "cli/options.h"
 #include "core/backend.h"
+#include "core/filter.h"
 #include "core/format.h"
 #include "core/labels.h"
 #include "core/text_buffer.h"
@@ -29,10 +30,16 @@ void PrintErr(absl::string_view msg) {
 // Formats every flow to stdout; reports skipped records on stderr as they come.
 class ListSink : public FlowSink {
  public:
-  ListSink(const ConntrackStyle& style, std::string source)
-      : style_(style), source_(std::move(source)), out_(STDOUT_FILENO), now_ns_(WallClockNs()) {}
+  ListSink(const Filter& filter, const ConntrackStyle& style, std::string source)
+      : filter_(filter),
+        filter_empty_(filter.empty()),
+        style_(style),
+        source_(std::move(source)),
+        out_(STDOUT_FILENO),
+        now_ns_(WallClockNs()) {}
 
   bool OnFlow(const Flow& flow) override {
+    if (!filter_empty_ && !Matches(filter_, flow)) return true;
     AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
     ++shown_;
     write_status_ = out_.MaybeFlush();
@@ -56,6 +63,8 @@ class ListSink : public FlowSink {
   void set_source(std::string s) { source_ = std::move(s); }
 
  private:
+  const Filter& filter_;
+  bool filter_empty_;
   ConntrackStyle style_;
   std::string source_;
   FdWriter out_;
@@ -66,18 +75,36 @@ class ListSink : public FlowSink {
 };
 
 int RunList(const Options& opts) {
+  for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
   ConntrackStyle style;
   style.extended = opts.out_extended;
   style.show_id = opts.out_id;
   style.ktimestamp = opts.out_ktimestamp;
+  Filter filter = opts.filter;
   LabelNames label_names;
-  if (opts.out_labels) {
+  if (opts.out_labels || !opts.label_filter.empty()) {
     absl::StatusOr<LabelNames> names = LoadLabelNames(kConnlabelConfPath);
+    if (!names.ok() && !opts.label_filter.empty()) {
+      PrintErr(absl::StrCat(names.status().message(), "; -l needs label names"));
+      return 1;
+    }
     if (names.ok()) {
       label_names = *std::move(names);
-      style.labels = &label_names;
+      style.labels = &label_names;  // -l also turns on labels= output, as in conntrack
     } else {
       PrintErr(absl::StrCat(names.status().message(), "; labels are not printed"));
+    }
+    if (!opts.label_filter.empty()) {
+      filter.labels = Labels{};
+      for (const std::string& name : opts.label_filter) {
+        int bit = LabelBit(label_names, name);
+        if (bit < 0) {
+          PrintErr(absl::StrCat("unknown label '", name, "' (not in ", kConnlabelConfPath, ")"));
+          PrintErr("Try `ctdump -h' or 'ctdump --help' for more information.");
+          return 2;
+        }
+        filter.labels->Set(static_cast<unsigned>(bit));
+      }
     }
   }
 
@@ -90,8 +117,10 @@ int RunList(const Options& opts) {
     return backend.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
 
-  ListSink sink(style, (*backend)->Name());
-  absl::Status dumped = (*backend)->Dump(DumpRequest{}, sink);
+  DumpRequest request;
+  request.family = filter.family.value_or(0);
+  ListSink sink(filter, style, (*backend)->Name());
+  absl::Status dumped = (*backend)->Dump(request, sink);
   absl::Status written = sink.Finish();
   if (written.code() == absl::StatusCode::kCancelled) return 0;  // reader went away
   if (!written.ok()) {

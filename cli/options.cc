@@ -3,10 +3,15 @@
 #include <getopt.h>
 #include <strings.h>
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cli/filter_options.h"
+#include "core/kernel.h"
+#include "core/status_macros.h"
 
 namespace ctdump {
 namespace {
@@ -14,6 +19,25 @@ namespace {
 enum LongOnly {
   kOptBackend = 1000,
   kOptInput,
+  kOptMaskSrc,
+  kOptMaskDst,
+  kOptOrigZone,
+  kOptReplyZone,
+  kOptSport,
+  kOptDport,
+  kOptReplySport,
+  kOptReplyDport,
+  kOptState,
+  kOptIcmpType,
+  kOptIcmpCode,
+  kOptIcmpId,
+  kOptIcmp6Type,
+  kOptIcmp6Code,
+  kOptIcmp6Id,
+  kOptSrcKey,
+  kOptDstKey,
+  kOptReplySrcKey,
+  kOptReplyDstKey,
 };
 
 const struct option kLongOptions[] = {
@@ -24,6 +48,49 @@ const struct option kLongOptions[] = {
     {"version", no_argument, nullptr, 'V'},
     {"backend", required_argument, nullptr, kOptBackend},
     {"input", required_argument, nullptr, kOptInput},
+    // Filters, with conntrack's spellings.
+    {"src", required_argument, nullptr, 's'},
+    {"orig-src", required_argument, nullptr, 's'},
+    {"dst", required_argument, nullptr, 'd'},
+    {"orig-dst", required_argument, nullptr, 'd'},
+    {"reply-src", required_argument, nullptr, 'r'},
+    {"reply-dst", required_argument, nullptr, 'q'},
+    {"mask-src", required_argument, nullptr, kOptMaskSrc},
+    {"mask-dst", required_argument, nullptr, kOptMaskDst},
+    {"proto", required_argument, nullptr, 'p'},
+    {"protonum", required_argument, nullptr, 'p'},
+    {"family", required_argument, nullptr, 'f'},
+    {"mark", required_argument, nullptr, 'm'},
+    {"status", required_argument, nullptr, 'u'},
+    {"zone", required_argument, nullptr, 'w'},
+    {"orig-zone", required_argument, nullptr, kOptOrigZone},
+    {"reply-zone", required_argument, nullptr, kOptReplyZone},
+    {"src-nat", optional_argument, nullptr, 'n'},
+    {"dst-nat", optional_argument, nullptr, 'g'},
+    {"any-nat", optional_argument, nullptr, 'j'},
+    {"label", required_argument, nullptr, 'l'},
+    {"secmark", required_argument, nullptr, 'c'},
+    {"zero", no_argument, nullptr, 'z'},
+    // Protocol options: valid only after -p names a protocol that has them.
+    {"sport", required_argument, nullptr, kOptSport},
+    {"orig-port-src", required_argument, nullptr, kOptSport},
+    {"dport", required_argument, nullptr, kOptDport},
+    {"orig-port-dst", required_argument, nullptr, kOptDport},
+    {"reply-port-src", required_argument, nullptr, kOptReplySport},
+    {"reply-port-dst", required_argument, nullptr, kOptReplyDport},
+    {"state", required_argument, nullptr, kOptState},
+    {"icmp-type", required_argument, nullptr, kOptIcmpType},
+    {"icmp-code", required_argument, nullptr, kOptIcmpCode},
+    {"icmp-id", required_argument, nullptr, kOptIcmpId},
+    {"icmpv6-type", required_argument, nullptr, kOptIcmp6Type},
+    {"icmpv6-code", required_argument, nullptr, kOptIcmp6Code},
+    {"icmpv6-id", required_argument, nullptr, kOptIcmp6Id},
+    {"srckey", required_argument, nullptr, kOptSrcKey},
+    {"orig-key-src", required_argument, nullptr, kOptSrcKey},
+    {"dstkey", required_argument, nullptr, kOptDstKey},
+    {"orig-key-dst", required_argument, nullptr, kOptDstKey},
+    {"reply-key-src", required_argument, nullptr, kOptReplySrcKey},
+    {"reply-key-dst", required_argument, nullptr, kOptReplyDstKey},
     {nullptr, 0, nullptr, 0},
 };
 
@@ -73,6 +140,50 @@ absl::Status ParseTable(absl::string_view word) {
   return absl::InvalidArgumentError(absl::StrCat("unknown type `", word, "'"));
 }
 
+// A protocol option is legal only after -p names a protocol that has it.
+absl::Status RequireProto(const Options& o, const char* option, bool (*ok)(uint8_t),
+                          const char* protos) {
+  if (o.filter.l4proto && ok(*o.filter.l4proto)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown option `--", option, "' (it needs -p ", protos, " before it)"));
+}
+
+bool IsPortProto(uint8_t p) { return ProtoHasPorts(p); }
+bool IsStateProto(uint8_t p) { return ProtoHasState(p); }
+bool IsIcmp4(uint8_t p) { return p == kProtoICMP; }
+bool IsIcmp6(uint8_t p) { return p == kProtoICMPv6; }
+bool IsGre(uint8_t p) { return p == kProtoGRE; }
+
+constexpr char kPortProtos[] = "tcp|udp|udplite|sctp|dccp";
+
+// conntrack takes the value of -n/-g/-j from the next argument unless it is an option.
+const char* OptionalValue(int argc, char** argv) {
+  if (optarg != nullptr) return optarg;
+  if (optind < argc && argv[optind][0] != '-') return argv[optind++];
+  return nullptr;
+}
+
+absl::Status SetAddr(Options* o, std::optional<AddrCondition>* field, const char* option,
+                     const char* value, bool allow_cidr) {
+  absl::StatusOr<AddrCondition> c = ParseAddrOption(option, value, allow_cidr);
+  if (!c.ok()) return c.status();
+  if (o->filter.family && *o->filter.family != c->family) {
+    return absl::InvalidArgumentError("mismatched address family");
+  }
+  o->filter.family = c->family;
+  *field = *c;
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status SetNumber(const char* option, const char* value, uint32_t max,
+                       std::optional<T>* field) {
+  absl::StatusOr<uint32_t> n = ParseNumberOption(option, value, max);
+  if (!n.ok()) return n.status();
+  *field = static_cast<T>(*n);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const char* UsageText() {
@@ -93,6 +204,20 @@ const char* UsageText() {
          "                          /proc/net/ip_conntrack (- for stdin)\n"
          "  -v, --verbose           say on stderr which backend was used and why\n"
          "\n"
+         "Filters (conntrack's; all given must hold):\n"
+         "  -s, --src, --orig-src ADDR[/N]   -d, --dst, --orig-dst ADDR[/N]\n"
+         "      --mask-src MASK  --mask-dst MASK\n"
+         "  -r, --reply-src ADDR  -q, --reply-dst ADDR\n"
+         "  -p, --proto NAME|NUM, then: --sport --dport --reply-port-src --reply-port-dst\n"
+         "      --state NAME (tcp, sctp, dccp), --icmp-type/-code/-id, --icmpv6-type/-code/-id,\n"
+         "      --srckey --dstkey --reply-key-src --reply-key-dst (gre)\n"
+         "  -f, --family ipv4|ipv6         -m, --mark VALUE[/MASK]\n"
+         "  -u, --status [!]ASSURED|SEEN_REPLY|UNREPLIED|FIXED_TIMEOUT|EXPECTED|OFFLOAD|\n"
+         "               HW_OFFLOAD|UNSET[,...]\n"
+         "  -w, --zone N  --orig-zone N  --reply-zone N\n"
+         "  -n, --src-nat [ADDR[:PORT]]  -g, --dst-nat [...]  -j, --any-nat [...]\n"
+         "  -l, --label NAME[,NAME]        -c, --secmark N\n"
+         "\n"
          "Exit status: 0 success (also when nothing matched), 1 runtime error,\n"
          "2 usage error.\n";
 }
@@ -111,8 +236,8 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   optind = 0;  // full reset of getopt state (GNU), so tests can parse repeatedly
   opterr = 0;
   for (;;) {
-    int longindex = 0;
-    int c = getopt_long(argc, argv, ":Lo:vhV", kLongOptions, &longindex);
+    int longindex = -1;
+    int c = getopt_long(argc, argv, ":Lo:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions, &longindex);
     if (c == -1) break;
     absl::Status s;
     switch (c) {
@@ -143,6 +268,155 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
       case kOptInput:
         o.input = optarg;
         break;
+      case 's':
+        s = SetAddr(&o, &o.filter.orig_src, "--src", optarg, true);
+        break;
+      case 'd':
+        s = SetAddr(&o, &o.filter.orig_dst, "--dst", optarg, true);
+        break;
+      case 'r':
+        s = SetAddr(&o, &o.filter.reply_src, "--reply-src", optarg, false);
+        break;
+      case 'q':
+        s = SetAddr(&o, &o.filter.reply_dst, "--reply-dst", optarg, false);
+        break;
+      case kOptMaskSrc:
+      case kOptMaskDst: {
+        auto& cond = c == kOptMaskSrc ? o.filter.orig_src : o.filter.orig_dst;
+        if (!cond) {
+          s = absl::InvalidArgumentError(c == kOptMaskSrc ? "Can't use --mask-src without --src"
+                                                          : "Can't use --mask-dst without --dst");
+        } else {
+          s = ApplyMaskOption(optarg, &*cond);
+        }
+        break;
+      }
+      case 'p': {
+        absl::StatusOr<uint8_t> p = ParseProtoOption(optarg);
+        if (p.ok()) o.filter.l4proto = *p;
+        s = p.status();
+        break;
+      }
+      case 'f': {
+        absl::StatusOr<uint8_t> f = ParseFamilyOption(optarg);
+        if (f.ok() && o.filter.family && *o.filter.family != *f) {
+          f = absl::InvalidArgumentError("mismatched address family");
+        }
+        if (f.ok()) o.filter.family = *f;
+        s = f.status();
+        break;
+      }
+      case 'm':
+        s = ParseMarkOption(optarg, &o.filter);
+        break;
+      case 'u':
+        s = ParseStatusOption(optarg, &o.filter, &o.warnings);
+        break;
+      case 'w':
+        s = SetNumber("--zone", optarg, 65535, &o.filter.zone);
+        break;
+      case kOptOrigZone:
+        s = SetNumber("--orig-zone", optarg, 65535, &o.filter.orig_zone);
+        break;
+      case kOptReplyZone:
+        s = SetNumber("--reply-zone", optarg, 65535, &o.filter.reply_zone);
+        break;
+      case 'n':
+      case 'g':
+      case 'j': {
+        if (o.filter.any_nat || (c == 'j' && (o.filter.snat || o.filter.dnat))) {
+          s = absl::InvalidArgumentError("cannot combine --any-nat with --src-nat or --dst-nat");
+          break;
+        }
+        auto& field = c == 'n' ? o.filter.snat : c == 'g' ? o.filter.dnat : o.filter.any_nat;
+        const char* value = OptionalValue(argc, argv);
+        if (value == nullptr) {
+          field = NatCondition{};
+          break;
+        }
+        absl::StatusOr<NatCondition> nat = ParseNatOption(value, &o.filter);
+        if (nat.ok()) field = *nat;
+        s = nat.status();
+        break;
+      }
+      case 'l':
+        for (absl::string_view name : absl::StrSplit(optarg, ',')) {
+          o.label_filter.emplace_back(name);
+        }
+        break;
+      case 'c':
+        s = SetNumber("--secmark", optarg, 0xffffffff, &o.filter.secmark);
+        break;
+      case 'z':
+        s = absl::InvalidArgumentError(
+            "-z/--zero would reset the kernel's counters; ctdump is read-only and never "
+            "changes the table");
+        break;
+      case kOptSport:
+      case kOptDport:
+      case kOptReplySport:
+      case kOptReplyDport: {
+        const char* name = longindex >= 0 && kLongOptions[longindex].val == c
+                               ? kLongOptions[longindex].name
+                               : "sport";
+        s = RequireProto(o, name, IsPortProto, kPortProtos);
+        if (!s.ok()) break;
+        auto& field = c == kOptSport        ? o.filter.orig_sport
+                      : c == kOptDport      ? o.filter.orig_dport
+                      : c == kOptReplySport ? o.filter.reply_sport
+                                            : o.filter.reply_dport;
+        absl::StatusOr<uint32_t> n = ParseNumberOption(absl::StrCat("--", name), optarg, 65535);
+        if (!n.ok()) {
+          s = absl::InvalidArgumentError(absl::StrCat("Invalid port `", optarg, "'"));
+          break;
+        }
+        field = static_cast<uint16_t>(*n);
+        break;
+      }
+      case kOptState: {
+        s = RequireProto(o, "state", IsStateProto, "tcp|sctp|dccp");
+        if (!s.ok()) break;
+        int v = StateValue(*o.filter.l4proto, optarg);
+        if (v < 0) {
+          s = absl::InvalidArgumentError(absl::StrCat(
+              "unknown ", absl::AsciiStrToUpper(ProtoName(*o.filter.l4proto)), " state `",
+              optarg, "'"));
+        } else {
+          o.filter.state = static_cast<uint8_t>(v);
+        }
+        break;
+      }
+      case kOptIcmpType:
+      case kOptIcmpCode:
+      case kOptIcmpId:
+      case kOptIcmp6Type:
+      case kOptIcmp6Code:
+      case kOptIcmp6Id: {
+        bool v6 = c >= kOptIcmp6Type;
+        int which = (c - (v6 ? kOptIcmp6Type : kOptIcmpType));
+        const char* name = v6 ? (which == 0 ? "icmpv6-type" : which == 1 ? "icmpv6-code" : "icmpv6-id")
+                              : (which == 0 ? "icmp-type" : which == 1 ? "icmp-code" : "icmp-id");
+        s = RequireProto(o, name, v6 ? IsIcmp6 : IsIcmp4, v6 ? "icmpv6" : "icmp");
+        if (!s.ok()) break;
+        std::string opt = absl::StrCat("--", name);
+        if (which == 0) s = SetNumber(opt.c_str(), optarg, 255, &o.filter.icmp_type);
+        if (which == 1) s = SetNumber(opt.c_str(), optarg, 255, &o.filter.icmp_code);
+        if (which == 2) s = SetNumber(opt.c_str(), optarg, 65535, &o.filter.icmp_id);
+        break;
+      }
+      case kOptSrcKey:
+      case kOptDstKey:
+      case kOptReplySrcKey:
+      case kOptReplyDstKey: {
+        s = RequireProto(o, "srckey", IsGre, "gre");
+        if (!s.ok()) break;
+        auto& field = c == kOptSrcKey        ? o.filter.orig_srckey
+                      : c == kOptDstKey      ? o.filter.orig_dstkey
+                      : c == kOptReplySrcKey ? o.filter.reply_srckey
+                                             : o.filter.reply_dstkey;
+        s = SetNumber("GRE key", optarg, 65535, &field);
+        break;
+      }
       case ':':
         s = absl::InvalidArgumentError(
             absl::StrCat("option `", argv[optind - 1], "' requires an argument"));
@@ -156,6 +430,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   if (optind < argc) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
   }
+  CTDUMP_RETURN_IF_ERROR(Validate(o.filter));
   if (!o.input.empty() && o.backend != "auto") {
     return absl::InvalidArgumentError("--input and --backend cannot be combined");
   }

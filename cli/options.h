@@ -11,8 +11,10 @@
 #define CTDUMP_CLI_OPTIONS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/filter.h"
 
 namespace ctdump {
 
@@ -33,6 +35,13 @@ struct Options {
   bool out_id = false;
   bool out_ktimestamp = false;
   bool out_labels = false;
+
+  // Filter options (-s -d -r -q -p --sport ... -m -u -w -n -g -j -f -l -c). Label names
+  // given with -l are kept until the label map is loaded (`filter.labels` is set then).
+  Filter filter;
+  std::vector<std::string> label_filter;
+  // Warnings to print (conntrack's, such as "ignoring SRC_NAT, use --src-nat instead").
+  std::vector<std::string> warnings;
 };
 
 // Parses argv. Errors are usage errors (exit 2), kInvalidArgument, with a message in

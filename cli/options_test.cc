@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kernel.h"
 #include "core/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -49,6 +50,47 @@ TEST(ParseOptions, OurOptions) {
   EXPECT_THAT(Parse({"--backend", "procfs:/tmp/x"}), IsOk());
 }
 
+TEST(ParseOptions, Filters) {
+  auto o = Parse({"-L", "-s", "10.0.0.0/8", "-d", "10.1", "-p", "TCP", "--dport", "443",
+                  "--state", "ESTABLISHED", "-m", "0x3/0xf", "-u", "ASSURED,!FIXED,UNREPLIED",
+                  "-w", "5", "--orig-zone", "6", "-n", "-g", "10.0.0.9:80", "-c", "7"});
+  ASSERT_THAT(o, IsOk());
+  const Filter& f = o->filter;
+  EXPECT_EQ(f.family, kFamilyIPv4);
+  ASSERT_TRUE(f.orig_src.has_value());
+  EXPECT_EQ(f.orig_src->mask[0], 0xff);
+  EXPECT_EQ(f.orig_src->mask[1], 0);
+  ASSERT_TRUE(f.orig_dst.has_value());
+  EXPECT_EQ(f.orig_dst->addr[3], 1);  // inet_aton: "10.1" is 10.0.0.1
+  EXPECT_EQ(f.l4proto, kProtoTCP);
+  EXPECT_EQ(f.orig_dport, 443);
+  EXPECT_EQ(f.state, 3);
+  EXPECT_EQ(f.mark_value, 3u);
+  EXPECT_EQ(f.mark_mask, 0xfu);
+  EXPECT_EQ(f.status_set, kStatusAssured);
+  EXPECT_EQ(f.status_clear, kStatusFixedTimeout | kStatusSeenReply);
+  EXPECT_EQ(f.zone, 5);
+  EXPECT_EQ(f.orig_zone, 6);
+  EXPECT_TRUE(f.snat.has_value());
+  EXPECT_FALSE(f.snat->addr.has_value());
+  ASSERT_TRUE(f.dnat.has_value());
+  EXPECT_EQ(f.dnat->port, 80);
+  EXPECT_EQ(f.secmark, 7u);
+
+  o = Parse({"-p", "icmpv6", "--icmpv6-type", "128", "-d", "fd00::/64", "-j", "[fd00::1]:53"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->filter.family, kFamilyIPv6);
+  EXPECT_EQ(o->filter.icmp_type, 128);
+  EXPECT_EQ(o->filter.any_nat->port, 53);
+
+  o = Parse({"-u", "SRC_NAT", "-p", "47", "--srckey", "0x1234", "-l", "a,b", "-f", "ipv6"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->filter.l4proto, kProtoGRE);
+  EXPECT_EQ(o->filter.orig_srckey, 0x1234);
+  EXPECT_EQ(o->warnings.size(), 1u);
+  EXPECT_EQ(o->label_filter.size(), 2u);
+}
+
 TEST(ParseOptions, UsageErrors) {
   struct {
     std::vector<std::string> args;
@@ -64,6 +106,24 @@ TEST(ParseOptions, UsageErrors) {
       {{"-L", "conntrack", "extra"}, "unexpected argument `extra'"},
       {{"--input", "f", "--backend", "netlink"}, "cannot be combined"},
       {{"-o", "xml"}, "not supported yet"},
+      {{"-s", "10.0.0.300"}, "Invalid IP address `10.0.0.300'"},
+      {{"-r", "10.0.0.0/8"}, "CIDR notation unavailable for `--reply-src'"},
+      {{"-s", "10.0.0.0/33"}, "Invalid netmask"},
+      {{"-s", "1.2.3.4", "-d", "::1"}, "mismatched address family"},
+      {{"--mask-src", "255.0.0.0"}, "Can't use --mask-src without --src"},
+      {{"--sport", "7", "-p", "tcp"}, "unknown option `--sport'"},
+      {{"-p", "icmp", "--sport", "7"}, "needs -p tcp"},
+      {{"-p", "tcp", "--dport", "70000"}, "Invalid port `70000'"},
+      {{"-p", "tcp", "--state", "established"}, "unknown TCP state `established'"},
+      {{"-p", "foo"}, "`foo' unsupported protocol"},
+      {{"-p", "256"}, "`256' unsupported protocol"},
+      {{"-w", "70000"}, "--zone"},
+      {{"-m", "foo"}, "invalid mark"},
+      {{"-u", "BOGUS"}, "Bad parameter `BOGUS'"},
+      {{"-z"}, "read-only"},
+      {{"-j", "-n"}, "cannot combine"},
+      {{"-n", "[fd00::1"}, "No closing ']'"},
+      {{"-f", "ipx"}, "unsupported layer 3 protocol"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(Parse(c.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))

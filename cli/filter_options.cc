@@ -1,0 +1,230 @@
+#include "cli/filter_options.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/addr.h"
+#include "core/kernel.h"
+
+namespace ctdump {
+namespace {
+
+absl::Status Bad(absl::string_view msg) { return absl::InvalidArgumentError(msg); }
+
+void FullMask(uint8_t family, Addr* mask) {
+  *mask = Addr{};
+  for (int i = 0; i < (family == kFamilyIPv4 ? 4 : 16); ++i) (*mask)[i] = 0xff;
+}
+
+bool ParseAnyAddr(absl::string_view text, uint8_t* family, Addr* out) {
+  std::string s(text);
+  struct in_addr v4;
+  if (inet_aton(s.c_str(), &v4) == 1) {
+    *out = Addr{};
+    std::memcpy(out->data(), &v4, 4);
+    *family = kFamilyIPv4;
+    return true;
+  }
+  if (ParseIPv6(text, out)) {
+    *family = kFamilyIPv6;
+    return true;
+  }
+  return false;
+}
+
+bool ParseUnsigned(absl::string_view v, uint64_t* out) {
+  if (v.empty()) return false;
+  if (absl::StartsWithIgnoreCase(v, "0x")) return absl::SimpleHexAtoi(v.substr(2), out);
+  for (char c : v) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return absl::SimpleAtoi(v, out);
+}
+
+}  // namespace
+
+absl::StatusOr<AddrCondition> ParseAddrOption(absl::string_view option, absl::string_view value,
+                                              bool allow_cidr) {
+  absl::string_view addr = value;
+  absl::string_view bits;
+  size_t slash = value.find('/');
+  if (slash != absl::string_view::npos) {
+    if (!allow_cidr) return Bad(absl::StrCat("CIDR notation unavailable for `", option, "'"));
+    addr = value.substr(0, slash);
+    bits = value.substr(slash + 1);
+  }
+  AddrCondition c;
+  if (!ParseAnyAddr(addr, &c.family, &c.addr)) {
+    return Bad(absl::StrCat("Invalid IP address `", addr, "'"));
+  }
+  FullMask(c.family, &c.mask);
+  if (slash != absl::string_view::npos) {
+    unsigned n;
+    unsigned max = c.family == kFamilyIPv4 ? 32 : 128;
+    if (bits.empty() || !absl::c_all_of(bits, [](char ch) { return ch >= '0' && ch <= '9'; }) ||
+        !absl::SimpleAtoi(bits, &n) || n > max) {
+      return Bad(absl::StrCat("Invalid netmask `", bits, "'"));
+    }
+    c.mask = Addr{};
+    for (unsigned i = 0; i < n; ++i) c.mask[i / 8] |= static_cast<uint8_t>(0x80 >> (i % 8));
+  }
+  return c;
+}
+
+absl::Status ApplyMaskOption(absl::string_view value, AddrCondition* cond) {
+  uint8_t family;
+  Addr mask;
+  if (!ParseAnyAddr(value, &family, &mask)) {
+    return Bad(absl::StrCat("Invalid IP address `", value, "'"));
+  }
+  if (family != cond->family) return Bad("mismatched address family");
+  cond->mask = mask;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint8_t> ParseProtoOption(absl::string_view value) {
+  static constexpr uint8_t kKnown[] = {kProtoTCP,  kProtoUDP,  kProtoUDPLite, kProtoICMP,
+                                       kProtoICMPv6, kProtoSCTP, kProtoGRE,     kProtoDCCP};
+  for (uint8_t p : kKnown) {
+    if (absl::EqualsIgnoreCase(value, ProtoName(p))) return p;
+  }
+  uint64_t n;
+  if (ParseUnsigned(value, &n)) {
+    if (n <= 255) return static_cast<uint8_t>(n);
+  } else if (!absl::EqualsIgnoreCase(value, "unknown")) {
+    std::string name(value);
+    struct protoent pe;
+    struct protoent* res = nullptr;
+    char buf[1024];
+    if (getprotobyname_r(name.c_str(), &pe, buf, sizeof buf, &res) == 0 && res != nullptr &&
+        res->p_proto >= 0 && res->p_proto <= 255) {
+      return static_cast<uint8_t>(res->p_proto);
+    }
+  }
+  return Bad(absl::StrCat("`", value, "' unsupported protocol"));
+}
+
+absl::StatusOr<uint32_t> ParseNumberOption(absl::string_view option, absl::string_view value,
+                                           uint32_t max) {
+  uint64_t n;
+  if (!ParseUnsigned(value, &n) || n > max) {
+    return Bad(absl::StrCat("invalid value `", value, "' for ", option, " (want 0-", max, ")"));
+  }
+  return static_cast<uint32_t>(n);
+}
+
+absl::Status ParseMarkOption(absl::string_view value, Filter* filter) {
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(value, absl::MaxSplits('/', 1));
+  uint64_t v, m = 0xffffffff;
+  if (!ParseUnsigned(parts.first, &v) || v > 0xffffffff ||
+      (!parts.second.empty() && (!ParseUnsigned(parts.second, &m) || m > 0xffffffff)) ||
+      (value.find('/') != absl::string_view::npos && parts.second.empty())) {
+    return Bad(absl::StrCat("invalid mark `", value, "' (want VALUE[/MASK], 32-bit)"));
+  }
+  filter->mark_value = static_cast<uint32_t>(v);
+  filter->mark_mask = static_cast<uint32_t>(m);
+  return absl::OkStatus();
+}
+
+absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
+                               std::vector<std::string>* warnings) {
+  struct Word {
+    const char* name;
+    uint32_t bits;
+  };
+  // conntrack's order: a word is matched as a case-insensitive prefix, NAT words first.
+  static constexpr Word kWords[] = {
+      {"ASSURED", kStatusAssured},        {"SEEN_REPLY", kStatusSeenReply},
+      {"UNSET", 0},                       {"FIXED_TIMEOUT", kStatusFixedTimeout},
+      {"EXPECTED", kStatusExpected},      {"OFFLOAD", kStatusOffload},
+      {"HW_OFFLOAD", kStatusHwOffload},
+  };
+  for (absl::string_view word : absl::StrSplit(value, ',')) {
+    bool negate = absl::ConsumePrefix(&word, "!");
+    if (word.empty()) return Bad(absl::StrCat("Bad parameter `", value, "'"));
+    if (word == "UNREPLIED") {
+      (negate ? filter->status_set : filter->status_clear) |= kStatusSeenReply;
+      continue;
+    }
+    bool nat = false;
+    for (const char* n : {"SRC_NAT", "DST_NAT"}) {
+      if (word.size() <= std::strlen(n) && strncasecmp(std::string(word).c_str(), n, word.size()) == 0) {
+        warnings->push_back(absl::StrCat("ignoring ", n, ", use --", n[0] == 'S' ? "src" : "dst",
+                                         "-nat instead"));
+        nat = true;
+        break;
+      }
+    }
+    if (nat) continue;
+    const Word* match = nullptr;
+    for (const Word& w : kWords) {
+      if (word.size() <= std::strlen(w.name) &&
+          strncasecmp(std::string(word).c_str(), w.name, word.size()) == 0) {
+        match = &w;
+        break;
+      }
+    }
+    if (match == nullptr) return Bad(absl::StrCat("Bad parameter `", word, "'"));
+    if (match->bits == 0) {
+      // UNSET: none of the bits conntrack's status list knows.
+      (negate ? filter->status_set : filter->status_clear) |=
+          kStatusExpected | kStatusSeenReply | kStatusAssured | kStatusFixedTimeout;
+      continue;
+    }
+    (negate ? filter->status_clear : filter->status_set) |= match->bits;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<NatCondition> ParseNatOption(absl::string_view value, Filter* filter) {
+  NatCondition c;
+  absl::string_view addr = value;
+  absl::string_view port;
+  if (absl::ConsumePrefix(&addr, "[")) {
+    size_t close = addr.find(']');
+    if (close == absl::string_view::npos) return Bad("No closing ']' around IPv6 address");
+    absl::string_view rest = addr.substr(close + 1);
+    addr = addr.substr(0, close);
+    if (!rest.empty()) {
+      if (!absl::ConsumePrefix(&rest, ":")) return Bad(absl::StrCat("Invalid port `", rest, "'"));
+      port = rest;
+    }
+  } else if (std::count(value.begin(), value.end(), ':') == 1) {
+    size_t colon = value.find(':');
+    addr = value.substr(0, colon);
+    port = value.substr(colon + 1);
+  }
+  uint8_t family;
+  Addr a;
+  if (!ParseAnyAddr(addr, &family, &a)) return Bad(absl::StrCat("Invalid IP address `", addr, "'"));
+  if (filter->family && *filter->family != family) return Bad("mismatched address family");
+  filter->family = family;
+  c.addr = a;
+  if (!port.empty() || value.size() > addr.size() + (value[0] == '[' ? 2 : 0)) {
+    uint64_t p;
+    if (!ParseUnsigned(port, &p) || p > 65535) return Bad(absl::StrCat("Invalid port `", port, "'"));
+    c.port = static_cast<uint16_t>(p);
+  }
+  return c;
+}
+
+absl::StatusOr<uint8_t> ParseFamilyOption(absl::string_view value) {
+  if (!value.empty() && absl::StartsWithIgnoreCase("ipv4", value)) return kFamilyIPv4;
+  if (!value.empty() && absl::StartsWithIgnoreCase("ipv6", value)) return kFamilyIPv6;
+  return Bad(absl::StrCat("`", value, "' unsupported layer 3 protocol"));
+}
+
+}  // namespace ctdump

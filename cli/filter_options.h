@@ -1,0 +1,47 @@
+// File: cli/filter_options.h
+//
+// Turns conntrack's filter option values into core/filter.h conditions. Pure functions;
+// each returns kInvalidArgument with conntrack's message where conntrack has one.
+//
+// Where conntrack 1.4.7 parses laxly (atoi for ports, truncation of zones and ICMP
+// values, `-m foo` as mark 0), ctdump refuses the value instead: a typo must not turn into
+// a filter that silently matches something else.
+
+#ifndef CTDUMP_CLI_FILTER_OPTIONS_H_
+#define CTDUMP_CLI_FILTER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "core/filter.h"
+
+namespace ctdump {
+
+// -s/-d/-r/-q value: an IPv4 address as inet_aton() reads it ("10.1" is 10.0.0.1) or an
+// IPv6 address, with an optional "/N" prefix length when `allow_cidr`.
+absl::StatusOr<AddrCondition> ParseAddrOption(absl::string_view option, absl::string_view value,
+                                              bool allow_cidr);
+// --mask-src/--mask-dst value, applied to an existing condition of the same family.
+absl::Status ApplyMaskOption(absl::string_view value, AddrCondition* cond);
+// -p value: a protocol name (case-insensitive), a name from /etc/protocols, or 0-255.
+absl::StatusOr<uint8_t> ParseProtoOption(absl::string_view value);
+// A decimal number in [0, max] (ports, zones, ICMP values, GRE keys accept 0x hex too).
+absl::StatusOr<uint32_t> ParseNumberOption(absl::string_view option, absl::string_view value,
+                                           uint32_t max);
+// -m VALUE[/MASK] (decimal or 0x hex).
+absl::Status ParseMarkOption(absl::string_view value, Filter* filter);
+// -u LIST; appends conntrack's warnings.
+absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
+                               std::vector<std::string>* warnings);
+// -n/-g/-j value: ADDR, ADDR:PORT, [V6ADDR]:PORT or V6ADDR. Sets the family too.
+absl::StatusOr<NatCondition> ParseNatOption(absl::string_view value, Filter* filter);
+// -f value: "ipv4"/"ipv6" or a prefix of them.
+absl::StatusOr<uint8_t> ParseFamilyOption(absl::string_view value);
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CLI_FILTER_OPTIONS_H_
