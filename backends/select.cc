@@ -20,7 +20,7 @@ struct Candidate {
   std::function<absl::StatusOr<std::unique_ptr<Backend>>()> make;
 };
 
-bool IsUnavailable(const absl::Status& s) {
+bool MayFallBack(const absl::Status& s) {
   switch (s.code()) {
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kPermissionDenied:
@@ -71,7 +71,7 @@ class FallbackBackend : public Backend {
         used_ = (*backend)->Name();
         if (log_) log_(absl::StrCat("using backend ", used_));
         status = (*backend)->Dump(request, counting);
-        if (status.ok() || counting.delivered() > 0 || !IsUnavailable(status)) return status;
+        if (status.ok() || counting.delivered() > 0 || !MayFallBack(status)) return status;
       }
       reasons.push_back(absl::StrCat(c.label, ": ", status.message()));
       if (log_) {
@@ -97,6 +97,13 @@ Candidate ProcCandidate(std::string path) {
   return {path, [path] { return MakeProcBackend(path); }};
 }
 
+// A backend chosen directly, not by fallback: say so under -v.
+absl::StatusOr<std::unique_ptr<Backend>> Logged(absl::StatusOr<std::unique_ptr<Backend>> b,
+                                                const BackendLog& log) {
+  if (b.ok() && log) log(absl::StrCat("using backend ", (*b)->Name()));
+  return b;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Backend>> MakeBackend(absl::string_view spec, BackendLog log) {
@@ -105,9 +112,9 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeBackend(absl::string_view spec, Bac
     candidates.push_back(ProcCandidate(kNfConntrackPath));
     candidates.push_back(ProcCandidate(kIpConntrackPath));
   } else if (absl::ConsumePrefix(&spec, "procfs:")) {
-    return MakeProcBackend(std::string(spec));
+    return Logged(MakeProcBackend(std::string(spec)), log);
   } else if (absl::ConsumePrefix(&spec, "input:")) {
-    return MakeProcInputBackend(std::string(spec));
+    return Logged(MakeProcInputBackend(std::string(spec)), log);
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown backend `", spec, "' (want auto, netlink or procfs)"));

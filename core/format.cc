@@ -107,7 +107,9 @@ void AppendConntrackLine(const Flow& f, const ConntrackStyle& style, uint64_t no
   if (style.extended) AppendNameColumn(FamilyName(f.family), f.family, out);
   AppendNameColumn(ProtoName(f.l4proto), f.l4proto, out);
   if (f.timeout) {
-    out->AppendI64(*f.timeout);
+    // ctnetlink clamps an overdue timer to 0 and conntrack prints it unsigned; only
+    // pre-4.7 /proc text can hold a negative value.
+    out->AppendU64(*f.timeout < 0 ? 0 : static_cast<uint64_t>(*f.timeout));
     out->Append(' ');
   }
   if (f.state) {

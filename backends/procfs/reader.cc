@@ -1,0 +1,164 @@
+#include "backends/procfs/reader.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "backends/procfs/parse.h"
+#include "core/kernel.h"
+
+namespace ctdump {
+namespace {
+
+// strerror_r comes in a GNU (char*) and an XSI (int) flavour; take either.
+[[maybe_unused]] const char* PickErrorText(int rc, const char* buf) {
+  return rc == 0 ? buf : "unknown error";
+}
+[[maybe_unused]] const char* PickErrorText(const char* text, const char*) { return text; }
+
+std::string ErrnoText(int err) {
+  char buf[256];
+  buf[0] = '\0';
+  return PickErrorText(strerror_r(err, buf, sizeof(buf)), buf);
+}
+
+bool IsBlankOrComment(absl::string_view line) {
+  for (char c : line) {
+    if (c == ' ' || c == '\t') continue;
+    return c == '#';
+  }
+  return true;
+}
+
+// The family of a line, when its prefix tells it; 0 otherwise.
+uint8_t FamilyFromPrefix(absl::string_view line) {
+  if (line.size() < 5 || line[4] != ' ' || std::memcmp(line.data(), "ipv", 3) != 0) return 0;
+  if (line[3] == '4') return kFamilyIPv4;
+  if (line[3] == '6') return kFamilyIPv6;
+  return 0;
+}
+
+}  // namespace
+
+ProcReader::ProcReader(ProcReaderOptions options) : options_(options) {
+  if (options_.read_size == 0) options_.read_size = 1;
+  if (options_.max_line_bytes == 0) options_.max_line_bytes = 1;
+}
+
+ProcReader::~ProcReader() = default;
+
+void ProcReader::Grow(size_t needed, const char* live, size_t live_size) {
+  // Geometric growth, but never past what the longest kept line plus one read needs.
+  size_t limit = options_.max_line_bytes + options_.read_size;
+  size_t want = std::max(needed, std::min(capacity_ * 2, limit));
+  std::unique_ptr<char[]> bigger(new char[want]);
+  if (live_size != 0) std::memcpy(bigger.get(), live, live_size);
+  buffer_ = std::move(bigger);
+  capacity_ = want;
+}
+
+bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (IsBlankOrComment(line)) return true;
+  const uint8_t want = options_.family;
+  if (want != 0) {
+    uint8_t family = FamilyFromPrefix(line);
+    if (family != 0 && family != want) return true;
+  }
+  absl::Status status = ParseProcLine(line, &flow_);
+  if (!status.ok()) {
+    sink.OnSkipped(absl::DataLossError(absl::StrCat("line ", line_, ": ", status.message())));
+    return true;
+  }
+  if (want != 0 && flow_.family != want) return true;
+  return sink.OnFlow(flow_);
+}
+
+absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) {
+  return Read([fd](char* buf, size_t size) { return ::read(fd, buf, size); }, name, sink);
+}
+
+absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sink) {
+  line_ = 0;
+  const size_t read_size = options_.read_size;
+  const size_t max_line = options_.max_line_bytes;
+  if (capacity_ < read_size) Grow(std::max<size_t>(4 * read_size, 4096), nullptr, 0);
+
+  // Bytes [begin, end) of the buffer are read but not yet consumed; [begin, scan) holds
+  // no '\n'. `skipping` is set while the rest of an over-long line is being dropped.
+  size_t begin = 0, end = 0, scan = 0;
+  bool skipping = false;
+  for (;;) {
+    if (capacity_ - end < read_size) {
+      size_t live = end - begin;
+      if (capacity_ - live < read_size) {
+        // Only a partial line (at most max_line bytes) is live.
+        Grow(live + read_size, buffer_.get() + begin, live);
+      } else if (live != 0) {
+        std::memmove(buffer_.get(), buffer_.get() + begin, live);
+      }
+      scan -= begin;
+      end = live;
+      begin = 0;
+    }
+
+    ssize_t n = read(buffer_.get() + end, read_size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      return absl::DataLossError(
+          absl::StrCat("read ", name, ": ", ErrnoText(err), " (after line ", line_, ")"));
+    }
+    if (n == 0) break;
+    end += static_cast<size_t>(n);
+
+    char* const buf = buffer_.get();
+    for (;;) {
+      const void* nl = std::memchr(buf + scan, '\n', end - scan);
+      if (nl == nullptr) {
+        scan = end;
+        break;
+      }
+      size_t nl_pos = static_cast<size_t>(static_cast<const char*>(nl) - buf);
+      ++line_;
+      if (skipping) {
+        skipping = false;
+      } else if (nl_pos - begin > max_line) {
+        sink.OnSkipped(absl::DataLossError(absl::StrCat(
+            "line ", line_, ": line longer than ", max_line, " bytes, skipped")));
+      } else if (!HandleLine(absl::string_view(buf + begin, nl_pos - begin), sink)) {
+        return absl::OkStatus();
+      }
+      begin = scan = nl_pos + 1;
+    }
+    if (end - begin > max_line) {
+      // Report now, drop what is buffered, and drop the rest up to the next '\n'.
+      if (!skipping) {
+        sink.OnSkipped(absl::DataLossError(absl::StrCat(
+            "line ", line_ + 1, ": line longer than ", max_line, " bytes, skipped")));
+        skipping = true;
+      }
+      begin = scan = end;
+    }
+    if (begin == end) begin = end = scan = 0;
+  }
+
+  if (skipping) {
+    ++line_;  // the over-long last line, already reported
+  } else if (end > begin) {
+    ++line_;
+    absl::string_view fragment(buffer_.get() + begin, end - begin);
+    if (!IsBlankOrComment(fragment)) {
+      sink.OnSkipped(absl::DataLossError(
+          absl::StrCat("line ", line_, ": truncated last line (no newline at end)")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ctdump

@@ -1,0 +1,98 @@
+// File: backends/procfs/reader.h
+//
+// Streams the lines of /proc/net/nf_conntrack, /proc/net/ip_conntrack or a saved copy of
+// either through ParseProcLine() (backends/procfs/parse.h) into a FlowSink.
+//
+//   ProcReader reader;                       // or ProcReader(ProcReaderOptions{...})
+//   int fd = open("/proc/net/nf_conntrack", O_RDONLY | O_CLOEXEC);
+//   absl::Status s = reader.ReadFd(fd, "/proc/net/nf_conntrack", sink);
+//
+// Reading (procfs-format.md 4.1): every read() asks for at least 64 KiB (the kernel hands
+// out about one 4 KiB seq_file page per call, whatever the size asked); EINTR is retried;
+// the file is read until read() returns 0 (st_size is 0 for /proc files and is never
+// used). Lines are reassembled across reads and numbered from 1.
+//
+// Lines:
+//  * blank lines and lines whose first byte is '#' are skipped silently (saved copies may
+//    carry comments); one trailing '\r' is dropped (copies saved on Windows);
+//  * a line that decodes goes to FlowSink::OnFlow(); when that returns false, reading
+//    stops and the call returns OK;
+//  * a line that does not decode goes to FlowSink::OnSkipped() as
+//    absl::DataLossError("line 17: <what was wrong>"), and reading goes on;
+//  * a final fragment without '\n' is reported the same way as
+//    "line N: truncated last line (no newline at end)" and not decoded;
+//  * a line longer than ProcReaderOptions::max_line_bytes (1 MiB) is reported as
+//    "line N: line longer than 1048576 bytes, skipped" and dropped without being held in
+//    memory: the buffer never grows past max_line_bytes plus one read.
+//  * with ProcReaderOptions::family set, lines of the other family are dropped (from the
+//    "ipv4 "/"ipv6 " prefix alone when present, so they cost next to nothing).
+//
+// Errors from ReadFd()/Read(): absl::DataLossError("read NAME: <errno text> (after line
+// N)") when read() fails mid-file. Flows delivered before the error stand. Every other
+// problem is per line and goes to OnSkipped().
+
+#ifndef CTDUMP_BACKENDS_PROCFS_READER_H_
+#define CTDUMP_BACKENDS_PROCFS_READER_H_
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "core/backend.h"
+#include "core/flow.h"
+
+namespace ctdump {
+
+struct ProcReaderOptions {
+  // 0: every family; kFamilyIPv4 or kFamilyIPv6: only that one.
+  uint8_t family = 0;
+  // Lines longer than this are skipped (and reported) without being buffered whole.
+  size_t max_line_bytes = size_t{1} << 20;
+  // Bytes asked for per read(). Values below 64 KiB are meant for tests only (to split
+  // lines at every possible place).
+  size_t read_size = size_t{64} << 10;
+};
+
+class ProcReader {
+ public:
+  // read(2)-like: fills up to `size` bytes at `buf`; returns the count, 0 at the end, or
+  // -1 with errno set.
+  using ReadFn = absl::FunctionRef<ssize_t(char* buf, size_t size)>;
+
+  explicit ProcReader(ProcReaderOptions options = {});
+  ProcReader(const ProcReader&) = delete;
+  ProcReader& operator=(const ProcReader&) = delete;
+  ~ProcReader();
+
+  // Reads `fd` (not closed) to its end. `name` is used in error messages.
+  absl::Status ReadFd(int fd, absl::string_view name, FlowSink& sink);
+  // Same, from any read(2)-like source (tests inject short reads and errors here).
+  absl::Status Read(ReadFn read, absl::string_view name, FlowSink& sink);
+
+  // Lines seen by the last Read(), including blank, comment and skipped ones.
+  uint64_t lines() const { return line_; }
+  // Largest size the line buffer reached (tests check that memory stays bounded).
+  size_t peak_buffer_bytes() const { return capacity_; }
+
+ private:
+  // Handles one complete line (without '\n'); false when the sink asked to stop.
+  bool HandleLine(absl::string_view line, FlowSink& sink);
+  // Replaces the buffer by one of at least `needed` bytes that starts with the
+  // `live_size` bytes at `live`.
+  void Grow(size_t needed, const char* live, size_t live_size);
+
+  ProcReaderOptions options_;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
+  uint64_t line_ = 0;
+  Flow flow_;
+};
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_BACKENDS_PROCFS_READER_H_
