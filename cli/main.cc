@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "backends/netns.h"
 #include "backends/select.h"
 #include "cli/options.h"
 #include "core/backend.h"
@@ -110,6 +111,18 @@ int RunList(const Options& opts) {
 
   BackendLog log;
   if (opts.verbose) log = [](absl::string_view msg) { PrintErr(msg); };
+  // Enter the namespace before any socket or file is opened: both keep the namespace
+  // they were opened in.
+  std::unique_ptr<ScopedNetns> netns;
+  if (!opts.netns.empty()) {
+    absl::StatusOr<std::unique_ptr<ScopedNetns>> entered = ScopedNetns::Enter(opts.netns);
+    if (!entered.ok()) {
+      PrintErr(entered.status().message());
+      return 1;
+    }
+    netns = *std::move(entered);
+    if (log) log(absl::StrCat("in network namespace ", netns->path()));
+  }
   std::string spec = opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
   if (!backend.ok()) {

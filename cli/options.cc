@@ -19,6 +19,7 @@ namespace {
 enum LongOnly {
   kOptBackend = 1000,
   kOptInput,
+  kOptNetns,
   kOptMaskSrc,
   kOptMaskDst,
   kOptOrigZone,
@@ -48,6 +49,7 @@ const struct option kLongOptions[] = {
     {"version", no_argument, nullptr, 'V'},
     {"backend", required_argument, nullptr, kOptBackend},
     {"input", required_argument, nullptr, kOptInput},
+    {"netns", required_argument, nullptr, kOptNetns},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -202,6 +204,8 @@ const char* UsageText() {
          "                          or procfs:PATH\n"
          "      --input FILE        list a saved copy of /proc/net/nf_conntrack or\n"
          "                          /proc/net/ip_conntrack (- for stdin)\n"
+         "      --netns NS          list network namespace NS: a name from `ip netns',\n"
+         "                          a path to a namespace file, or pid:N\n"
          "  -v, --verbose           say on stderr which backend was used and why\n"
          "\n"
          "Filters (conntrack's; all given must hold):\n"
@@ -267,6 +271,10 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         break;
       case kOptInput:
         o.input = optarg;
+        break;
+      case kOptNetns:
+        if (*optarg == '\0') s = absl::InvalidArgumentError("--netns needs a name, path or pid:N");
+        o.netns = optarg;
         break;
       case 's':
         s = SetAddr(&o, &o.filter.orig_src, "--src", optarg, true);
@@ -431,6 +439,9 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
   }
   CTDUMP_RETURN_IF_ERROR(Validate(o.filter));
+  if (!o.input.empty() && !o.netns.empty()) {
+    return absl::InvalidArgumentError("--input and --netns cannot be combined");
+  }
   if (!o.input.empty() && o.backend != "auto") {
     return absl::InvalidArgumentError("--input and --backend cannot be combined");
   }

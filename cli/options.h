@@ -29,6 +29,7 @@ struct Options {
   std::string backend = "auto";  // --backend auto|netlink|procfs|procfs:PATH
   std::string input;             // --input FILE|- (a saved /proc file)
   bool verbose = false;          // -v: say which backend and why
+  std::string netns;             // --netns NAME|PATH|pid:N
 
   // -o words (conntrack's, matched case-insensitively as prefixes).
   bool out_extended = false;

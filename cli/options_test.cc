@@ -124,6 +124,8 @@ TEST(ParseOptions, UsageErrors) {
       {{"-j", "-n"}, "cannot combine"},
       {{"-n", "[fd00::1"}, "No closing ']'"},
       {{"-f", "ipx"}, "unsupported layer 3 protocol"},
+      {{"--netns", ""}, "--netns needs"},
+      {{"--netns", "x", "--input", "f"}, "cannot be combined"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(Parse(c.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
