@@ -60,13 +60,16 @@ same_as_conntrack() {
 
 ct_run "conntrack -L" "$TMP/conntrack.out" "$TMP/conntrack.err" "${X[@]}" conntrack -L
 ct_normalize <"$TMP/conntrack.out" >"$TMP/want"
-check_backend netlink
-same_as_conntrack netlink
+# backend_part BACKEND: both checks for one backend.
+backend_part() {
+  check_backend "$1"
+  same_as_conntrack "$1"
+}
 
+ct_part "--backend netlink" backend_part netlink
 if "${X[@]}" test -r /proc/net/nf_conntrack; then
-  check_backend procfs
-  same_as_conntrack procfs
+  ct_part "--backend procfs" backend_part procfs
 else
   ct_skip_part "procfs: kernel has no /proc/net/nf_conntrack"
 fi
-echo "PASS"
+ct_finish

@@ -31,41 +31,47 @@ ct_enable_acct_tstamp "$NS"
 ct_real_traffic "$NS"
 ip netns exec "$NS" "$CTGEN" --diverse -q
 X=(ip netns exec "$NS")
-bad=0
 
-# compare_with_conntrack TAG [OPTS...]: conntrack -L OPTS vs ctdump (auto and netlink).
-compare_with_conntrack() {
+# want TAG OPTS...: `conntrack -L OPTS`, normalised, into $TMP/TAG/want.
+want() {
   local d="$TMP/$1"
   shift
   mkdir -p "$d"
-  local opts="${*:+ $*}"
-  ct_run "conntrack -L$opts" "$d/conntrack.out" "$d/conntrack.err" "${X[@]}" conntrack -L "$@"
+  local ref="conntrack -L${*:+ $*}"
+  ct_run "$ref" "$d/conntrack.out" "$d/conntrack.err" "${X[@]}" conntrack -L "$@"
   ct_normalize <"$d/conntrack.out" >"$d/want"
-  [[ -s "$d/want" ]] || ct_fail "conntrack -L$opts listed nothing"
-  local backend
-  for backend in auto netlink; do
-    local args=(-L "$@")
-    [[ "$backend" == auto ]] || args+=(--backend "$backend")
-    ct_run "ctdump ${args[*]}" "$d/$backend.out" "$d/$backend.err" "${X[@]}" "$CTDUMP" "${args[@]}"
-    ct_check_summary "ctdump ${args[*]}" "$d/$backend.out" "$d/$backend.err"
-    ct_normalize <"$d/$backend.out" >"$d/$backend.norm"
-    if ct_compare "conntrack -L$opts" "$d/want" "ctdump ${args[*]}" "$d/$backend.norm"; then
-      echo "ok: ctdump ${args[*]} == conntrack -L$opts ($(wc -l <"$d/want") entries)"
-    else
-      bad=1
-    fi
-  done
+  [[ -s "$d/want" ]] || ct_fail "$ref listed nothing"
 }
 
-compare_with_conntrack default
-compare_with_conntrack extended -o extended
-compare_with_conntrack id -o id
-compare_with_conntrack extended-id -o extended,id
+# compare TAG BACKEND OPTS...: `ctdump -L OPTS [--backend BACKEND]` vs $TMP/TAG/want.
+compare() {
+  local d="$TMP/$1" backend="$2"
+  shift 2
+  local args=(-L "$@") ref="conntrack -L${*:+ $*}"
+  [[ "$backend" == auto ]] || args+=(--backend "$backend")
+  ct_run "ctdump ${args[*]}" "$d/$backend.out" "$d/$backend.err" "${X[@]}" "$CTDUMP" "${args[@]}"
+  ct_check_summary "ctdump ${args[*]}" "$d/$backend.out" "$d/$backend.err"
+  ct_normalize <"$d/$backend.out" >"$d/$backend.norm"
+  ct_compare "$ref" "$d/want" "ctdump ${args[*]}" "$d/$backend.norm" ||
+    ct_fail "ctdump ${args[*]} differs from $ref (see above)"
+  echo "ok: ctdump ${args[*]} == $ref ($(wc -l <"$d/want") entries)"
+}
+
+want default
+want extended -o extended
+want id -o id
+want extended-id -o extended,id
 grep -q ' id=[0-9]' "$TMP/id/want" || ct_fail "conntrack -o id printed no ids"
+for backend in auto netlink; do
+  ct_part "-L ($backend)" compare default "$backend"
+  ct_part "-L -o extended ($backend)" compare extended "$backend" -o extended
+  ct_part "-L -o id ($backend)" compare id "$backend" -o id
+  ct_part "-L -o extended,id ($backend)" compare extended-id "$backend" -o extended,id
+done
 
 # --- netlink vs procfs.
-if "${X[@]}" test -r /proc/net/nf_conntrack; then
-  d="$TMP/backends"
+netlink_vs_procfs() {
+  local d="$TMP/backends"
   mkdir -p "$d"
   ct_run "ctdump --backend netlink" "$d/netlink.out" "$d/netlink.err" \
     "${X[@]}" "$CTDUMP" -L --backend netlink
@@ -74,28 +80,28 @@ if "${X[@]}" test -r /proc/net/nf_conntrack; then
   ct_check_summary "ctdump --backend procfs" "$d/procfs.out" "$d/procfs.err"
   ct_normalize --drop id --drop helper <"$d/netlink.out" >"$d/netlink.norm"
   ct_normalize --drop id --drop helper <"$d/procfs.out" >"$d/procfs.norm"
-  if ct_compare "ctdump --backend netlink" "$d/netlink.norm" \
-    "ctdump --backend procfs" "$d/procfs.norm"; then
-    echo "ok: --backend netlink == --backend procfs (id/helper dropped)"
-  else
-    bad=1
-  fi
+  ct_compare "ctdump --backend netlink" "$d/netlink.norm" \
+    "ctdump --backend procfs" "$d/procfs.norm" ||
+    ct_fail "the netlink and procfs backends disagree (see above)"
+  echo "ok: --backend netlink == --backend procfs (id/helper dropped)"
+}
+if "${X[@]}" test -r /proc/net/nf_conntrack; then
+  ct_part "netlink vs procfs" netlink_vs_procfs
 else
   ct_skip_part "netlink vs procfs: kernel has no /proc/net/nf_conntrack"
 fi
 
 # --- -v names the backend.
-d="$TMP/verbose"
-mkdir -p "$d"
-ct_run "ctdump -v -L" "$d/out" "$d/err" "${X[@]}" "$CTDUMP" -v -L
-if grep -qi 'netlink' "$d/err"; then
+verbose_names_netlink() {
+  local d="$TMP/verbose"
+  mkdir -p "$d"
+  ct_run "ctdump -v -L" "$d/out" "$d/err" "${X[@]}" "$CTDUMP" -v -L
+  if ! grep -qi 'netlink' "$d/err"; then
+    echo "--- stderr of ctdump -v -L:" >&2
+    head -n 20 "$d/err" >&2
+    ct_fail "ctdump -v -L does not name the netlink backend on stderr"
+  fi
   echo "ok: ctdump -v -L names the netlink backend"
-else
-  echo "--- stderr of ctdump -v -L:" >&2
-  head -n 20 "$d/err" >&2
-  echo "ctdump -v -L does not name the netlink backend on stderr" >&2
-  bad=1
-fi
-
-[[ "$bad" == 0 ]] || ct_fail "ctdump's netlink output differs (see above)"
-echo "PASS"
+}
+ct_part "-v names netlink" verbose_names_netlink
+ct_finish
