@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "backends/netlink/netlink_backend.h"
 #include "backends/procfs/procfs_backend.h"
 #include "core/status_macros.h"
 
@@ -108,9 +109,15 @@ absl::StatusOr<std::unique_ptr<Backend>> Logged(absl::StatusOr<std::unique_ptr<B
 
 absl::StatusOr<std::unique_ptr<Backend>> MakeBackend(absl::string_view spec, BackendLog log) {
   std::vector<Candidate> candidates;
+  if (spec == "auto" || spec == "netlink") {
+    candidates.push_back({"netlink", [] { return MakeNetlinkBackend(); }});
+  }
   if (spec == "auto" || spec == "procfs") {
     candidates.push_back(ProcCandidate(kNfConntrackPath));
     candidates.push_back(ProcCandidate(kIpConntrackPath));
+  }
+  if (!candidates.empty()) {
+    // Chosen at Dump() time, below.
   } else if (absl::ConsumePrefix(&spec, "procfs:")) {
     return Logged(MakeProcBackend(std::string(spec)), log);
   } else if (absl::ConsumePrefix(&spec, "input:")) {

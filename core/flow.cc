@@ -8,13 +8,38 @@
 namespace ctdump {
 
 void Flow::Clear() {
-  std::string keep_secctx = std::move(secctx);
-  std::string keep_helper = std::move(helper);
-  *this = Flow();
-  keep_secctx.clear();
-  keep_helper.clear();
-  secctx = std::move(keep_secctx);
-  helper = std::move(keep_helper);
+  // Field by field: assigning a fresh Flow builds and copies a ~500-byte temporary, which
+  // cost decoders almost half of their time per entry.
+  source = Source::kUnknown;
+  family = 0;
+  l4proto = 0;
+  orig = Tuple();
+  reply = Tuple();
+  zone = Zone();
+  status = 0;
+  status_known = 0;
+  timeout.reset();
+  state.reset();
+  tcp.reset();
+  sctp.reset();
+  dccp.reset();
+  gre.reset();
+  mark.reset();
+  secmark.reset();
+  secctx.clear();
+  orig_counters.reset();
+  reply_counters.reset();
+  start_ns.reset();
+  stop_ns.reset();
+  delta_time.reset();
+  use.reset();
+  id.reset();
+  labels.reset();
+  helper.clear();
+  master.reset();
+  seqadj_orig.reset();
+  seqadj_reply.reset();
+  synproxy.reset();
 }
 
 bool operator==(const Tuple& a, const Tuple& b) {

@@ -153,7 +153,9 @@ void AppendConntrackLine(const Flow& f, const ConntrackStyle& style, uint64_t no
   }
   if (f.start_ns) {
     // libnetfilter_conntrack truncates both ends to seconds before subtracting.
-    uint64_t stop_s = f.stop_ns ? *f.stop_ns / 1000000000u : now_ns / 1000000000u;
+    // A stop of 0 means "not stopped", as libnetfilter_conntrack reads it.
+    uint64_t stop_s = f.stop_ns && *f.stop_ns != 0 ? *f.stop_ns / 1000000000u
+                                                   : now_ns / 1000000000u;
     out->Append("delta-time=");
     out->AppendU64(stop_s - *f.start_ns / 1000000000u);
     out->Append(' ');

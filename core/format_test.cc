@@ -263,6 +263,9 @@ TEST(AppendConntrackLine, StopTimestampFixesDelta) {
   f.start_ns = uint64_t{1000000000} * 100 + 999999999u;
   f.stop_ns = uint64_t{1000000000} * 103;
   EXPECT_NE(Line(f, {}, 0).find(" delta-time=3 "), std::string::npos) << Line(f, {}, 0);
+  f.stop_ns = 0;  // present but zero: not stopped yet
+  uint64_t now = uint64_t{1000000000} * 107;
+  EXPECT_NE(Line(f, {}, now).find(" delta-time=7 "), std::string::npos) << Line(f, {}, now);
 }
 
 }  // namespace

@@ -1,0 +1,237 @@
+#include "core/xml.h"
+
+#include <cstring>
+
+#include "core/addr.h"
+#include "core/kernel.h"
+#include "core/utf8.h"
+
+namespace ctdump {
+namespace {
+
+// Everything but the strings: two tuple blocks and the independent block at their
+// widest come to about 1.3 KB.
+constexpr size_t kFixedBound = 2048;
+// Worst growth of one escaped byte ('"' becomes &quot;).
+constexpr size_t kEscapeGrowth = 6;
+
+template <size_t N>
+inline char* Put(char* p, const char (&lit)[N]) {
+  std::memcpy(p, lit, N - 1);
+  return p + N - 1;
+}
+inline char* Put(char* p, absl::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+inline char* PutU(char* p, uint64_t v) { return TextBuffer::PutU64(v, p); }
+
+inline char* PutHex(char* p, unsigned v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char tmp[8];
+  char* t = tmp + sizeof tmp;
+  do {
+    *--t = kHex[v & 0xf];
+    v >>= 4;
+  } while (v != 0);
+  const size_t n = static_cast<size_t>(tmp + sizeof tmp - t);
+  std::memcpy(p, t, n);
+  return p + n;
+}
+
+// Writes `s` escaped; at most kEscapeGrowth * s.size() bytes.
+char* PutEscaped(char* p, absl::string_view s) {
+  const unsigned char* i = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* const end = i + s.size();
+  while (i < end) {
+    const unsigned c = *i;
+    if (c >= 0x80) {
+      const size_t n = Utf8SequenceLength(i, end);
+      // U+FFFE and U+FFFF are not XML characters either.
+      if (n == 0 || (n == 3 && c == 0xef && i[1] == 0xbf && i[2] >= 0xbe)) {
+        p = Put(p, "\xef\xbf\xbd");  // U+FFFD
+        i += n == 0 ? 1 : n;
+      } else {
+        std::memcpy(p, i, n);
+        p += n;
+        i += n;
+      }
+      continue;
+    }
+    ++i;
+    switch (c) {
+      case '&': p = Put(p, "&amp;"); break;
+      case '<': p = Put(p, "&lt;"); break;
+      case '>': p = Put(p, "&gt;"); break;
+      case '"': p = Put(p, "&quot;"); break;
+      case '\'': p = Put(p, "&apos;"); break;
+      case '\t': p = Put(p, "&#9;"); break;
+      case '\n': p = Put(p, "&#10;"); break;
+      case '\r': p = Put(p, "&#13;"); break;
+      default:
+        if (c < 0x20) {
+          p = Put(p, "\xef\xbf\xbd");
+        } else {
+          *p++ = static_cast<char>(c);
+        }
+        break;
+    }
+  }
+  return p;
+}
+
+// "<tag>N</tag>" for a literal "<tag>" and "</tag>".
+template <size_t N, size_t M>
+inline char* PutElement(char* p, const char (&open)[N], uint64_t v, const char (&close)[M]) {
+  p = Put(p, open);
+  p = PutU(p, v);
+  return Put(p, close);
+}
+
+char* PutAddr(char* p, uint8_t family, const Addr& a) {
+  // Other families print nothing between the tags, as libnetfilter_conntrack does.
+  return FormatAddr(family, a, AddrStyle::kCompressed, p);
+}
+
+// __snprintf_tuple_xml(): one <meta direction="original|reply"> block.
+char* PutDirection(char* p, const Flow& f, const Tuple& t, bool original,
+                   const std::optional<Counters>& counters) {
+  p = Put(p, original ? "<meta direction=\"original\">" : "<meta direction=\"reply\">");
+  p = Put(p, "<layer3 protonum=\"");
+  p = PutU(p, f.family);
+  p = Put(p, "\" protoname=\"");
+  p = Put(p, FamilyName(f.family));
+  p = Put(p, "\"><src>");
+  p = PutAddr(p, f.family, t.src);
+  p = Put(p, "</src><dst>");
+  p = PutAddr(p, f.family, t.dst);
+  p = Put(p, "</dst></layer3><layer4 protonum=\"");
+  p = PutU(p, f.l4proto);
+  p = Put(p, "\" protoname=\"");
+  p = Put(p, ProtoName(f.l4proto));
+  p = Put(p, "\">");
+  if (ProtoHasPorts(f.l4proto)) {
+    p = PutElement(p, "<sport>", t.has_l4 ? t.sport : 0, "</sport>");
+    p = PutElement(p, "<dport>", t.has_l4 ? t.dport : 0, "</dport>");
+  } else if (f.l4proto == kProtoGRE) {
+    p = Put(p, "<srckey>0x");
+    p = PutHex(p, t.has_l4 ? t.sport : 0);
+    p = Put(p, "</srckey><dstkey>0x");
+    p = PutHex(p, t.has_l4 ? t.dport : 0);
+    p = Put(p, "</dstkey>");
+  }
+  p = Put(p, "</layer4>");
+  const uint8_t dir = original ? kZoneDirOrig : kZoneDirReply;
+  if (f.zone.dir == dir && f.zone.id != 0) p = PutElement(p, "<zone>", f.zone.id, "</zone>");
+  if (counters) {
+    p = PutElement(p, "<counters><packets>", counters->packets, "</packets>");
+    p = PutElement(p, "<bytes>", counters->bytes, "</bytes></counters>");
+  }
+  return Put(p, "</meta>");
+}
+
+}  // namespace
+
+void AppendXmlEscaped(absl::string_view s, TextBuffer* out) {
+  out->Commit(PutEscaped(out->Reserve(kEscapeGrowth * s.size()), s));
+}
+
+void AppendXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns, TextBuffer* out) {
+  const bool labels = style.labels != nullptr && f.labels.has_value();
+  size_t need = kFixedBound + kEscapeGrowth * (f.secctx.size() + f.helper.size());
+  if (labels) {
+    const auto& names = style.labels->by_bit;
+    for (unsigned bit = 0; bit < 128 && bit < names.size(); ++bit) {
+      if (f.labels->Test(bit)) need += kEscapeGrowth * names[bit].size() + 15;
+    }
+  }
+  char* p = out->Reserve(need);
+
+  p = Put(p, "<flow>");
+  p = PutDirection(p, f, f.orig, true, f.orig_counters);
+  p = PutDirection(p, f, f.reply, false, f.reply_counters);
+
+  const bool zone_both = f.zone.dir == kZoneDirBoth && f.zone.id != 0;
+  const bool independent = f.state || f.timeout || f.mark || f.secmark || zone_both || f.use ||
+                           f.status_known != 0 || f.id || f.labels || f.start_ns ||
+                           f.stop_ns || !f.secctx.empty() || f.delta_time;
+  if (independent) p = Put(p, "<meta direction=\"independent\">");
+  if (f.state) {
+    p = Put(p, "<state>");
+    p = Put(p, StateName(f.l4proto, *f.state));
+    p = Put(p, "</state>");
+  }
+  if (f.timeout) {
+    p = PutElement(p, "<timeout>", *f.timeout < 0 ? 0 : static_cast<uint64_t>(*f.timeout),
+                   "</timeout>");
+  }
+  if (f.mark) p = PutElement(p, "<mark>", *f.mark, "</mark>");
+  if (labels) {
+    p = Put(p, "<labels>");
+    const auto& names = style.labels->by_bit;
+    for (unsigned bit = 0; bit < 128 && bit < names.size(); ++bit) {
+      if (!f.labels->Test(bit) || names[bit].empty()) continue;
+      p = Put(p, "<label>");
+      p = PutEscaped(p, names[bit]);
+      p = Put(p, "</label>");
+    }
+    p = Put(p, "</labels>");
+  }
+  if (f.secmark) p = PutElement(p, "<secmark>", *f.secmark, "</secmark>");
+  if (!f.secctx.empty()) {
+    p = Put(p, "<secctx>");
+    p = PutEscaped(p, f.secctx);
+    p = Put(p, "</secctx>");
+  }
+  if (zone_both) p = PutElement(p, "<zone>", f.zone.id, "</zone>");
+  if (f.use) p = PutElement(p, "<use>", *f.use, "</use>");
+  if (f.id) p = PutElement(p, "<id>", *f.id, "</id>");
+  if ((f.status_known & kStatusAssured) && (f.status & kStatusAssured)) {
+    p = Put(p, "<assured/>");
+  }
+  if ((f.status_known & kStatusSeenReply) && !(f.status & kStatusSeenReply)) {
+    p = Put(p, "<unreplied/>");
+  }
+  if (style.ktimestamp && (f.start_ns || f.stop_ns)) {
+    p = Put(p, "<timestamp>");
+    if (f.start_ns) p = PutElement(p, "<start>", *f.start_ns, "</start>");
+    if (f.stop_ns) p = PutElement(p, "<stop>", *f.stop_ns, "</stop>");
+    p = Put(p, "</timestamp>");
+  }
+  if (f.start_ns) {
+    uint64_t delta;
+    if (f.stop_ns) {
+      delta = *f.stop_ns > *f.start_ns ? (*f.stop_ns - *f.start_ns) / 1000000000u : 0;
+    } else {
+      const uint64_t now_s = now_ns / 1000000000u;
+      const uint64_t start_s = *f.start_ns / 1000000000u;
+      delta = now_s > start_s ? now_s - start_s : 0;
+    }
+    p = PutElement(p, "<deltatime>", delta, "</deltatime>");
+  } else if (f.delta_time) {
+    p = PutElement(p, "<deltatime>", *f.delta_time, "</deltatime>");
+  }
+  if (independent) p = Put(p, "</meta>");
+  if (!f.helper.empty()) {
+    p = Put(p, "<helper>");
+    p = PutEscaped(p, f.helper);
+    p = Put(p, "</helper>");
+  }
+  p = Put(p, "</flow>\n");
+  out->Commit(p);
+}
+
+void XmlWriter::AddFlow(const Flow& flow, uint64_t now_ns, TextBuffer* out) {
+  if (!started_) {
+    out->Append(kXmlHeader);
+    started_ = true;
+  }
+  AppendXmlFlow(flow, style_, now_ns, out);
+}
+
+void XmlWriter::End(TextBuffer* out) {
+  if (started_) out->Append(kXmlFooter);
+  started_ = false;
+}
+
+}  // namespace ctdump
