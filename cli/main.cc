@@ -140,13 +140,20 @@ int RunList(const Options& opts) {
     PrintErr(absl::StrCat("cannot write the listing: ", written.message()));
     return 1;
   }
-  // conntrack prints this summary even after an error; so do we, so scripts see the count.
-  PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
-                        " flow entries have been shown."));
   if (!dumped.ok()) {
-    PrintErr(dumped.message());
+    // Like conntrack, no summary when nothing could be read; when the source broke off
+    // part-way, the count is printed but the listing is called incomplete.
+    if (sink.shown() > 0) {
+      PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
+                            " flow entries have been shown."));
+      PrintErr(absl::StrCat("the listing is incomplete: ", dumped.message()));
+    } else {
+      PrintErr(dumped.message());
+    }
     return 1;
   }
+  PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
+                        " flow entries have been shown."));
   if (sink.skipped() > 0) {
     PrintErr(absl::StrCat(sink.skipped(), " malformed ",
                           sink.skipped() == 1 ? "entry was" : "entries were",
