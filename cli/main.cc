@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "backends/doctor.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "cli/options.h"
@@ -75,6 +76,8 @@ class ListSink : public FlowSink {
   absl::Status write_status_;
 };
 
+bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<ScopedNetns>* out);
+
 int RunList(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
   ConntrackStyle style;
@@ -114,15 +117,7 @@ int RunList(const Options& opts) {
   // Enter the namespace before any socket or file is opened: both keep the namespace
   // they were opened in.
   std::unique_ptr<ScopedNetns> netns;
-  if (!opts.netns.empty()) {
-    absl::StatusOr<std::unique_ptr<ScopedNetns>> entered = ScopedNetns::Enter(opts.netns);
-    if (!entered.ok()) {
-      PrintErr(entered.status().message());
-      return 1;
-    }
-    netns = *std::move(entered);
-    if (log) log(absl::StrCat("in network namespace ", netns->path()));
-  }
+  if (!EnterNetns(opts, log, &netns)) return 1;
   std::string spec = opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
   if (!backend.ok()) {
@@ -163,6 +158,35 @@ int RunList(const Options& opts) {
   return 0;
 }
 
+// Enters --netns when given. Returns false (after printing why) on failure.
+bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<ScopedNetns>* out) {
+  if (opts.netns.empty()) return true;
+  absl::StatusOr<std::unique_ptr<ScopedNetns>> entered = ScopedNetns::Enter(opts.netns);
+  if (!entered.ok()) {
+    PrintErr(entered.status().message());
+    return false;
+  }
+  *out = *std::move(entered);
+  if (log) log(absl::StrCat("in network namespace ", (*out)->path()));
+  return true;
+}
+
+int RunDoctor(const Options& opts) {
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, nullptr, &netns)) return 1;
+  std::vector<Finding> findings = Diagnose(DoctorEnv{});
+  std::string text;
+  if (netns) absl::StrAppend(&text, "network namespace: ", netns->path(), "\n");
+  for (const Finding& f : findings) {
+    absl::StrAppend(&text, "[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n");
+  }
+  bool ok = AnySourceWorks(findings);
+  absl::StrAppend(&text, ok ? "ctdump can list this table.\n"
+                            : "ctdump cannot list this table; see the problems above.\n");
+  fputs(text.c_str(), stdout);
+  return ok ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   // A closed stdout (`ctdump | head -1`) must end the run quietly: take EPIPE as an
   // error code instead of dying of SIGPIPE mid-write.
@@ -182,6 +206,8 @@ int Main(int argc, char** argv) {
       return 0;
     case Command::kList:
       return RunList(*opts);
+    case Command::kDoctor:
+      return RunDoctor(*opts);
   }
   return 2;
 }

@@ -20,6 +20,7 @@ enum LongOnly {
   kOptBackend = 1000,
   kOptInput,
   kOptNetns,
+  kOptDoctor,
   kOptMaskSrc,
   kOptMaskDst,
   kOptOrigZone,
@@ -50,6 +51,7 @@ const struct option kLongOptions[] = {
     {"backend", required_argument, nullptr, kOptBackend},
     {"input", required_argument, nullptr, kOptInput},
     {"netns", required_argument, nullptr, kOptNetns},
+    {"doctor", no_argument, nullptr, kOptDoctor},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -196,6 +198,9 @@ const char* UsageText() {
          "  -L, --dump              list the table (default)\n"
          "  -h, --help              show this help\n"
          "  -V, --version           show the version\n"
+         "      --doctor            say why conntrack data is (or would be) missing:\n"
+         "                          privileges, ctnetlink, /proc files, table fill,\n"
+         "                          accounting and timestamp sysctls; changes nothing\n"
          "\n"
          "Options:\n"
          "  -o, --output WORD,...   extended, id, ktimestamp, labels (conntrack's words)\n"
@@ -271,6 +276,9 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         break;
       case kOptInput:
         o.input = optarg;
+        break;
+      case kOptDoctor:
+        s = set_command(Command::kDoctor);
         break;
       case kOptNetns:
         if (*optarg == '\0') s = absl::InvalidArgumentError("--netns needs a name, path or pid:N");

@@ -22,6 +22,7 @@ enum class Command {
   kList,     // -L / --dump (the default)
   kHelp,     // -h / --help
   kVersion,  // -V / --version
+  kDoctor,   // --doctor: diagnose why data is missing
 };
 
 struct Options {
