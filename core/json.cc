@@ -216,12 +216,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
   p = Put(p, ZoneDirName(f.zone.dir));
   p = Put(p, "\"},\"status\":[");
   bool first = true;
-  for (unsigned bit = 0; bit < 32; ++bit) {
-    if (!(f.status & (1u << bit))) continue;
+  for (uint32_t bits = f.status; bits != 0; bits &= bits - 1) {
     if (!first) *p++ = ',';
     first = false;
     *p++ = '"';
-    p = Put(p, kStatusNames[bit]);
+    p = Put(p, kStatusNames[__builtin_ctz(bits)]);
     *p++ = '"';
   }
   p = Put(p, "],\"status_bits\":");
@@ -1089,9 +1088,9 @@ class Reader {
     } else if (text.size() == 32) {
       ok = true;
       for (size_t i = 0; i < 16 && ok; ++i) {
-        int hi = HexNibble(text[2 * i]), lo = HexNibble(text[2 * i + 1]);
+        const int hi = HexNibble(text[2 * i]), lo = HexNibble(text[2 * i + 1]);
         ok = hi >= 0 && lo >= 0;
-        (*out)[i] = static_cast<uint8_t>(hi << 4 | lo);
+        if (ok) (*out)[i] = static_cast<uint8_t>(hi << 4 | lo);
       }
     }
     if (ok) return true;

@@ -72,8 +72,8 @@
 //   delta_time    number     N with start_ns, P with seconds since creation (u64). With start_ns:
 //                            delta-time=             computed as conntrack -L does,
 //                                                    stop (or now_ns) truncated to seconds minus
-//                                                    start truncated to seconds; else the /proc
-//                                                    delta-time= value
+//                                                    start truncated to seconds (clamped at 0);
+//                                                    else the /proc delta-time= value
 //   use           number     N (dumps, not events),  reference count as the source printed it
 //                            P                       (u32; /proc prints one more than ctnetlink)
 //   id            number     N                       CTA_ID read big-endian (u32): the number

@@ -555,6 +555,10 @@ std::vector<BadCase> BadCases() {
   icmp.orig.has_l4 = icmp.reply.has_l4 = true;
   const std::string icmp_line = Json(icmp);
 
+  Flow raw;
+  raw.family = 7;
+  const std::string raw_line = Json(raw);
+
   return {
       {"empty", "", "expected a JSON object"},
       {"array", "[1,2]", "expected a JSON object"},
@@ -610,6 +614,10 @@ std::vector<BadCase> BadCases() {
        "\"orig\".\"src\": bad ipv4 address \"10.0.0.300\""},
       {"ipv6_in_ipv4", Replace(good, R"("src":"10.0.0.1")", R"("src":"fd00::1")"),
        "bad ipv4 address \"fd00::1\""},
+      {"bad_raw_address", Replace(raw_line, std::string(32, '0'), std::string(32, 'z')),
+       "\"orig\".\"src\": bad unknown address \"zzzz"},
+      {"short_raw_address", Replace(raw_line, std::string(32, '0'), "00"),
+       "bad unknown address \"00\""},
       {"long_address", Replace(good, R"("src":"10.0.0.1")", absl::StrCat("\"src\":\"", std::string(60, '1'), "\"")),
        "is too long"},
       {"half_the_ports", Replace(good, R"(,"dport":80,"packets":1)", R"(,"packets":1)"),
