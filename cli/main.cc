@@ -16,6 +16,9 @@
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/format.h"
+#include "core/json.h"
+#include "core/proc_format.h"
+#include "core/xml.h"
 #include "core/labels.h"
 #include "core/text_buffer.h"
 
@@ -32,17 +35,34 @@ void PrintErr(absl::string_view msg) {
 // Formats every flow to stdout; reports skipped records on stderr as they come.
 class ListSink : public FlowSink {
  public:
-  ListSink(const Filter& filter, const ConntrackStyle& style, std::string source)
+  ListSink(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
+           std::string source)
       : filter_(filter),
         filter_empty_(filter.empty()),
+        format_(format),
         style_(style),
+        json_{style.labels},
+        xml_(XmlStyle{style.ktimestamp, style.labels}),
         source_(std::move(source)),
         out_(STDOUT_FILENO),
         now_ns_(WallClockNs()) {}
 
   bool OnFlow(const Flow& flow) override {
     if (!filter_empty_ && !Matches(filter_, flow)) return true;
-    AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
+    switch (format_) {
+      case OutputFormat::kText:
+        AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
+        break;
+      case OutputFormat::kJson:
+        AppendJsonLine(flow, json_, now_ns_, &out_.buffer());
+        break;
+      case OutputFormat::kProc:
+        AppendProcLine(flow, now_ns_, &out_.buffer());
+        break;
+      case OutputFormat::kXml:
+        xml_.AddFlow(flow, now_ns_, &out_.buffer());
+        break;
+    }
     ++shown_;
     write_status_ = out_.MaybeFlush();
     return write_status_.ok();
@@ -56,6 +76,7 @@ class ListSink : public FlowSink {
   }
 
   absl::Status Finish() {
+    if (format_ == OutputFormat::kXml && write_status_.ok()) xml_.End(&out_.buffer());
     write_status_.Update(out_.Flush());
     return write_status_;
   }
@@ -67,7 +88,10 @@ class ListSink : public FlowSink {
  private:
   const Filter& filter_;
   bool filter_empty_;
+  OutputFormat format_;
   ConntrackStyle style_;
+  JsonStyle json_;
+  XmlWriter xml_;
   std::string source_;
   FdWriter out_;
   uint64_t now_ns_;
@@ -127,7 +151,7 @@ int RunList(const Options& opts) {
 
   DumpRequest request;
   request.family = filter.family.value_or(0);
-  ListSink sink(filter, style, (*backend)->Name());
+  ListSink sink(filter, opts.format, style, (*backend)->Name());
   absl::Status dumped = (*backend)->Dump(request, sink);
   absl::Status written = sink.Finish();
   if (written.code() == absl::StatusCode::kCancelled) return 0;  // reader went away

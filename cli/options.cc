@@ -99,8 +99,9 @@ const struct option kLongOptions[] = {
 };
 
 // conntrack's -o words in its matching order; a word matches as a case-insensitive prefix.
-constexpr const char* kOutputWords[] = {"xml",        "extended", "timestamp", "id",
-                                        "ktimestamp", "labels",   "userspace", "save"};
+// json and proc are ctdump's and come last, so conntrack's prefixes keep their meaning.
+constexpr const char* kOutputWords[] = {"xml",    "extended", "timestamp", "id",   "ktimestamp",
+                                        "labels", "userspace", "save",     "json", "proc"};
 
 absl::Status ParseOutput(const char* arg, Options* o) {
   for (absl::string_view word : absl::StrSplit(arg, ',')) {
@@ -124,9 +125,17 @@ absl::Status ParseOutput(const char* arg, Options* o) {
       o->out_labels = true;
     } else if (m == "timestamp" || m == "userspace") {
       // Accepted like conntrack; neither changes a -L listing.
+    } else if (m == "xml" || m == "json" || m == "proc") {
+      OutputFormat f = m == "xml" ? OutputFormat::kXml
+                       : m == "json" ? OutputFormat::kJson
+                                     : OutputFormat::kProc;
+      if (o->format != OutputFormat::kText && o->format != f) {
+        return absl::InvalidArgumentError("-o takes one of xml, json and proc at a time");
+      }
+      o->format = f;
     } else {
       return absl::InvalidArgumentError(
-          absl::StrCat("output format `", m, "' is not supported yet"));
+          "-o save is not supported: it prints commands that change the table");
     }
   }
   return absl::OkStatus();
@@ -203,7 +212,8 @@ const char* UsageText() {
          "                          accounting and timestamp sysctls; changes nothing\n"
          "\n"
          "Options:\n"
-         "  -o, --output WORD,...   extended, id, ktimestamp, labels (conntrack's words)\n"
+         "  -o, --output WORD,...   extended, id, ktimestamp, labels, xml (conntrack's),\n"
+         "                          json (one object per line), proc (/proc's line format)\n"
          "      --backend NAME      auto (default: netlink, then /proc/net/nf_conntrack,\n"
          "                          then /proc/net/ip_conntrack), netlink, procfs,\n"
          "                          or procfs:PATH\n"

@@ -25,6 +25,13 @@ enum class Command {
   kDoctor,   // --doctor: diagnose why data is missing
 };
 
+enum class OutputFormat {
+  kText,  // conntrack -L lines (default)
+  kXml,   // -o xml: conntrack's XML document
+  kJson,  // -o json: one JSON object per line (core/json.h, schema v1)
+  kProc,  // -o proc: the line /proc/net/nf_conntrack prints (core/proc_format.h)
+};
+
 struct Options {
   Command command = Command::kList;
   std::string backend = "auto";  // --backend auto|netlink|procfs|procfs:PATH
@@ -32,7 +39,8 @@ struct Options {
   bool verbose = false;          // -v: say which backend and why
   std::string netns;             // --netns NAME|PATH|pid:N
 
-  // -o words (conntrack's, matched case-insensitively as prefixes).
+  // -o words (conntrack's, matched case-insensitively as prefixes, plus json and proc).
+  OutputFormat format = OutputFormat::kText;
   bool out_extended = false;
   bool out_id = false;
   bool out_ktimestamp = false;

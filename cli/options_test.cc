@@ -39,6 +39,14 @@ TEST(ParseOptions, ConntrackSpellings) {
   EXPECT_TRUE(o->out_extended);
 }
 
+TEST(ParseOptions, OutputFormats) {
+  EXPECT_EQ(Parse({"-o", "x"})->format, OutputFormat::kXml);
+  EXPECT_EQ(Parse({"-o", "json"})->format, OutputFormat::kJson);
+  EXPECT_EQ(Parse({"-o", "j"})->format, OutputFormat::kJson);
+  EXPECT_EQ(Parse({"-o", "p,labels"})->format, OutputFormat::kProc);
+  EXPECT_EQ(Parse({"-o", "extended"})->format, OutputFormat::kText);
+}
+
 TEST(ParseOptions, OurOptions) {
   auto o = Parse({"-L", "--backend", "procfs", "-v"});
   ASSERT_THAT(o, IsOk());
@@ -105,7 +113,8 @@ TEST(ParseOptions, UsageErrors) {
       {{"-o"}, "requires an argument"},
       {{"-L", "conntrack", "extra"}, "unexpected argument `extra'"},
       {{"--input", "f", "--backend", "netlink"}, "cannot be combined"},
-      {{"-o", "xml"}, "not supported yet"},
+      {{"-o", "save"}, "not supported"},
+      {{"-o", "xml,json"}, "one of xml, json and proc"},
       {{"-s", "10.0.0.300"}, "Invalid IP address `10.0.0.300'"},
       {{"-r", "10.0.0.0/8"}, "CIDR notation unavailable for `--reply-src'"},
       {{"-s", "10.0.0.0/33"}, "Invalid netmask"},
