@@ -10,6 +10,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # kernel tests: the oracle, rules that make a namespace track, namespaces, traffic
   conntrack nftables iproute2 socat procps
+  # checks of the output formats in kernel tests
+  jq libxml2-utils
 )
 
 if [ "$(id -u)" -ne 0 ]; then
