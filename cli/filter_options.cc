@@ -179,8 +179,8 @@ absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
     }
     if (match == nullptr) return Bad(absl::StrCat("Bad parameter `", word, "'"));
     if (match->bits == 0) {
-      // UNSET: none of the bits conntrack's status list knows.
-      (negate ? filter->status_set : filter->status_clear) |=
+      // UNSET: none of the bits conntrack's status list knows; !UNSET: at least one.
+      (negate ? filter->status_any : filter->status_clear) |=
           kStatusExpected | kStatusSeenReply | kStatusAssured | kStatusFixedTimeout;
       continue;
     }
@@ -222,8 +222,9 @@ absl::StatusOr<NatCondition> ParseNatOption(absl::string_view value, Filter* fil
 }
 
 absl::StatusOr<uint8_t> ParseFamilyOption(absl::string_view value) {
-  if (!value.empty() && absl::StartsWithIgnoreCase("ipv4", value)) return kFamilyIPv4;
-  if (!value.empty() && absl::StartsWithIgnoreCase("ipv6", value)) return kFamilyIPv6;
+  // conntrack compares the first four characters, case-sensitively.
+  if (absl::StartsWith(value, "ipv4")) return kFamilyIPv4;
+  if (absl::StartsWith(value, "ipv6")) return kFamilyIPv6;
   return Bad(absl::StrCat("`", value, "' unsupported layer 3 protocol"));
 }
 

@@ -39,7 +39,7 @@ absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
                                std::vector<std::string>* warnings);
 // -n/-g/-j value: ADDR, ADDR:PORT, [V6ADDR]:PORT or V6ADDR. Sets the family too.
 absl::StatusOr<NatCondition> ParseNatOption(absl::string_view value, Filter* filter);
-// -f value: "ipv4"/"ipv6" or a prefix of them.
+// -f value: starts with "ipv4" or "ipv6" (case-sensitive, as conntrack).
 absl::StatusOr<uint8_t> ParseFamilyOption(absl::string_view value);
 
 }  // namespace ctdump

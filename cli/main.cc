@@ -48,7 +48,14 @@ class ListSink : public FlowSink {
         now_ns_(WallClockNs()) {}
 
   bool OnFlow(const Flow& flow) override {
-    if (!filter_empty_ && !Matches(filter_, flow)) return true;
+    if (!filter_empty_) {
+      if (flow.source != judged_source_) {
+        judged_source_ = flow.source;
+        judge_status_ = CanJudge(filter_, flow);
+      }
+      if (!judge_status_.ok()) return false;  // Finish() reports it
+      if (!Matches(filter_, flow)) return true;
+    }
     switch (format_) {
       case OutputFormat::kText:
         AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
@@ -75,6 +82,9 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
 
+  // A filter the source cannot answer (for example -u EXPECTED from /proc).
+  const absl::Status& judge_status() const { return judge_status_; }
+
   absl::Status Finish() {
     if (format_ == OutputFormat::kXml && write_status_.ok()) xml_.End(&out_.buffer());
     write_status_.Update(out_.Flush());
@@ -92,6 +102,8 @@ class ListSink : public FlowSink {
   ConntrackStyle style_;
   JsonStyle json_;
   XmlWriter xml_;
+  Source judged_source_ = Source::kUnknown;
+  absl::Status judge_status_;
   std::string source_;
   FdWriter out_;
   uint64_t now_ns_;
@@ -155,6 +167,10 @@ int RunList(const Options& opts) {
   absl::Status dumped = (*backend)->Dump(request, sink);
   absl::Status written = sink.Finish();
   if (written.code() == absl::StatusCode::kCancelled) return 0;  // reader went away
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    return 1;
+  }
   if (!written.ok()) {
     PrintErr(absl::StrCat("cannot write the listing: ", written.message()));
     return 1;

@@ -245,7 +245,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   Options o;
   bool have_command = false;
   auto set_command = [&](Command c) -> absl::Status {
-    if (have_command && o.command != c) {
+    if (have_command) {
       return absl::InvalidArgumentError("Invalid commands combination");
     }
     have_command = true;

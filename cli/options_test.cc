@@ -47,6 +47,15 @@ TEST(ParseOptions, OutputFormats) {
   EXPECT_EQ(Parse({"-o", "extended"})->format, OutputFormat::kText);
 }
 
+TEST(ParseOptions, FamilyAndUnset) {
+  EXPECT_EQ(Parse({"-f", "ipv6x"})->filter.family, kFamilyIPv6);  // conntrack's prefix rule
+  auto o = Parse({"-u", "!UNSET"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->filter.status_set, 0u);
+  EXPECT_EQ(o->filter.status_any,
+            kStatusExpected | kStatusSeenReply | kStatusAssured | kStatusFixedTimeout);
+}
+
 TEST(ParseOptions, OurOptions) {
   auto o = Parse({"-L", "--backend", "procfs", "-v"});
   ASSERT_THAT(o, IsOk());
@@ -133,6 +142,9 @@ TEST(ParseOptions, UsageErrors) {
       {{"-j", "-n"}, "cannot combine"},
       {{"-n", "[fd00::1"}, "No closing ']'"},
       {{"-f", "ipx"}, "unsupported layer 3 protocol"},
+      {{"-f", "i"}, "unsupported layer 3 protocol"},
+      {{"-f", "IPV6"}, "unsupported layer 3 protocol"},
+      {{"-L", "-L"}, "Invalid commands combination"},
       {{"--netns", ""}, "--netns needs"},
       {{"--netns", "x", "--input", "f"}, "cannot be combined"},
   };

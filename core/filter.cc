@@ -1,5 +1,6 @@
 #include "core/filter.h"
 
+#include "absl/strings/str_format.h"
 #include "core/kernel.h"
 
 namespace ctdump {
@@ -17,15 +18,15 @@ bool AddrMatches(const AddrCondition& c, uint8_t family, const Addr& a) {
 bool PortMatches(const std::optional<uint16_t>& want, uint8_t proto, const Tuple& t,
                  uint16_t Tuple::*field) {
   if (!want) return true;
-  if (!ProtoHasPorts(proto)) return false;
-  return (t.has_l4 ? t.*field : 0) == *want;
+  if (!ProtoHasPorts(proto) || !t.has_l4) return false;
+  return t.*field == *want;
 }
 
 bool KeyMatches(const std::optional<uint16_t>& want, uint8_t proto, const Tuple& t,
                 uint16_t Tuple::*field) {
   if (!want) return true;
-  if (proto != kProtoGRE) return false;
-  return (t.has_l4 ? t.*field : 0) == *want;
+  if (proto != kProtoGRE || !t.has_l4) return false;
+  return t.*field == *want;
 }
 
 // Whether the status bit `bit` allows NAT to be considered: set, or unknown to the source.
@@ -71,7 +72,7 @@ bool Filter::empty() const {
          !orig_sport && !orig_dport && !reply_sport && !reply_dport && !orig_srckey &&
          !orig_dstkey && !reply_srckey && !reply_dstkey && !state && !icmp_type &&
          !icmp_code && !icmp_id && !mark_value && !zone && !orig_zone && !reply_zone &&
-         status_set == 0 && status_clear == 0 && !secmark && !snat && !dnat && !any_nat &&
+         status_set == 0 && status_clear == 0 && status_any == 0 && !secmark && !snat && !dnat && !any_nat &&
          !labels;
 }
 
@@ -109,7 +110,8 @@ bool Matches(const Filter& x, const Flow& f) {
   }
   if ((f.status & x.status_set) != x.status_set) return false;
   if ((f.status & x.status_clear) != 0) return false;
-  if (x.secmark && f.secmark.value_or(0) != *x.secmark) return false;
+  if (x.status_any != 0 && (f.status & x.status_any) == 0) return false;
+  if (x.secmark && (!f.secmark || *f.secmark != *x.secmark)) return false;
   if (x.snat && !SnatMatches(*x.snat, f)) return false;
   if (x.dnat && !DnatMatches(*x.dnat, f)) return false;
   if (x.any_nat && !SnatMatches(*x.any_nat, f) && !DnatMatches(*x.any_nat, f)) return false;
@@ -130,6 +132,22 @@ absl::Status Validate(const Filter& x) {
       return absl::InvalidArgumentError("mismatched address family");
     }
     family = (*c)->family;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CanJudge(const Filter& x, const Flow& f) {
+  uint32_t asked = (x.status_set | x.status_clear | x.status_any) & ~f.status_known;
+  if (asked != 0) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "this source cannot show status bits 0x%x asked for by -u (/proc shows only "
+        "[UNREPLIED], [ASSURED], [OFFLOAD] and [HW_OFFLOAD]); use the netlink backend",
+        asked));
+  }
+  if (x.labels && f.source != Source::kNetlink && f.source != Source::kUnknown) {
+    return absl::FailedPreconditionError(
+        "this source cannot show connection labels (/proc never prints them); use the "
+        "netlink backend for -l");
   }
   return absl::OkStatus();
 }

@@ -13,9 +13,11 @@
 // the kernel (KernelFilter in backends/netlink); user space always checks it again, since
 // older kernels ignore attributes they do not know.
 //
-// Records from /proc do not carry every status bit (Flow::status_known): for them NAT is
-// judged from the tuples alone (a reply tuple that is not the mirror of the original),
-// and status conditions on bits /proc cannot show are an error found by Validate().
+// A condition on a field the record lacks fails, except for mark and zones (missing
+// counts as 0), as in conntrack. Records from /proc do not carry every status bit
+// (Flow::status_known): for them NAT is judged from the tuples alone (a reply tuple that
+// is not the mirror of the original), and status conditions on bits /proc cannot show
+// are an error found by CanJudge().
 
 #ifndef CTDUMP_CORE_FILTER_H_
 #define CTDUMP_CORE_FILTER_H_
@@ -64,10 +66,13 @@ struct Filter {
   // -w: the both-directions zone; --orig-zone / --reply-zone: the zone of that tuple.
   // A record without one counts as zone 0 (conntrack's rule).
   std::optional<uint16_t> zone, orig_zone, reply_zone;
-  // -u: bits that must be set / must be clear (UNREPLIED = SEEN_REPLY clear).
+  // -u: bits that must be set / must be clear (UNREPLIED = SEEN_REPLY clear), and bits
+  // of which at least one must be set (`!UNSET`).
   uint32_t status_set = 0;
   uint32_t status_clear = 0;
-  // -c: conntrack 1.4.7 never compares the secmark (its bug 5); we do.
+  uint32_t status_any = 0;
+  // -c: conntrack 1.4.7 never compares the secmark (its bug 5); we do. A record without
+  // a secmark fails.
   std::optional<uint32_t> secmark;
   std::optional<NatCondition> snat, dnat, any_nat;  // -n, -g, -j
   // -l: every listed bit must be set.
@@ -81,6 +86,12 @@ bool Matches(const Filter& filter, const Flow& flow);
 
 // Checks a filter before use. kInvalidArgument for contradictions (mixed families).
 absl::Status Validate(const Filter& filter);
+
+// Whether `flow`'s source carries what `filter` asks about. kFailedPrecondition, naming
+// the condition, when it does not: status bits outside Flow::status_known (EXPECTED or
+// FIXED_TIMEOUT from /proc), labels from /proc (the text never carries them). Callers
+// check once per source, since every record of a source carries the same fields.
+absl::Status CanJudge(const Filter& filter, const Flow& flow);
 
 // NAT as conntrack judges it (status bit + changed address or port), extended to /proc
 // records, whose NAT bits are unknown, by comparing the tuples.

@@ -115,7 +115,9 @@ std::vector<Case> Cases() {
   add("any_nat", [](Filter& f) { f.any_nat = NatCondition{}; }, true, true);
   add("icmp_type_on_tcp", [](Filter& f) { f.icmp_type = 8; }, false, false);
   add("gre_key_on_tcp", [](Filter& f) { f.orig_srckey = 1; }, false, false);
-  add("secmark", [](Filter& f) { f.secmark = 0; }, true, true);
+  add("secmark_missing_fails", [](Filter& f) { f.secmark = 0; }, false, false);
+  add("status_any", [](Filter& f) { f.status_any = kStatusExpected | kStatusAssured; }, true,
+      false);
   add("labels_needs_labels", [](Filter& f) { f.labels = Labels{}; }, false, false);
   return c;
 }
@@ -149,6 +151,34 @@ TEST(Matches, LabelsAllBitsRequired) {
   EXPECT_TRUE(Matches(x, f));
   x.labels->Set(2);
   EXPECT_FALSE(Matches(x, f));
+}
+
+TEST(Matches, MissingPortsOrKeysFail) {
+  Flow f = ProcDnatFlow();
+  f.l4proto = kProtoDCCP;
+  f.orig.has_l4 = f.reply.has_l4 = false;  // DCCP on 6.17+: no tracker, no ports
+  f.orig.sport = 0;
+  Filter x;
+  x.orig_sport = 0;
+  EXPECT_FALSE(Matches(x, f));
+  f.l4proto = kProtoGRE;
+  Filter k;
+  k.orig_srckey = 0;
+  EXPECT_FALSE(Matches(k, f));
+}
+
+TEST(CanJudge, ProcCannotShowEveryStatusBitOrLabels) {
+  Flow proc = ProcDnatFlow();
+  Filter x;
+  x.status_set = kStatusAssured;
+  EXPECT_TRUE(CanJudge(x, proc).ok());
+  x.status_clear = kStatusExpected;
+  EXPECT_EQ(CanJudge(x, proc).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CanJudge(x, SnatFlow()).ok());
+  Filter l;
+  l.labels = Labels{};
+  EXPECT_EQ(CanJudge(l, proc).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CanJudge(l, SnatFlow()).ok());
 }
 
 TEST(Validate, MixedFamilies) {
