@@ -72,6 +72,12 @@ class FallbackBackend : public Backend {
         used_ = (*backend)->Name();
         if (log_) log_(absl::StrCat("using backend ", used_));
         status = (*backend)->Dump(request, counting);
+        if (log_ && request.filter != nullptr) {
+          if (const NetlinkDumpStats* st = NetlinkStats(**backend)) {
+            log_(absl::StrCat("kernel-side filter: ",
+                              st->kernel_filter.empty() ? "none" : st->kernel_filter));
+          }
+        }
         if (status.ok() || counting.delivered() > 0 || !MayFallBack(status)) return status;
       }
       reasons.push_back(absl::StrCat(c.label, ": ", status.message()));

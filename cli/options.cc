@@ -44,6 +44,8 @@ enum LongOnly {
 
 const struct option kLongOptions[] = {
     {"dump", no_argument, nullptr, 'L'},
+    {"count", no_argument, nullptr, 'C'},
+    {"stats", no_argument, nullptr, 'S'},
     {"output", required_argument, nullptr, 'o'},
     {"verbose", no_argument, nullptr, 'v'},
     {"help", no_argument, nullptr, 'h'},
@@ -205,6 +207,8 @@ const char* UsageText() {
          "\n"
          "Commands:\n"
          "  -L, --dump              list the table (default)\n"
+         "  -C, --count             print the number of entries in the table\n"
+         "  -S, --stats             print per-CPU conntrack statistics (like conntrack -S)\n"
          "  -h, --help              show this help\n"
          "  -V, --version           show the version\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
@@ -256,13 +260,20 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   opterr = 0;
   for (;;) {
     int longindex = -1;
-    int c = getopt_long(argc, argv, ":Lo:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions, &longindex);
+    int c = getopt_long(argc, argv, ":LCSo:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions, &longindex);
     if (c == -1) break;
     absl::Status s;
     switch (c) {
       case 'L':
         s = set_command(Command::kList);
         if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
+        break;
+      case 'C':
+        s = set_command(Command::kCount);
+        if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
+        break;
+      case 'S':
+        s = set_command(Command::kStats);
         break;
       case 'h':
         s = set_command(Command::kHelp);
@@ -457,6 +468,12 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
   }
   CTDUMP_RETURN_IF_ERROR(Validate(o.filter));
+  if ((o.command == Command::kCount || o.command == Command::kStats) &&
+      (!o.filter.empty() || !o.label_filter.empty() || !o.input.empty())) {
+    return absl::InvalidArgumentError(
+        "-C and -S take no filters and no --input: they report the whole table (filter "
+        "with -L and count the lines instead)");
+  }
   if (!o.input.empty() && !o.netns.empty()) {
     return absl::InvalidArgumentError("--input and --netns cannot be combined");
   }

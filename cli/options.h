@@ -23,6 +23,8 @@ enum class Command {
   kHelp,     // -h / --help
   kVersion,  // -V / --version
   kDoctor,   // --doctor: diagnose why data is missing
+  kCount,    // -C / --count: the table's entry count
+  kStats,    // -S / --stats: per-CPU statistics
 };
 
 enum class OutputFormat {

@@ -56,6 +56,12 @@ TEST(ParseOptions, FamilyAndUnset) {
             kStatusExpected | kStatusSeenReply | kStatusAssured | kStatusFixedTimeout);
 }
 
+TEST(ParseOptions, CountAndStats) {
+  EXPECT_EQ(Parse({"-C"})->command, Command::kCount);
+  EXPECT_EQ(Parse({"--count", "conntrack"})->command, Command::kCount);
+  EXPECT_EQ(Parse({"-S", "--netns", "x"})->command, Command::kStats);
+}
+
 TEST(ParseOptions, OurOptions) {
   auto o = Parse({"-L", "--backend", "procfs", "-v"});
   ASSERT_THAT(o, IsOk());
@@ -145,6 +151,9 @@ TEST(ParseOptions, UsageErrors) {
       {{"-f", "i"}, "unsupported layer 3 protocol"},
       {{"-f", "IPV6"}, "unsupported layer 3 protocol"},
       {{"-L", "-L"}, "Invalid commands combination"},
+      {{"-C", "-L"}, "Invalid commands combination"},
+      {{"-C", "-p", "tcp"}, "take no filters"},
+      {{"-S", "--input", "x"}, "take no filters"},
       {{"--netns", ""}, "--netns needs"},
       {{"--netns", "x", "--input", "f"}, "cannot be combined"},
   };

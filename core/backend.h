@@ -23,10 +23,19 @@
 
 namespace ctdump {
 
+struct Filter;  // core/filter.h
+
 // What to dump. Backends may use these to avoid work (kernel-side filtering); callers
 // must still filter in user space, because a backend or kernel may ignore a field.
 struct DumpRequest {
   uint8_t family = 0;  // 0: every family; kFamilyIPv4 or kFamilyIPv6 to restrict
+  // A HINT, not a contract: the user-space filter the caller will apply. A backend may
+  // push the parts it can into the kernel (the netlink backend sends mark, status, zone and
+  // exact-tuple conditions as dump attributes where the kernel supports them), and only
+  // ever in a way that drops entries the filter would drop too. It may also ignore it
+  // entirely, so the caller MUST still run Matches() on every flow it receives. Not
+  // owned; must outlive the Dump() call. Null: no filter.
+  const Filter* filter = nullptr;
 };
 
 // Receives what a backend decodes. Not thread-safe; called on the dumping thread.

@@ -195,6 +195,56 @@ enum CtaStatsGlobal : uint16_t {
   kCtaStatsGlobalMaxEntries = 2,  // CTA_STATS_GLOBAL_MAX_ENTRIES, be32 (4.18+)
 };
 
+// enum ctattr_stats_cpu: attributes of one CT_GET_STATS_CPU reply (one message per CPU,
+// res_id = CPU number), all be32. Which ones a kernel sends varies: 6.18 sends FOUND,
+// INVALID, INSERT, INSERT_FAILED, DROP, EARLY_DROP, ERROR, SEARCH_RESTART, CLASH_RESOLVE
+// and CHAIN_TOOLONG; the ones marked "retired" went away in 4.9-5.x.
+enum CtaStatsCpu : uint16_t {
+  kCtaStatsSearched = 1,       // CTA_STATS_SEARCHED (retired)
+  kCtaStatsFound = 2,          // CTA_STATS_FOUND
+  kCtaStatsNew = 3,            // CTA_STATS_NEW (retired)
+  kCtaStatsInvalid = 4,        // CTA_STATS_INVALID
+  kCtaStatsIgnore = 5,         // CTA_STATS_IGNORE (retired)
+  kCtaStatsDelete = 6,         // CTA_STATS_DELETE (retired)
+  kCtaStatsDeleteList = 7,     // CTA_STATS_DELETE_LIST (retired)
+  kCtaStatsInsert = 8,         // CTA_STATS_INSERT
+  kCtaStatsInsertFailed = 9,   // CTA_STATS_INSERT_FAILED
+  kCtaStatsDrop = 10,          // CTA_STATS_DROP
+  kCtaStatsEarlyDrop = 11,     // CTA_STATS_EARLY_DROP
+  kCtaStatsError = 12,         // CTA_STATS_ERROR
+  kCtaStatsSearchRestart = 13,  // CTA_STATS_SEARCH_RESTART
+  kCtaStatsClashResolve = 14,   // CTA_STATS_CLASH_RESOLVE (5.9+)
+  kCtaStatsChainTooLong = 15,   // CTA_STATS_CHAIN_TOOLONG (5.15+)
+};
+inline constexpr uint16_t kCtaStatsCpuMax = 15;  // CTA_STATS_MAX as of 6.18
+
+// ---- dump filters (input only) ----
+// enum ctattr_filter: the nest CTA_FILTER (5.8+).
+enum CtaFilter : uint16_t {
+  kCtaFilterOrigFlags = 1,   // CTA_FILTER_ORIG_FLAGS, u32 in HOST byte order (NLA_U32)
+  kCtaFilterReplyFlags = 2,  // CTA_FILTER_REPLY_FLAGS, u32 in host byte order
+};
+// The flag bits of CTA_FILTER_{ORIG,REPLY}_FLAGS: which fields of CTA_TUPLE_ORIG /
+// CTA_TUPLE_REPLY the kernel compares. Not in the uapi headers: they are the
+// CTA_FILTER_F_* macros of net/netfilter/nf_conntrack_netlink.c (5.8 .. 6.18). A bit
+// outside kCtaFilterFAll gets EOPNOTSUPP; a port/ICMP bit without kCtaFilterFProtoNum
+// gets EINVAL.
+enum CtaFilterFlag : uint32_t {
+  kCtaFilterFIpSrc = 1u << 0,        // CTA_FILTER_F_CTA_IP_SRC
+  kCtaFilterFIpDst = 1u << 1,        // CTA_FILTER_F_CTA_IP_DST
+  kCtaFilterFTupleZone = 1u << 2,    // CTA_FILTER_F_CTA_TUPLE_ZONE (accepted, never compared)
+  kCtaFilterFProtoNum = 1u << 3,     // CTA_FILTER_F_CTA_PROTO_NUM
+  kCtaFilterFSrcPort = 1u << 4,      // CTA_FILTER_F_CTA_PROTO_SRC_PORT (TCP/UDP entries only)
+  kCtaFilterFDstPort = 1u << 5,      // CTA_FILTER_F_CTA_PROTO_DST_PORT (TCP/UDP entries only)
+  kCtaFilterFIcmpType = 1u << 6,     // CTA_FILTER_F_CTA_PROTO_ICMP_TYPE
+  kCtaFilterFIcmpCode = 1u << 7,     // CTA_FILTER_F_CTA_PROTO_ICMP_CODE
+  kCtaFilterFIcmpId = 1u << 8,       // CTA_FILTER_F_CTA_PROTO_ICMP_ID
+  kCtaFilterFIcmpv6Type = 1u << 9,   // CTA_FILTER_F_CTA_PROTO_ICMPV6_TYPE
+  kCtaFilterFIcmpv6Code = 1u << 10,  // CTA_FILTER_F_CTA_PROTO_ICMPV6_CODE
+  kCtaFilterFIcmpv6Id = 1u << 11,    // CTA_FILTER_F_CTA_PROTO_ICMPV6_ID
+};
+inline constexpr uint32_t kCtaFilterFAll = (1u << 12) - 1;  // CTA_FILTER_F_ALL
+
 }  // namespace ctnl
 }  // namespace ctdump
 

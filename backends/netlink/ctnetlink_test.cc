@@ -112,6 +112,25 @@ static_assert(Same(kCtaSynproxyIsn, CTA_SYNPROXY_ISN) && Same(kCtaSynproxyIts, C
 static_assert(Same(kCtaStatsGlobalEntries, CTA_STATS_GLOBAL_ENTRIES) &&
                   Same(kCtaStatsGlobalMaxEntries, CTA_STATS_GLOBAL_MAX_ENTRIES),
               "ctattr_stats_global");
+static_assert(Same(kCtaStatsSearched, CTA_STATS_SEARCHED) &&
+                  Same(kCtaStatsFound, CTA_STATS_FOUND) &&
+                  Same(kCtaStatsNew, CTA_STATS_NEW) && Same(kCtaStatsInvalid, CTA_STATS_INVALID) &&
+                  Same(kCtaStatsIgnore, CTA_STATS_IGNORE) &&
+                  Same(kCtaStatsDelete, CTA_STATS_DELETE) &&
+                  Same(kCtaStatsDeleteList, CTA_STATS_DELETE_LIST) &&
+                  Same(kCtaStatsInsert, CTA_STATS_INSERT) &&
+                  Same(kCtaStatsInsertFailed, CTA_STATS_INSERT_FAILED) &&
+                  Same(kCtaStatsDrop, CTA_STATS_DROP) &&
+                  Same(kCtaStatsEarlyDrop, CTA_STATS_EARLY_DROP) &&
+                  Same(kCtaStatsError, CTA_STATS_ERROR) &&
+                  Same(kCtaStatsSearchRestart, CTA_STATS_SEARCH_RESTART) &&
+                  Same(kCtaStatsClashResolve, CTA_STATS_CLASH_RESOLVE) &&
+                  Same(kCtaStatsChainTooLong, CTA_STATS_CHAIN_TOOLONG) &&
+                  Same(kCtaStatsCpuMax, CTA_STATS_MAX),
+              "ctattr_stats_cpu");
+static_assert(Same(kCtaFilterOrigFlags, CTA_FILTER_ORIG_FLAGS) &&
+                  Same(kCtaFilterReplyFlags, CTA_FILTER_REPLY_FLAGS),
+              "ctattr_filter (the flag bits are kernel-internal and not in uapi)");
 
 TEST(CtnetlinkTest, MessageTypes) {
   EXPECT_EQ(CtType(kMsgCtNew), 0x0100);

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/decode.h"
+#include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/request.h"
 #include "core/kernel.h"
 #include "core/status_macros.h"
@@ -109,13 +110,26 @@ std::string KernelText(absl::string_view ext_ack) {
   return ext_ack.empty() ? std::string() : absl::StrCat(" (kernel: ", ext_ack, ")");
 }
 
-using TransportOpener = absl::StatusOr<std::unique_ptr<Transport>> (*)();
+bool IsRefusal(int err) { return err == EINVAL || err == EOPNOTSUPP; }
+
+absl::Status EpermError() {
+  return absl::PermissionDeniedError(
+      "ctnetlink dump refused (EPERM): needs CAP_NET_ADMIN in this network namespace; "
+      "run as root");
+}
+
+// How a probe dump ended (see the file comment of netlink_backend.h).
+struct ProbeResult {
+  bool conclusive = false;  // false: cut short by an I/O or framing problem
+  bool entries = false;     // at least one entry crossed the socket
+  int error = 0;            // the kernel refused the request with this errno
+};
 
 class NetlinkBackend final : public Backend {
  public:
   NetlinkBackend(std::unique_ptr<Transport> transport, TransportOpener reopen)
       : transport_(std::move(transport)),
-        reopen_(reopen),
+        reopen_(std::move(reopen)),
         buf_(new uint8_t[netlink::kRecvBufferSize]),
         recent_(kDedupWindow),
         seq_(static_cast<uint32_t>(std::time(nullptr))) {}
@@ -124,12 +138,31 @@ class NetlinkBackend final : public Backend {
   absl::Status Dump(const DumpRequest& request, FlowSink& sink) override;
 
   const NetlinkDumpStats& stats() const { return stats_; }
+  const NetlinkFilterSupport& support() const { return support_; }
 
  private:
-  absl::Status DumpFamily(uint8_t family, FlowSink& sink);
-  // Handles one message of the reply to request `seq`. Sets *done at the end of the dump.
-  absl::Status HandleItem(const NlItem& item, uint8_t family, uint32_t seq, uint32_t port_id,
-                          FlowSink& sink, bool* done);
+  // One request of a dump: the family, what it carries, and what came back so far.
+  struct Request {
+    uint8_t family = 0;
+    netlink::DumpFilter filter;
+    bool filtered = false;
+    uint32_t seq = 0;
+    uint32_t port_id = 0;
+    uint64_t entries = 0;   // entries received for this request
+    bool refused = false;   // the kernel refused the filtered request (EINVAL/EOPNOTSUPP)
+  };
+
+  absl::Status Run(const DumpRequest& request, const netlink::DumpFamilies& families,
+                   FlowSink& sink);
+  absl::Status EnsureTransport();
+  // Probes the parts of `wanted` whose support is unknown, with dumps of `family`.
+  absl::Status ProbeSupport(uint32_t wanted, uint8_t family);
+  absl::StatusOr<ProbeResult> Probe(uint8_t family, const netlink::DumpFilter& filter);
+  // The parts the requests may carry now.
+  uint32_t Allowed() const;
+  absl::Status DumpFamily(Request& req, FlowSink& sink);
+  // Handles one message of the reply to `req`. Sets *done at the end of the reply.
+  absl::Status HandleItem(const NlItem& item, Request& req, FlowSink& sink, bool* done);
 
   std::unique_ptr<Transport> transport_;
   TransportOpener reopen_;  // null: the transport cannot be replaced (tests)
@@ -138,47 +171,229 @@ class NetlinkBackend final : public Backend {
   RecentKeys recent_;
   uint32_t seq_;
   NetlinkDumpStats stats_;
+  NetlinkFilterSupport support_;
 };
 
 absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
   stats_ = NetlinkDumpStats();
-  uint8_t families[2];
-  size_t n = 0;
-  if (request.family == 0) {
-    families[n++] = kFamilyIPv4;
-    families[n++] = kFamilyIPv6;
-  } else if (request.family == kFamilyIPv4 || request.family == kFamilyIPv6) {
-    families[n++] = request.family;
-  } else {
+  if (request.family != 0 && request.family != kFamilyIPv4 && request.family != kFamilyIPv6) {
     return absl::InvalidArgumentError(absl::StrCat(
         "netlink dump: family ", request.family, " is neither AF_INET (2) nor AF_INET6 (10)"));
   }
-  if (transport_ == nullptr) {
-    if (reopen_ == nullptr) {
-      return absl::FailedPreconditionError(
-          "netlink dump: the transport was closed after an early stop or an error and "
-          "this backend cannot reopen it");
+  const netlink::DumpFamilies families = netlink::FamiliesToDump(request.family, request.filter);
+  if (request.filter != nullptr) {
+    for (size_t i = 0; i < families.count; ++i) {
+      uint32_t used = 0;
+      netlink::DeriveDumpFilter(*request.filter, families.family[i],
+                                netlink::kAllKernelFilterParts, &used);
+      stats_.filter_wanted |= used;
     }
-    CTDUMP_ASSIGN_OR_RETURN(transport_, reopen_());
   }
   recent_.Clear();
-  for (size_t i = 0; i < n; ++i) {
-    absl::Status s = DumpFamily(families[i], sink);
-    if (!s.ok() || stats_.stopped_early) {
-      // Closing the socket discards whatever the kernel still has for this dump.
-      transport_.reset();
-      return s;
+  absl::Status s = Run(request, families, sink);
+  if (!s.ok() || stats_.stopped_early) {
+    // Closing the socket discards whatever the kernel still has for this dump.
+    transport_.reset();
+  }
+  return s;
+}
+
+absl::Status NetlinkBackend::Run(const DumpRequest& request,
+                                 const netlink::DumpFamilies& families, FlowSink& sink) {
+  CTDUMP_RETURN_IF_ERROR(EnsureTransport());
+  if (families.count > 0 && stats_.filter_wanted != 0) {
+    CTDUMP_RETURN_IF_ERROR(ProbeSupport(stats_.filter_wanted, families.family[0]));
+  }
+  for (size_t i = 0; i < families.count; ++i) {
+    uint32_t allowed = Allowed();
+    for (;;) {
+      Request req;
+      req.family = families.family[i];
+      uint32_t used = 0;
+      if (request.filter != nullptr) {
+        req.filter = netlink::DeriveDumpFilter(*request.filter, req.family, allowed, &used);
+      }
+      req.filtered = !req.filter.empty();
+      CTDUMP_RETURN_IF_ERROR(DumpFamily(req, sink));
+      if (stats_.stopped_early) return absl::OkStatus();
+      if (!req.refused) {
+        stats_.filter_pushed |= used;
+        break;
+      }
+      // Refused before any entry: drop the parts that no probe vouched for (all of them
+      // if every part was vouched for) and ask again. Each round drops at least one part,
+      // and an unfiltered request cannot be "refused" this way.
+      uint32_t vouched = 0;
+      if (support_.mark == FilterSupport::kApplied) vouched |= netlink::kKernelFilterMark;
+      if (support_.status == FilterSupport::kApplied) vouched |= netlink::kKernelFilterStatus;
+      if (support_.tuple == FilterSupport::kApplied) vouched |= netlink::kKernelFilterTuple;
+      uint32_t blame = used & ~vouched;
+      if (blame == 0) blame = used;
+      if (blame & netlink::kKernelFilterMark) support_.mark = FilterSupport::kRefused;
+      if (blame & netlink::kKernelFilterStatus) support_.status = FilterSupport::kRefused;
+      if (blame & netlink::kKernelFilterZone) support_.zone = FilterSupport::kRefused;
+      if (blame & netlink::kKernelFilterTuple) support_.tuple = FilterSupport::kRefused;
+      stats_.filter_rejected |= blame;
+      allowed &= ~blame;
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status NetlinkBackend::DumpFamily(uint8_t family, FlowSink& sink) {
+absl::Status NetlinkBackend::EnsureTransport() {
+  if (transport_ != nullptr) return absl::OkStatus();
+  if (!reopen_) {
+    return absl::FailedPreconditionError(
+        "netlink dump: the transport was closed after an early stop or an error and "
+        "this backend cannot reopen it");
+  }
+  CTDUMP_ASSIGN_OR_RETURN(transport_, reopen_());
+  return absl::OkStatus();
+}
+
+uint32_t NetlinkBackend::Allowed() const {
+  uint32_t allowed = 0;
+  if (support_.mark == FilterSupport::kApplied) allowed |= netlink::kKernelFilterMark;
+  if (support_.status == FilterSupport::kApplied) allowed |= netlink::kKernelFilterStatus;
+  if (support_.tuple == FilterSupport::kApplied) allowed |= netlink::kKernelFilterTuple;
+  // No probe for the zone: sent unless refused (a kernel before 6.8 ignores it).
+  if (support_.zone != FilterSupport::kRefused) allowed |= netlink::kKernelFilterZone;
+  return allowed;
+}
+
+absl::Status NetlinkBackend::ProbeSupport(uint32_t wanted, uint8_t family) {
+  const bool want_tuple =
+      (wanted & netlink::kKernelFilterTuple) && support_.tuple == FilterSupport::kUnknown;
+  // Read the answer of a never-match probe.
+  auto never_match = [](const ProbeResult& r) {
+    if (!r.conclusive) return FilterSupport::kUnknown;
+    if (r.error != 0) return FilterSupport::kRefused;
+    return r.entries ? FilterSupport::kIgnored : FilterSupport::kApplied;
+  };
+  if (support_.status == FilterSupport::kUnknown && (wanted & netlink::kKernelFilterStatus)) {
+    netlink::DumpFilter f;
+    f.status_value = kStatusTemplate;  // templates are never in the table
+    f.status_mask = kStatusTemplate;
+    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
+    support_.status = never_match(r);
+  }
+  // The tuple probe is cheapest with a working never-match filter, so it wants the mark
+  // answer when the status one is not there.
+  if (support_.mark == FilterSupport::kUnknown &&
+      ((wanted & netlink::kKernelFilterMark) ||
+       (want_tuple && support_.status != FilterSupport::kApplied))) {
+    netlink::DumpFilter f;
+    f.mark_value = 1;  // (mark & 0) == 1 never holds
+    f.mark_mask = 0;
+    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
+    support_.mark = never_match(r);
+  }
+  if (want_tuple) {
+    netlink::DumpFilter f;
+    const bool v6 = family == kFamilyIPv6;
+    const uint8_t proto = v6 ? kProtoICMPv6 : kProtoICMP;
+    f.orig.flags = ctnl::kCtaFilterFProtoNum;
+    f.orig.proto = proto;
+    f.reply.flags = ctnl::kCtaFilterFProtoNum |
+                    (v6 ? ctnl::kCtaFilterFIcmpv6Type : ctnl::kCtaFilterFIcmpType);
+    f.reply.proto = proto;
+    f.reply.icmp_type = v6 ? 1 : 3;  // destination unreachable: not trackable -> EINVAL
+    if (support_.status == FilterSupport::kApplied) {
+      f.status_value = kStatusTemplate;
+      f.status_mask = kStatusTemplate;
+    } else if (support_.mark == FilterSupport::kApplied) {
+      f.mark_value = 1;
+      f.mark_mask = 0;
+    }
+    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
+    if (!r.conclusive) {
+      support_.tuple = FilterSupport::kUnknown;
+    } else if (r.error == EINVAL) {
+      support_.tuple = FilterSupport::kApplied;
+    } else if (r.error != 0) {
+      support_.tuple = FilterSupport::kRefused;
+    } else {
+      support_.tuple = FilterSupport::kIgnored;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ProbeResult> NetlinkBackend::Probe(uint8_t family,
+                                                  const netlink::DumpFilter& filter) {
+  ProbeResult result;
+  CTDUMP_RETURN_IF_ERROR(EnsureTransport());
   const uint32_t seq = ++seq_;
-  const netlink::CtRequestBytes req = netlink::BuildCtRequest(CtRequest::kDumpTable, family, seq);
+  const netlink::CtRequestBytes req =
+      netlink::BuildCtRequest(CtRequest::kDumpTable, family, seq, &filter);
+  if (req.size == 0) {
+    return absl::InternalError("netlink probe: the request builder refused the probe");
+  }
   CTDUMP_RETURN_IF_ERROR(transport_->Send(req.span()));
-  ++stats_.requests;
+  ++stats_.probe_requests;
   const uint32_t port_id = transport_->PortId();
+  for (;;) {
+    absl::StatusOr<size_t> got =
+        transport_->Recv(absl::MakeSpan(buf_.get(), netlink::kRecvBufferSize));
+    if (!got.ok() && netlink::TransportErrno(got.status()) == EINTR) continue;
+    if (!got.ok() || *got == 0) {
+      transport_.reset();  // inconclusive; a fresh socket for what follows
+      return result;
+    }
+    DumpBufferReader reader(absl::MakeConstSpan(buf_.get(), *got), &flow_);
+    NlItem item;
+    while (reader.Next(&item)) {
+      if (item.seq != seq || item.port_id != port_id) {
+        transport_.reset();
+        return result;
+      }
+      switch (item.kind) {
+        case NlKind::kFlow:
+        case NlKind::kBadFlow:
+          // The filter let an entry through: that is the answer. Closing the socket
+          // discards the rest of the dump.
+          result.conclusive = true;
+          result.entries = true;
+          transport_.reset();
+          return result;
+        case NlKind::kDone:
+          result.conclusive = item.error == 0;
+          return result;
+        case NlKind::kError:
+          if (item.error == 0) break;  // an ACK
+          if (item.error == EPERM) return EpermError();
+          result.conclusive = true;
+          result.error = item.error;
+          return result;
+        case NlKind::kOther:
+          break;
+      }
+    }
+    if (!reader.status().ok()) {
+      transport_.reset();
+      return result;
+    }
+  }
+}
+
+absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
+  CTDUMP_RETURN_IF_ERROR(EnsureTransport());
+  const uint8_t family = req.family;
+  req.seq = ++seq_;
+  const netlink::CtRequestBytes bytes =
+      netlink::BuildCtRequest(CtRequest::kDumpTable, family, req.seq, &req.filter);
+  if (bytes.size == 0) {
+    return absl::InternalError(absl::StrCat("netlink dump: cannot build a ", FamilyText(family),
+                                            " request with filter ",
+                                            netlink::DumpFilterText(req.filter, family)));
+  }
+  CTDUMP_RETURN_IF_ERROR(transport_->Send(bytes.span()));
+  ++stats_.requests;
+  const std::string text =
+      absl::StrCat(FamilyText(family), "{", netlink::DumpFilterText(req.filter, family), "}");
+  stats_.kernel_filter =
+      stats_.kernel_filter.empty() ? text : absl::StrCat(stats_.kernel_filter, " ", text);
+  req.port_id = transport_->PortId();
   bool interrupted = false;  // NLM_F_DUMP_INTR seen (never set by ctnetlink so far)
   for (;;) {
     absl::StatusOr<size_t> got =
@@ -214,7 +429,7 @@ absl::Status NetlinkBackend::DumpFamily(uint8_t family, FlowSink& sink) {
     while (!done && reader.Next(&item)) {
       ++stats_.messages;
       if (item.flags & ctnl::kNlmFDumpIntr) interrupted = true;
-      CTDUMP_RETURN_IF_ERROR(HandleItem(item, family, seq, port_id, sink, &done));
+      CTDUMP_RETURN_IF_ERROR(HandleItem(item, req, sink, &done));
       if (stats_.stopped_early) return absl::OkStatus();
     }
     if (!reader.status().ok()) {
@@ -232,24 +447,34 @@ absl::Status NetlinkBackend::DumpFamily(uint8_t family, FlowSink& sink) {
   return absl::OkStatus();
 }
 
-absl::Status NetlinkBackend::HandleItem(const NlItem& item, uint8_t family, uint32_t seq,
-                                        uint32_t port_id, FlowSink& sink, bool* done) {
-  if (item.seq != seq || item.port_id != port_id) {
+absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSink& sink,
+                                        bool* done) {
+  const uint8_t family = req.family;
+  if (item.seq != req.seq || item.port_id != req.port_id) {
     return absl::DataLossError(absl::StrFormat(
         "ctnetlink %s dump: reply (nlmsg_type 0x%04x) does not match the request: seq %u "
         "port id %u, want seq %u port id %u",
-        FamilyText(family), item.type, item.seq, item.port_id, seq, port_id));
+        FamilyText(family), item.type, item.seq, item.port_id, req.seq, req.port_id));
   }
   switch (item.kind) {
-    case NlKind::kFlow:
+    case NlKind::kFlow: {
+      ++req.entries;
       if (flow_.id.has_value() && recent_.SeenOrInsert(DedupKey(flow_))) {
         ++stats_.duplicates;
         return absl::OkStatus();
       }
+      uint32_t failed = 0;
+      if (req.filtered && !netlink::KernelKeeps(req.filter, family, flow_, &failed)) {
+        // Crossed although the request filters it out: the kernel ignored `failed`.
+        ++stats_.filter_misses;
+        stats_.filter_not_applied |= failed;
+      }
       ++stats_.flows;
       if (!sink.OnFlow(flow_)) stats_.stopped_early = true;
       return absl::OkStatus();
+    }
     case NlKind::kBadFlow:
+      ++req.entries;
       ++stats_.skipped;
       sink.OnSkipped(absl::DataLossError(absl::StrCat(
           "ctnetlink ", FamilyText(family), " dump, datagram ", stats_.datagrams, " ",
@@ -267,12 +492,15 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, uint8_t family, uint
       return absl::OkStatus();
     case NlKind::kError:
       if (item.error == 0) return absl::OkStatus();  // an ACK
-      if (item.error == EPERM) {
-        return absl::PermissionDeniedError(
-            "ctnetlink dump refused (EPERM): needs CAP_NET_ADMIN in this network namespace; "
-            "run as root");
+      if (item.error == EPERM) return EpermError();
+      if (req.filtered && req.entries == 0 && IsRefusal(item.error)) {
+        // The kernel refused the filter before dumping anything (no NLMSG_DONE follows):
+        // the caller asks again with less.
+        req.refused = true;
+        *done = true;
+        return absl::OkStatus();
       }
-      if (item.error == EINVAL) {
+      if (item.error == EINVAL && !req.filtered) {
         // The request carries no attributes, so nothing in it can be invalid: nfnetlink
         // answers EINVAL when no conntrack subsystem is registered.
         return absl::FailedPreconditionError(absl::StrCat(
@@ -292,6 +520,16 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, uint8_t family, uint
 
 }  // namespace
 
+const char* FilterSupportName(FilterSupport s) {
+  switch (s) {
+    case FilterSupport::kUnknown: return "unknown";
+    case FilterSupport::kApplied: return "applied";
+    case FilterSupport::kIgnored: return "ignored";
+    case FilterSupport::kRefused: return "refused";
+  }
+  return "unknown";
+}
+
 absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend() {
   CTDUMP_ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport,
                           netlink::OpenCtnetlinkTransport());
@@ -307,9 +545,20 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend(
   return std::unique_ptr<Backend>(new NetlinkBackend(std::move(transport), nullptr));
 }
 
+absl::StatusOr<std::unique_ptr<Backend>> MakeReopeningNetlinkBackend(TransportOpener open) {
+  if (!open) return absl::InvalidArgumentError("MakeReopeningNetlinkBackend: null opener");
+  CTDUMP_ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport, open());
+  return std::unique_ptr<Backend>(new NetlinkBackend(std::move(transport), std::move(open)));
+}
+
 const NetlinkDumpStats* NetlinkStats(const Backend& backend) {
   const auto* nb = dynamic_cast<const NetlinkBackend*>(&backend);
   return nb == nullptr ? nullptr : &nb->stats();
+}
+
+const NetlinkFilterSupport* NetlinkSupport(const Backend& backend) {
+  const auto* nb = dynamic_cast<const NetlinkBackend*>(&backend);
+  return nb == nullptr ? nullptr : &nb->support();
 }
 
 }  // namespace ctdump

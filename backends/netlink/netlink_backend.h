@@ -8,8 +8,13 @@
 //   CTDUMP_RETURN_IF_ERROR(b->Dump(DumpRequest{}, sink));
 //   if (const NetlinkDumpStats* st = NetlinkStats(*b)) log(st->duplicates);
 //
-// Dump() sends one CT_GET dump request per family, AF_INET then AF_INET6 (only the one
-// in DumpRequest::family when set): 4.4-era kernels reject AF_UNSPEC. Every reply is
+//   DumpRequest req;
+//   req.filter = &filter;                    // a hint: `sink` must still call Matches()
+//   CTDUMP_RETURN_IF_ERROR(b->Dump(req, sink));
+//   log(netlink::KernelFilterPartsText(NetlinkStats(*b)->filter_pushed));  // "mark"
+//
+// Dump() sends one CT_GET dump request per family, AF_INET then AF_INET6 (only those that
+// DumpRequest::family and the filter allow): 4.4-era kernels reject AF_UNSPEC. Every reply is
 // checked against the request's sequence number and the socket's port id. Entries go to
 // FlowSink::OnFlow() in kernel order; entries that cannot be decoded go to OnSkipped()
 // and the dump goes on. The kernel may send an entry twice when the table changes during
@@ -20,6 +25,48 @@
 // When the sink returns false, Dump() closes the socket at once (the kernel discards the
 // rest of the dump) and returns OK; the next Dump() opens a new socket. The same happens
 // after any error in mid-dump, so no stale reply can leak into a later dump.
+//
+// KERNEL-SIDE FILTERING. With DumpRequest::filter set, the requests carry the parts of the
+// filter that kernel_filter.h calls sound (mark, status, non-zero zone, exact IPv4
+// addresses, protocol, TCP/UDP ports, ICMP fields), and only families the filter can match
+// are asked for. The kernel then never serializes the other entries; the caller re-applies
+// the whole Filter anyway. What the kernel supports is found out ONCE per backend, by
+// behaviour, the first time a part is wanted (never by version strings), with probe
+// dumps in the family being dumped:
+//   mark    CTA_MARK 1 / CTA_MARK_MASK 0: no entry can pass (mark & 0) == 1. An empty
+//           dump means the kernel applies mark filters; an entry means it ignores them
+//           (reading stops there and the socket is replaced, so an old kernel costs one
+//           datagram, not a table); EINVAL/EOPNOTSUPP means it refuses them (kernel
+//           without CONFIG_NF_CONNTRACK_MARK).
+//   status  CTA_STATUS = CTA_STATUS_MASK = IPS_TEMPLATE: templates never enter the table
+//           and ctnetlink cannot set the bit, so again nothing can pass. Same reading
+//           (5.15+ applies it, older kernels ignore it).
+//   tuple   Decided by the kernel's validation, not by the table's content: CTA_FILTER
+//           asking for PROTO_NUM in CTA_TUPLE_ORIG and PROTO_NUM|ICMP_TYPE in
+//           CTA_TUPLE_REPLY, with ICMP type 3 (ICMPv6 type 1 for AF_INET6) in the reply
+//           tuple, a type conntrack cannot track. A kernel that parses CTA_FILTER and
+//           checks each direction's tuple against that direction's flags answers EINVAL
+//           (supported). A kernel that does not know CTA_FILTER (before 5.8), or 5.8-5.14
+//           kernels without commit "ctnetlink: use correct flags for reply tuple filter",
+//           which parse the reply tuple with the ORIGINAL flags and would then compare
+//           reply fields against zeros, accept it and dump: tuple filters are not used
+//           there. The probe adds the status (or mark) never-match filter when that one
+//           is known to work, so such kernels send nothing.
+//   zone    No value of CTA_ZONE can match nothing and CTA_ZONE has no validation to
+//           exploit, so there is no probe: the zone is sent whenever it is sound (a
+//           kernel before 6.8 ignores it, which is harmless) and judged on the dump itself.
+// Why not "nothing came back, so it is supported" alone: an empty family table also
+// returns nothing. For mark and status that is harmless (sending a filter the kernel
+// ignores costs nothing and changes no result); for the tuple filter it is not, because a
+// kernel with the reply-flags bug would DROP wanted entries, hence the validation probe.
+// Every entry that crosses the socket is also checked against what was pushed
+// (KernelKeeps()): an entry the kernel should have dropped is counted in
+// NetlinkDumpStats::filter_misses / filter_not_applied, which tells "ignored" apart from
+// "applied" on the real dump.
+// If the kernel refuses a filtered request (EINVAL or EOPNOTSUPP before any entry), the
+// parts no probe vouched for (or, if all were vouched for, all of them) are marked
+// refused for this backend and the family is asked for again without them, down to a
+// family-only dump.
 //
 // Errors of Dump():
 //   kPermissionDenied    "ctnetlink dump refused (EPERM): needs CAP_NET_ADMIN in this
@@ -40,7 +87,11 @@
 #include <cstdint>
 #include <memory>
 
+#include <functional>
+#include <string>
+
 #include "absl/status/statusor.h"
+#include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/transport.h"
 #include "core/backend.h"
 
@@ -48,16 +99,50 @@ namespace ctdump {
 
 // Counters of the most recent Dump() of a netlink backend (reset when a Dump() starts).
 struct NetlinkDumpStats {
-  uint64_t requests = 0;      // dump requests sent (one per family)
-  uint64_t datagrams = 0;     // successful recvmsg() calls
-  uint64_t bytes = 0;         // bytes received
-  uint64_t messages = 0;      // netlink messages walked
+  uint64_t requests = 0;      // dump requests sent (one per family, plus a re-send per
+                              // refused filter); probes are counted in probe_requests
+  uint64_t datagrams = 0;     // successful recvmsg() calls for those requests
+  uint64_t bytes = 0;         // bytes received for them
+  uint64_t messages = 0;      // netlink messages walked for them (entries, NLMSG_DONE, ...)
   uint64_t flows = 0;         // entries handed to FlowSink::OnFlow()
   uint64_t duplicates = 0;    // entries dropped as repeats of a recent (id, tuple)
   uint64_t skipped = 0;       // entries handed to FlowSink::OnSkipped()
   uint64_t eintr = 0;         // recvmsg() calls interrupted and retried
   bool stopped_early = false;  // the sink returned false
+
+  // Kernel-side filtering (DumpRequest::filter). The uint32_t fields are sets of
+  // netlink::KernelFilterPart bits; netlink::KernelFilterPartsText() prints them.
+  uint32_t filter_wanted = 0;       // parts of the filter that are sound to push
+  uint32_t filter_pushed = 0;       // parts the dump requests carried (after any fallback)
+  uint32_t filter_rejected = 0;     // parts the kernel refused (EINVAL/EOPNOTSUPP); the
+                                    // family was asked for again without them
+  uint32_t filter_not_applied = 0;  // pushed parts that an entry crossing the socket
+                                    // contradicts: the kernel ignored them
+  uint64_t filter_misses = 0;       // entries that crossed although the pushed filter
+                                    // drops them (0 when the kernel applied it all)
+  uint64_t probe_requests = 0;      // support probes sent by this Dump() (not in
+                                    // requests/datagrams/bytes/messages)
+  // What each dump request carried, e.g. "AF_INET{mark=0x3/0xffffffff}
+  // AF_INET6{mark=0x3/0xffffffff}" (netlink::DumpFilterText() per request; "{none}" when
+  // unfiltered; a refused request and its retry both appear).
+  std::string kernel_filter;
 };
+
+// What a backend found out about the kernel's dump filters (see the file comment).
+enum class FilterSupport : uint8_t {
+  kUnknown,   // not probed yet (or the probe was cut short)
+  kApplied,   // the kernel filters by it
+  kIgnored,   // the kernel accepts it but does not filter (too old), or cannot be trusted
+              // with it (tuple: the 5.8-5.14 reply-flags bug)
+  kRefused,   // the kernel answers EINVAL/EOPNOTSUPP (build option missing)
+};
+struct NetlinkFilterSupport {
+  FilterSupport mark = FilterSupport::kUnknown;
+  FilterSupport status = FilterSupport::kUnknown;
+  FilterSupport zone = FilterSupport::kUnknown;  // never probed; kRefused after a refusal
+  FilterSupport tuple = FilterSupport::kUnknown;
+};
+const char* FilterSupportName(FilterSupport s);  // "unknown", "applied", ...
 
 // Entries remembered for duplicate suppression (about 100 KiB). A resumed dump resends
 // at most one hash bucket, which is far smaller.
@@ -73,9 +158,18 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend();
 absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend(
     std::unique_ptr<netlink::Transport> transport);
 
+// For tests: a backend that opens its transport with `open`, now and again whenever it
+// had to close it (early stop, mid-dump error, a probe cut short), like the real one.
+using TransportOpener = std::function<absl::StatusOr<std::unique_ptr<netlink::Transport>>()>;
+absl::StatusOr<std::unique_ptr<Backend>> MakeReopeningNetlinkBackend(TransportOpener open);
+
 // The statistics of `backend`'s most recent Dump(), or nullptr when `backend` was not made
 // by MakeNetlinkBackend(). Valid until the next Dump() or the backend's destruction.
 const NetlinkDumpStats* NetlinkStats(const Backend& backend);
+
+// What `backend` knows about the kernel's dump filters, or nullptr when `backend` was not
+// made by MakeNetlinkBackend(). Valid for the backend's lifetime.
+const NetlinkFilterSupport* NetlinkSupport(const Backend& backend);
 
 }  // namespace ctdump
 

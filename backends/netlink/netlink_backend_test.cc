@@ -13,10 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/decode.h"
+#include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/recording.h"
+#include "backends/netlink/request.h"
 #include "backends/netlink/testing/fake_transport.h"
 #include "backends/netlink/testing/nl_builder.h"
 #include "core/backend.h"
+#include "core/filter.h"
 #include "core/flow.h"
 #include "core/kernel.h"
 #include "core/status_matchers.h"
@@ -363,5 +366,407 @@ TEST_F(NetlinkBackendTest, RecordedDumpsReplay) {
   }
 }
 
+
+// ------------------------------------------------------------ kernel-side filtering --
+
+namespace kf {
+
+using netlink::BuildCtRequest;
+using netlink::CtRequest;
+using netlink::DumpFilter;
+using netlink::testing::AddTuple;
+using netlink::testing::MsgBuilder;
+
+// A TCP dump entry with the given mark, status and (both-directions) zone.
+std::vector<uint8_t> Entry(uint32_t id, uint16_t sport, uint32_t mark, uint32_t status = 0xe,
+                           uint16_t zone = 0) {
+  MsgBuilder b(ctnl::CtType(ctnl::kMsgCtNew), ctnl::kNlmFMulti | ctnl::kNlmFDumpFiltered);
+  b.Nfgen(AF_INET);
+  AddTuple(b, ctnl::kCtaTupleOrig, AF_INET,
+           {"10.0.0.1", "10.0.0.2", 6, sport, uint16_t{80}, {}, {}, {}, {}});
+  AddTuple(b, ctnl::kCtaTupleReply, AF_INET,
+           {"10.0.0.2", "10.0.0.1", 6, uint16_t{80}, sport, {}, {}, {}, {}});
+  if (zone != 0) b.Be16(ctnl::kCtaZone, zone);
+  b.Be32(ctnl::kCtaStatus, status).Be32(ctnl::kCtaMark, mark).Be32(ctnl::kCtaId, id);
+  return b.Build();
+}
+
+uint32_t SeqOf(const std::vector<uint8_t>& request) {
+  uint32_t seq = 0;
+  if (request.size() >= 12) std::memcpy(&seq, request.data() + 8, 4);
+  return seq;
+}
+
+// The request the backend should have sent, with the sequence number it used.
+std::vector<uint8_t> Want(const std::vector<uint8_t>& sent, uint8_t family,
+                          const DumpFilter& f) {
+  const netlink::CtRequestBytes r =
+      BuildCtRequest(CtRequest::kDumpTable, family, SeqOf(sent), &f);
+  return std::vector<uint8_t>(r.data.begin(), r.data.begin() + r.size);
+}
+
+DumpFilter MarkNeverMatches() {
+  DumpFilter f;
+  f.mark_value = 1;
+  f.mark_mask = 0;
+  return f;
+}
+DumpFilter StatusNeverMatches() {
+  DumpFilter f;
+  f.status_value = kStatusTemplate;
+  f.status_mask = kStatusTemplate;
+  return f;
+}
+DumpFilter TupleProbe(const DumpFilter& base) {
+  DumpFilter f = base;
+  f.orig.flags = ctnl::kCtaFilterFProtoNum;
+  f.orig.proto = kProtoICMP;
+  f.reply.flags = ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFIcmpType;
+  f.reply.proto = kProtoICMP;
+  f.reply.icmp_type = 3;
+  return f;
+}
+
+class KernelFilterBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    kernel_ = std::make_shared<FakeKernel>();
+    auto b = MakeReopeningNetlinkBackend(kernel_->Opener());
+    ASSERT_THAT(b, IsOk());
+    backend_ = std::move(*b);
+  }
+  const NetlinkDumpStats& stats() const { return *NetlinkStats(*backend_); }
+  const NetlinkFilterSupport& support() const { return *NetlinkSupport(*backend_); }
+  absl::Status Dump(const Filter& f, uint8_t family = 0) {
+    DumpRequest req;
+    req.family = family;
+    req.filter = &f;
+    return backend_->Dump(req, sink_);
+  }
+  const std::vector<uint8_t>& Sent(size_t i) const { return kernel_->requests.at(i); }
+
+  std::shared_ptr<FakeKernel> kernel_;
+  std::unique_ptr<Backend> backend_;
+  Collector sink_;
+};
+
+TEST_F(KernelFilterBackendTest, MarkIsProbedOnceThenPushedOnEveryFamily) {
+  Filter f;
+  f.mark_value = 7;
+  kernel_->Script({{DoneMsg()}});  // probe: nothing passes (mark & 0) == 1
+  kernel_->Script({{Concat({Entry(1, 1001, 7), Entry(2, 1002, 7), DoneMsg()})}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002));
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET, MarkNeverMatches()));
+  DumpFilter want;
+  want.mark_value = 7;
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, want));
+  EXPECT_EQ(Sent(2), Want(Sent(2), AF_INET6, want));
+  EXPECT_EQ(stats().probe_requests, 1u);
+  EXPECT_EQ(stats().requests, 2u);
+  EXPECT_EQ(stats().messages, 4u);  // 2 entries + 2 NLMSG_DONE: the probe is not counted
+  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterMark);
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterMark);
+  EXPECT_EQ(stats().filter_misses, 0u);
+  EXPECT_EQ(stats().kernel_filter,
+            "AF_INET{mark=0x7/0xffffffff} AF_INET6{mark=0x7/0xffffffff}");
+  EXPECT_EQ(support().mark, FilterSupport::kApplied);
+  EXPECT_EQ(support().status, FilterSupport::kUnknown);
+
+  // Known now: no second probe.
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_EQ(kernel_->requests.size(), 5u);
+  EXPECT_EQ(stats().probe_requests, 0u);
+  EXPECT_EQ(Sent(3), Want(Sent(3), AF_INET, want));
+}
+
+TEST_F(KernelFilterBackendTest, AKernelThatIgnoresMarksGetsNoMarkAndTheProbeIsCutShort) {
+  Filter f;
+  f.mark_value = 7;
+  // Probe answered with entries (an old kernel ignores the never-matching filter): the
+  // backend stops reading and replaces the socket.
+  kernel_->Script({{Entry(1, 1001, 0)}, {Entry(2, 1002, 0)}, {DoneMsg()}});
+  kernel_->Script({{Concat({Entry(1, 1001, 0), Entry(3, 1003, 7), DoneMsg()})}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_EQ(support().mark, FilterSupport::kIgnored);
+  EXPECT_EQ(kernel_->transports_closed, 1);
+  EXPECT_EQ(kernel_->transports_open, 2);
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(1).size(), 20u);  // family only
+  EXPECT_EQ(Sent(2).size(), 20u);
+  EXPECT_THAT(sink_.ports, ElementsAre(1001, 1003));  // the caller filters
+  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterMark);
+  EXPECT_EQ(stats().filter_pushed, 0u);
+  EXPECT_EQ(stats().kernel_filter, "AF_INET{none} AF_INET6{none}");
+}
+
+TEST_F(KernelFilterBackendTest, RefusedMarkIsNotSent) {
+  Filter f;
+  f.mark_value = 7;
+  kernel_->Script({{ErrorMsg(0, 0, EOPNOTSUPP)}});  // no CONFIG_NF_CONNTRACK_MARK
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  EXPECT_EQ(support().mark, FilterSupport::kRefused);
+  ASSERT_EQ(kernel_->requests.size(), 2u);
+  EXPECT_EQ(Sent(1).size(), 20u);
+  EXPECT_EQ(kernel_->transports_closed, 0);
+}
+
+TEST_F(KernelFilterBackendTest, StatusUsesSetAndSetOrClearAsValueAndMask) {
+  Filter f;
+  f.status_set = kStatusAssured;
+  f.status_clear = kStatusSeenReply;
+  kernel_->Script({{DoneMsg()}});  // probe: IPS_TEMPLATE never in the table
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv6), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 2u);
+  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET6, StatusNeverMatches()));
+  DumpFilter want;
+  want.status_value = kStatusAssured;
+  want.status_mask = kStatusAssured | kStatusSeenReply;
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET6, want));
+  EXPECT_EQ(support().status, FilterSupport::kApplied);
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterStatus);
+}
+
+TEST_F(KernelFilterBackendTest, TupleProbeIsDecidedByTheKernelsValidation) {
+  Filter f;
+  f.family = kFamilyIPv4;
+  f.l4proto = kProtoTCP;
+  f.orig_dport = 80;
+  kernel_->Script({{DoneMsg()}});                     // mark probe: applied
+  kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});        // tuple probe: validated -> supported
+  kernel_->Script({{Concat({Entry(1, 1001, 0), DoneMsg()})}});
+  ASSERT_THAT(Dump(f), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET, MarkNeverMatches()));
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, TupleProbe(MarkNeverMatches())));
+  DumpFilter want;
+  want.orig.flags =
+      ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFDstPort;
+  want.orig.proto = kProtoTCP;
+  want.orig.dport = 80;
+  EXPECT_EQ(Sent(2), Want(Sent(2), AF_INET, want));
+  EXPECT_EQ(support().tuple, FilterSupport::kApplied);
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterTuple);
+  EXPECT_EQ(stats().probe_requests, 2u);
+  EXPECT_EQ(stats().kernel_filter, "AF_INET{orig{proto=6 dport=80}}");
+}
+
+TEST_F(KernelFilterBackendTest, TupleProbeUsesTheStatusNeverMatchWhenKnown) {
+  Filter f;
+  f.family = kFamilyIPv6;
+  f.status_set = kStatusSeenReply;
+  f.l4proto = kProtoUDP;
+  kernel_->Script({{DoneMsg()}});               // status probe
+  kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});  // tuple probe (ICMPv6 type 1 for AF_INET6)
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET6, StatusNeverMatches()));
+  DumpFilter probe = StatusNeverMatches();
+  probe.orig.flags = ctnl::kCtaFilterFProtoNum;
+  probe.orig.proto = kProtoICMPv6;
+  probe.reply.flags = ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFIcmpv6Type;
+  probe.reply.proto = kProtoICMPv6;
+  probe.reply.icmp_type = 1;
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET6, probe));
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterStatus | netlink::kKernelFilterTuple);
+}
+
+TEST_F(KernelFilterBackendTest, KernelsThatAcceptTheTupleProbeGetNoTupleFilter) {
+  // Before 5.8 CTA_FILTER is unknown, and 5.8-5.14 parse the reply tuple with the
+  // original flags: both accept the probe and dump (nothing, thanks to the mark).
+  Filter f;
+  f.family = kFamilyIPv4;
+  f.l4proto = kProtoTCP;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_EQ(support().tuple, FilterSupport::kIgnored);
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(2).size(), 20u);
+  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterTuple);
+  EXPECT_EQ(stats().filter_pushed, 0u);
+}
+
+TEST_F(KernelFilterBackendTest, RefusedZoneIsDroppedAndTheFamilyAskedForAgain) {
+  Filter f;
+  f.zone = 5;
+  f.mark_value = 0;
+  kernel_->Script({{DoneMsg()}});                           // mark probe
+  kernel_->Script({{ErrorMsg(0, 0, EOPNOTSUPP)}});          // no CONFIG_NF_CONNTRACK_ZONES
+  kernel_->Script({{Concat({Entry(1, 1001, 0, 0xe, 5), DoneMsg()})}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  DumpFilter first;
+  first.mark_value = 0;
+  first.zone = 5;
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, first));
+  DumpFilter second;
+  second.mark_value = 0;  // vouched for by its probe, so kept
+  EXPECT_EQ(Sent(2), Want(Sent(2), AF_INET, second));
+  EXPECT_THAT(sink_.ports, ElementsAre(1001));
+  EXPECT_EQ(support().zone, FilterSupport::kRefused);
+  EXPECT_EQ(stats().filter_rejected, netlink::kKernelFilterZone);
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterMark);
+  EXPECT_EQ(stats().requests, 2u);
+  EXPECT_EQ(stats().kernel_filter,
+            "AF_INET{mark=0x0/0xffffffff zone=5} AF_INET{mark=0x0/0xffffffff}");
+
+  // Not sent again by this backend.
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  EXPECT_EQ(kernel_->requests.back(), Want(kernel_->requests.back(), AF_INET, second));
+}
+
+TEST_F(KernelFilterBackendTest, WhenEveryPartWasVouchedForARefusalFallsBackToFamilyOnly) {
+  Filter f;
+  f.mark_value = 1;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 3u);
+  EXPECT_EQ(Sent(2).size(), 20u);
+  EXPECT_EQ(support().mark, FilterSupport::kRefused);
+  EXPECT_EQ(stats().filter_rejected, netlink::kKernelFilterMark);
+}
+
+TEST_F(KernelFilterBackendTest, EntriesTheKernelShouldHaveDroppedAreCounted) {
+  Filter f;
+  f.zone = 9;  // a kernel before 6.8 ignores CTA_ZONE
+  kernel_->Script({{Concat({Entry(1, 1001, 0, 0xe, 9), Entry(2, 1002, 0), DoneMsg()})}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  EXPECT_EQ(stats().probe_requests, 0u);  // no probe for zones
+  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterZone);
+  EXPECT_EQ(stats().filter_misses, 1u);
+  EXPECT_EQ(stats().filter_not_applied, netlink::kKernelFilterZone);
+  EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002));  // delivered: the caller filters
+}
+
+TEST_F(KernelFilterBackendTest, OnlyFamiliesTheFilterCanMatchAreAskedFor) {
+  Filter v6;
+  v6.family = kFamilyIPv6;
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(v6), IsOk());
+  ASSERT_EQ(kernel_->requests.size(), 1u);
+  EXPECT_EQ(ParseRequest(Sent(0)).family, kFamilyIPv6);
+  EXPECT_EQ(stats().probe_requests, 0u);  // nothing to push
+
+  // A contradiction matches nothing: no request at all.
+  ASSERT_THAT(Dump(v6, kFamilyIPv4), IsOk());
+  EXPECT_EQ(kernel_->requests.size(), 1u);
+  EXPECT_EQ(stats().requests, 0u);
+}
+
+TEST_F(KernelFilterBackendTest, EpermDuringAProbeIsPermissionDenied) {
+  Filter f;
+  f.mark_value = 1;
+  kernel_->Script({{ErrorMsg(0, 0, EPERM)}});
+  EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("CAP_NET_ADMIN")));
+  EXPECT_EQ(support().mark, FilterSupport::kUnknown);
+}
+
+TEST_F(KernelFilterBackendTest, AProbeCutShortLeavesSupportUnknownAndTheDumpGoesOn) {
+  Filter f;
+  f.mark_value = 1;
+  kernel_->Script({ErrnoReply(ENOBUFS)});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  EXPECT_EQ(support().mark, FilterSupport::kUnknown);
+  EXPECT_EQ(kernel_->transports_open, 2);  // replaced after the failed probe
+  EXPECT_EQ(Sent(1).size(), 20u);
+  // Probed again by the next dump.
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
+  EXPECT_EQ(support().mark, FilterSupport::kApplied);
+  EXPECT_GT(kernel_->requests.back().size(), 20u);
+}
+
+// Section 3 of the brief: errors in the middle of a FILTERED dump and an early stop are
+// handled exactly as for unfiltered dumps (a refusal is only ever "before any entry").
+TEST_F(KernelFilterBackendTest, EnobufsInAFilteredDump) {
+  Filter f;
+  f.mark_value = 7;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{Concat({Entry(1, 1001, 7)})}, ErrnoReply(ENOBUFS), {DoneMsg()}});
+  EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kDataLoss,
+                                HasSubstr("dump lost messages (ENOBUFS)")));
+  EXPECT_THAT(sink_.ports, ElementsAre(1001));
+  EXPECT_EQ(stats().requests, 1u);  // no AF_INET6 request, no retry
+  EXPECT_EQ(stats().filter_rejected, 0u);
+}
+
+TEST_F(KernelFilterBackendTest, ErrorAfterEntriesIsNotARefusal) {
+  Filter f;
+  f.mark_value = 7;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{Concat({Entry(1, 1001, 7), ErrorMsg(0, 0, EINVAL)})}});
+  EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("ctnetlink AF_INET dump request")));
+  EXPECT_THAT(sink_.ports, ElementsAre(1001));
+  EXPECT_EQ(stats().filter_rejected, 0u);
+  EXPECT_EQ(support().mark, FilterSupport::kApplied);
+  EXPECT_EQ(kernel_->transports_closed, 1);
+}
+
+TEST_F(KernelFilterBackendTest, DoneWithAnErrorInAFilteredDump) {
+  Filter f;
+  f.mark_value = 7;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{Concat({Entry(1, 1001, 7), DoneMsg(0, 0, ENOMEM)})}});
+  EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("dump failed part-way")));
+  EXPECT_THAT(sink_.ports, ElementsAre(1001));
+}
+
+TEST_F(KernelFilterBackendTest, EarlyStopInAFilteredDump) {
+  Filter f;
+  f.mark_value = 7;
+  sink_.stop_after = 1;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{Concat({Entry(1, 1001, 7), Entry(2, 1002, 7)})}, {DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_THAT(sink_.ports, ElementsAre(1001));
+  EXPECT_TRUE(stats().stopped_early);
+  EXPECT_EQ(stats().requests, 1u);
+  EXPECT_EQ(kernel_->transports_closed, 1);
+  // This backend reopens: the next dump works, without probing again.
+  sink_.stop_after = 0;
+  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{DoneMsg()}});
+  ASSERT_THAT(Dump(f), IsOk());
+  EXPECT_EQ(stats().probe_requests, 0u);
+  EXPECT_EQ(kernel_->transports_open, 2);
+}
+
+TEST_F(KernelFilterBackendTest, PlainEinvalStillMeansCtnetlinkIsMissing) {
+  Filter f;
+  f.secmark = 3;  // nothing to push
+  kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});
+  EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("nf_conntrack_netlink module is probably not loaded")));
+}
+
+TEST(KernelFilterSupportTest, NamesAndAccessors) {
+  EXPECT_STREQ(FilterSupportName(FilterSupport::kApplied), "applied");
+  EXPECT_STREQ(FilterSupportName(FilterSupport::kRefused), "refused");
+  class Other : public Backend {
+    std::string Name() const override { return "other"; }
+    absl::Status Dump(const DumpRequest&, FlowSink&) override { return absl::OkStatus(); }
+  } other;
+  EXPECT_EQ(NetlinkSupport(other), nullptr);
+  EXPECT_THAT(MakeReopeningNetlinkBackend(nullptr),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("null opener")));
+}
+
+}  // namespace kf
 }  // namespace
 }  // namespace ctdump

@@ -7,18 +7,21 @@
 //   unshare -n bash -c 'conntrack -I ...;
 //     diff <(conntrack -L 2>/dev/null | sort) <(netlink_list | sort)'
 //
-//   netlink_list [-o extended,id] [-f ipv4|ipv6]
+//   netlink_list [-o extended,id] [-f ipv4|ipv6] [-m VALUE[/MASK]]
 //
-// The backend's statistics go to stderr.
+// -m is applied as `conntrack -L -m` does (kernel-side where the kernel can, then in user
+// space). The backend's statistics, with what was pushed into the kernel, go to stderr.
 
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "backends/netlink/netlink_backend.h"
 #include "core/backend.h"
+#include "core/filter.h"
 #include "core/flow.h"
 #include "core/format.h"
 #include "core/kernel.h"
@@ -29,8 +32,10 @@ namespace {
 
 class Printer : public FlowSink {
  public:
-  explicit Printer(ConntrackStyle style) : style_(style), out_(STDOUT_FILENO) {}
+  Printer(ConntrackStyle style, const Filter* filter)
+      : style_(style), filter_(filter), out_(STDOUT_FILENO) {}
   bool OnFlow(const Flow& flow) override {
+    if (filter_ != nullptr && !Matches(*filter_, flow)) return true;
     AppendConntrackLine(flow, style_, now_, &out_.buffer());
     return out_.MaybeFlush().ok();
   }
@@ -41,6 +46,7 @@ class Printer : public FlowSink {
 
  private:
   ConntrackStyle style_;
+  const Filter* filter_;
   uint64_t now_ = WallClockNs();
   FdWriter out_;
 };
@@ -48,6 +54,7 @@ class Printer : public FlowSink {
 int Main(int argc, char** argv) {
   ConntrackStyle style;
   DumpRequest request;
+  Filter filter;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "-o" && i + 1 < argc) {
@@ -57,8 +64,18 @@ int Main(int argc, char** argv) {
     } else if (a == "-f" && i + 1 < argc) {
       std::string f = argv[++i];
       request.family = f == "ipv6" ? kFamilyIPv6 : kFamilyIPv4;
+      filter.family = request.family;
+    } else if (a == "-m" && i + 1 < argc) {
+      std::string m = argv[++i];
+      const size_t slash = m.find('/');
+      const std::string value = m.substr(0, slash);
+      filter.mark_value = static_cast<uint32_t>(std::strtoul(value.c_str(), nullptr, 0));
+      if (slash != std::string::npos) {
+        filter.mark_mask =
+            static_cast<uint32_t>(std::strtoul(m.c_str() + slash + 1, nullptr, 0));
+      }
     } else {
-      std::fprintf(stderr, "usage: netlink_list [-o extended,id] [-f ipv4|ipv6]\n");
+      std::fprintf(stderr, "usage: netlink_list [-o extended,id] [-f ipv4|ipv6] [-m V[/M]]\n");
       return 2;
     }
   }
@@ -67,7 +84,8 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "netlink_list: %s\n", backend.status().ToString().c_str());
     return 1;
   }
-  Printer printer(style);
+  request.filter = &filter;
+  Printer printer(style, &filter);
   absl::Status s = (*backend)->Dump(request, printer);
   absl::Status f = printer.Flush();
   const NetlinkDumpStats* st = NetlinkStats(**backend);
@@ -80,6 +98,10 @@ int Main(int argc, char** argv) {
                static_cast<unsigned long long>(st->datagrams),  // NOLINT(runtime/int)
                static_cast<unsigned long long>(st->bytes),  // NOLINT(runtime/int)
                static_cast<unsigned long long>(st->requests));  // NOLINT(runtime/int)
+  std::fprintf(stderr, "netlink_list: kernel filter %s (pushed %s, %llu probes)\n",
+               st->kernel_filter.c_str(),
+               netlink::KernelFilterPartsText(st->filter_pushed).c_str(),
+               static_cast<unsigned long long>(st->probe_requests));  // NOLINT(runtime/int)
   if (!s.ok()) {
     std::fprintf(stderr, "netlink_list: %s\n", s.ToString().c_str());
     return 1;

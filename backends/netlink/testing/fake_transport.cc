@@ -70,6 +70,13 @@ std::unique_ptr<Transport> FakeKernel::NewTransport() {
   return std::make_unique<FakeTransport>(shared_from_this());
 }
 
+std::function<absl::StatusOr<std::unique_ptr<Transport>>()> FakeKernel::Opener() {
+  std::shared_ptr<FakeKernel> self = shared_from_this();
+  return [self]() -> absl::StatusOr<std::unique_ptr<Transport>> {
+    return self->NewTransport();
+  };
+}
+
 size_t FakeKernel::pending() const {
   size_t n = 0;
   for (const Reply& r : current_) n += r.err == 0 ? 1 : 0;

@@ -10,6 +10,7 @@
 //   kernel->Script({{Concat({TcpEntry(1, 1000), DoneMsg()})}});   // reply to request 1
 //   kernel->Script({{DoneMsg()}});                                  // reply to request 2
 //   auto backend = MakeNetlinkBackend(kernel->NewTransport());
+//   auto reopening = MakeReopeningNetlinkBackend(kernel->Opener());
 //
 // A Recv() with nothing scripted fails with EAGAIN (a real socket would block forever),
 // so a test never hangs.
@@ -19,9 +20,11 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "backends/netlink/transport.h"
 
 namespace ctdump {
@@ -48,6 +51,9 @@ class FakeKernel : public std::enable_shared_from_this<FakeKernel> {
 
   // A transport talking to this fake. Any number may exist; they share the scripts.
   std::unique_ptr<Transport> NewTransport();
+  // NewTransport() as an opener, for MakeReopeningNetlinkBackend(): a backend that closes
+  // its transport (early stop, error, a probe cut short) opens the next one here.
+  std::function<absl::StatusOr<std::unique_ptr<Transport>>()> Opener();
 
   // What happened so far.
   std::vector<std::vector<uint8_t>> requests;
