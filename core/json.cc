@@ -46,21 +46,9 @@ absl::string_view ZoneDirName(uint8_t dir) {
 // with 20-digit counters, 32 status names, 128 label bits, every protocol block).
 constexpr size_t kFixedBound = 4096;
 
-template <size_t N>
-inline char* Put(char* p, const char (&lit)[N]) {
-  std::memcpy(p, lit, N - 1);
-  return p + N - 1;
-}
-inline char* Put(char* p, absl::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-inline char* PutU(char* p, uint64_t v) { return TextBuffer::PutU64(v, p); }
-inline char* PutI(char* p, int64_t v) {
-  if (v >= 0) return TextBuffer::PutU64(static_cast<uint64_t>(v), p);
-  *p++ = '-';
-  return TextBuffer::PutU64(static_cast<uint64_t>(-(v + 1)) + 1, p);
-}
+using text::Put;
+using text::PutU;
+using text::PutI;
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 

@@ -12,29 +12,10 @@ namespace {
 // widest come to about 500 bytes.
 constexpr size_t kFixedBound = 1024;
 
-template <size_t N>
-inline char* Put(char* p, const char (&lit)[N]) {
-  std::memcpy(p, lit, N - 1);
-  return p + N - 1;
-}
-inline char* Put(char* p, absl::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-inline char* PutU(char* p, uint64_t v) { return TextBuffer::PutU64(v, p); }
+using text::Put;
+using text::PutU;
 
-inline char* PutHex(char* p, unsigned v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  char tmp[8];
-  char* t = tmp + sizeof tmp;
-  do {
-    *--t = kHex[v & 0xf];
-    v >>= 4;
-  } while (v != 0);
-  const size_t n = static_cast<size_t>(tmp + sizeof tmp - t);
-  std::memcpy(p, t, n);
-  return p + n;
-}
+using text::PutHex;
 
 // "%-8s %u " (no name reaches 8 characters, but keep printf's behaviour if one did).
 char* PutNameColumn(char* p, absl::string_view name, unsigned number) {

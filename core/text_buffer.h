@@ -80,6 +80,41 @@ class TextBuffer {
   size_t cap_ = 0;
 };
 
+// Raw writers for formatters that Reserve() a bound once and then write without checks:
+// each writes at `p` (which must have room) and returns the end.
+namespace text {
+
+template <size_t N>
+inline char* Put(char* p, const char (&lit)[N]) {
+  std::memcpy(p, lit, N - 1);
+  return p + N - 1;
+}
+inline char* Put(char* p, absl::string_view s) {
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+inline char* PutU(char* p, uint64_t v) { return TextBuffer::PutU64(v, p); }
+inline char* PutI(char* p, int64_t v) {
+  if (v >= 0) return TextBuffer::PutU64(static_cast<uint64_t>(v), p);
+  *p++ = '-';
+  return TextBuffer::PutU64(static_cast<uint64_t>(-(v + 1)) + 1, p);
+}
+// Lowercase hex without prefix or padding (at most 8 digits).
+inline char* PutHex(char* p, uint32_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  char tmp[8];
+  char* t = tmp + sizeof tmp;
+  do {
+    *--t = kHex[v & 0xf];
+    v >>= 4;
+  } while (v != 0);
+  const size_t n = static_cast<size_t>(tmp + sizeof tmp - t);
+  std::memcpy(p, t, n);
+  return p + n;
+}
+
+}  // namespace text
+
 // Buffers output for a file descriptor and writes it in large chunks.
 class FdWriter {
  public:
