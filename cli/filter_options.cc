@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <strings.h>
 
 #include <algorithm>
 #include <cstring>
@@ -161,7 +160,7 @@ absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
     }
     bool nat = false;
     for (const char* n : {"SRC_NAT", "DST_NAT"}) {
-      if (word.size() <= std::strlen(n) && strncasecmp(std::string(word).c_str(), n, word.size()) == 0) {
+      if (absl::StartsWithIgnoreCase(n, word)) {
         warnings->push_back(absl::StrCat("ignoring ", n, ", use --", n[0] == 'S' ? "src" : "dst",
                                          "-nat instead"));
         nat = true;
@@ -171,8 +170,7 @@ absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
     if (nat) continue;
     const Word* match = nullptr;
     for (const Word& w : kWords) {
-      if (word.size() <= std::strlen(w.name) &&
-          strncasecmp(std::string(word).c_str(), w.name, word.size()) == 0) {
+      if (absl::StartsWithIgnoreCase(w.name, word)) {
         match = &w;
         break;
       }

@@ -1,12 +1,12 @@
 #include "cli/options.h"
 
 #include <getopt.h>
-#include <strings.h>
 
 #include <algorithm>
 #include <cstring>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/filter_options.h"
@@ -109,8 +109,7 @@ absl::Status ParseOutput(const char* arg, Options* o) {
   for (absl::string_view word : absl::StrSplit(arg, ',')) {
     const char* match = nullptr;
     for (const char* w : kOutputWords) {
-      if (!word.empty() && word.size() <= std::strlen(w) &&
-          strncasecmp(std::string(word).c_str(), w, word.size()) == 0) {
+      if (!word.empty() && absl::StartsWithIgnoreCase(w, word)) {
         match = w;
         break;
       }
