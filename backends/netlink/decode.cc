@@ -800,6 +800,21 @@ absl::string_view FindExtAckMessage(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+bool EndsDumpReply(absl::Span<const uint8_t> datagram) {
+  size_t off = 0;
+  while (off < datagram.size()) {
+    const size_t left = datagram.size() - off;
+    if (left < ctnl::kNlmsgHdrLen) return true;
+    const uint8_t* p = datagram.data() + off;
+    const uint32_t len = LoadHost32(p);
+    if (len < ctnl::kNlmsgHdrLen || len > left) return true;
+    const uint16_t type = LoadHost16(p + 4);
+    if (type == ctnl::kNlmsgDone || type == ctnl::kNlmsgError) return true;
+    off += ctnl::Align4(len);
+  }
+  return false;
+}
+
 bool DumpBufferReader::Next(NlItem* item) {
   if (!status_.ok()) return false;
   const size_t left = buf_.size() - offset_;

@@ -122,6 +122,12 @@ class DumpBufferReader {
   absl::Status status_;
 };
 
+// EndsDumpReply(datagram): true when one of the datagram's messages is NLMSG_DONE or
+// NLMSG_ERROR (after which the kernel sends nothing more for that request), or when the
+// framing is broken (the reader then stops and DumpBufferReader reports why). Only the
+// 16-byte headers are read: the receiving thread calls it on every datagram of a dump.
+bool EndsDumpReply(absl::Span<const uint8_t> datagram);
+
 // Global counters from a CT_GET_STATS reply (0x0105).
 struct GlobalStats {
   uint32_t entries = 0;               // CTA_STATS_GLOBAL_ENTRIES

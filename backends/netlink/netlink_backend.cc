@@ -2,6 +2,7 @@
 
 #include <errno.h>
 
+#include <atomic>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -18,6 +19,7 @@
 #include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/request.h"
 #include "core/kernel.h"
+#include "core/read_ahead.h"
 #include "core/status_macros.h"
 
 namespace ctdump {
@@ -125,6 +127,9 @@ struct ProbeResult {
   int error = 0;            // the kernel refused the request with this errno
 };
 
+// Datagrams received ahead of the decoder: 4 x 64 KiB, about 120 entries each.
+constexpr int kReadAheadDepth = 4;
+
 class NetlinkBackend final : public Backend {
  public:
   NetlinkBackend(std::unique_ptr<Transport> transport, TransportOpener reopen)
@@ -152,7 +157,7 @@ class NetlinkBackend final : public Backend {
     bool refused = false;   // the kernel refused the filtered request (EINVAL/EOPNOTSUPP)
   };
 
-  absl::Status Run(const DumpRequest& request, const netlink::DumpFamilies& families,
+  absl::Status Run(const DumpRequest& request, netlink::DumpFamilies families,
                    FlowSink& sink);
   absl::Status EnsureTransport();
   // Probes the parts of `wanted` whose support is unknown, with dumps of `family`.
@@ -161,11 +166,16 @@ class NetlinkBackend final : public Backend {
   // The parts the requests may carry now.
   uint32_t Allowed() const;
   absl::Status DumpFamily(Request& req, FlowSink& sink);
+  // Decodes the datagrams of the reply to `req` as `ahead` delivers them.
+  absl::Status ReceiveReply(ReadAhead& ahead, Request& req, FlowSink& sink,
+                            bool* interrupted);
   // Handles one message of the reply to `req`. Sets *done at the end of the reply.
   absl::Status HandleItem(const NlItem& item, Request& req, FlowSink& sink, bool* done);
 
   std::unique_ptr<Transport> transport_;
   TransportOpener reopen_;  // null: the transport cannot be replaced (tests)
+  bool read_ahead_ = true;  // receive on a second thread (core/read_ahead.h)
+  bool unspec_refused_ = false;  // the kernel refused an AF_UNSPEC dump once
   std::unique_ptr<uint8_t[]> buf_;
   Flow flow_;
   RecentKeys recent_;
@@ -180,7 +190,7 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
     return absl::InvalidArgumentError(absl::StrCat(
         "netlink dump: family ", request.family, " is neither AF_INET (2) nor AF_INET6 (10)"));
   }
-  const netlink::DumpFamilies families = netlink::FamiliesToDump(request.family, request.filter);
+  netlink::DumpFamilies families = netlink::FamiliesToDump(request.family, request.filter);
   if (request.filter != nullptr) {
     for (size_t i = 0; i < families.count; ++i) {
       uint32_t used = 0;
@@ -188,6 +198,14 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
                                 netlink::kAllKernelFilterParts, &used);
       stats_.filter_wanted |= used;
     }
+  }
+  if (families.count == 2 && (stats_.filter_wanted & netlink::kKernelFilterTuple) == 0 &&
+      !unspec_refused_) {
+    // Both families and no tuple condition (the only part that needs one): a single
+    // AF_UNSPEC request, so the kernel walks the table once instead of twice. A kernel
+    // that refuses it gets one request per family instead (Run()).
+    families.family[0] = 0;
+    families.count = 1;
   }
   recent_.Clear();
   absl::Status s = Run(request, families, sink);
@@ -199,7 +217,7 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
 }
 
 absl::Status NetlinkBackend::Run(const DumpRequest& request,
-                                 const netlink::DumpFamilies& families, FlowSink& sink) {
+                                 netlink::DumpFamilies families, FlowSink& sink) {
   CTDUMP_RETURN_IF_ERROR(EnsureTransport());
   if (families.count > 0 && stats_.filter_wanted != 0) {
     CTDUMP_RETURN_IF_ERROR(ProbeSupport(stats_.filter_wanted, families.family[0]));
@@ -218,6 +236,14 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
       if (stats_.stopped_early) return absl::OkStatus();
       if (!req.refused) {
         stats_.filter_pushed |= used;
+        break;
+      }
+      if (req.family == 0 && !req.filtered) {
+        // The kernel refused a plain AF_UNSPEC dump (4.4-era kernels, ctnetlink.md
+        // section 5): ask per family, now and in every later Dump().
+        unspec_refused_ = true;
+        families = netlink::DumpFamilies{{kFamilyIPv4, kFamilyIPv6}, 2};
+        i = static_cast<size_t>(-1);
         break;
       }
       // Refused before any entry: drop the parts that no probe vouched for (all of them
@@ -395,15 +421,47 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
       stats_.kernel_filter.empty() ? text : absl::StrCat(stats_.kernel_filter, " ", text);
   req.port_id = transport_->PortId();
   bool interrupted = false;  // NLM_F_DUMP_INTR seen (never set by ctnetlink so far)
+  // The kernel runs the dump inside recvmsg(): a second thread receives the next datagram
+  // while this one decodes and hands out the last (core/read_ahead.h). Receiving stops at
+  // the datagram that carries NLMSG_DONE or NLMSG_ERROR, the end of a dump reply, so the
+  // reader never blocks on a socket with nothing more to come.
+  std::atomic<uint64_t> eintr{0};
+  Transport* const transport = transport_.get();
+  ReadAhead ahead(
+      ReadAhead::Options{netlink::kRecvBufferSize, kReadAheadDepth, read_ahead_},
+      [transport, &eintr](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
+        for (;;) {
+          absl::StatusOr<size_t> got = transport->Recv(buf);
+          if (!got.ok() && netlink::TransportErrno(got.status()) == EINTR) {
+            eintr.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
+          if (got.ok() && *got == 0) {
+            return absl::DataLossError("netlink recv: empty datagram");
+          }
+          return got;
+        }
+      },
+      [](absl::Span<const uint8_t> datagram) { return netlink::EndsDumpReply(datagram); });
+  absl::Status status = ReceiveReply(ahead, req, sink, &interrupted);
+  stats_.eintr += eintr.load(std::memory_order_relaxed);
+  CTDUMP_RETURN_IF_ERROR(status);
+  if (interrupted) {
+    return absl::DataLossError(absl::StrCat(
+        "ctnetlink ", FamilyText(family),
+        " dump was interrupted (NLM_F_DUMP_INTR): the table changed while it was read, "
+        "entries may be missing"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NetlinkBackend::ReceiveReply(ReadAhead& ahead, Request& req, FlowSink& sink,
+                                          bool* interrupted) {
+  const uint8_t family = req.family;
   for (;;) {
-    absl::StatusOr<size_t> got =
-        transport_->Recv(absl::MakeSpan(buf_.get(), netlink::kRecvBufferSize));
+    absl::StatusOr<absl::Span<const uint8_t>> got = ahead.Next();
     if (!got.ok()) {
       const int err = netlink::TransportErrno(got.status());
-      if (err == EINTR) {
-        ++stats_.eintr;
-        continue;
-      }
       if (err == ENOBUFS) {
         return absl::DataLossError(absl::StrCat(
             "dump lost messages (ENOBUFS): the kernel could not queue part of the ",
@@ -415,20 +473,25 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
                                                 ": a dump message was cut, the listing is "
                                                 "incomplete"));
       }
+      if (err == 0 && absl::IsDataLoss(got.status())) {
+        return absl::DataLossError(
+            absl::StrCat(got.status().message(), " in the ", FamilyText(family), " dump"));
+      }
       return got.status();
     }
-    if (*got == 0) {
-      return absl::DataLossError(absl::StrCat("netlink recv: empty datagram in the ",
-                                              FamilyText(family), " dump"));
+    if (got->empty()) {
+      // The reader stopped without NLMSG_DONE: only a transport that ran dry does that.
+      return absl::DataLossError(absl::StrCat("netlink recv: the ", FamilyText(family),
+                                              " dump ended without NLMSG_DONE"));
     }
     ++stats_.datagrams;
-    stats_.bytes += *got;
-    DumpBufferReader reader(absl::MakeConstSpan(buf_.get(), *got), &flow_);
+    stats_.bytes += got->size();
+    DumpBufferReader reader(*got, &flow_);
     NlItem item;
     bool done = false;
     while (!done && reader.Next(&item)) {
       ++stats_.messages;
-      if (item.flags & ctnl::kNlmFDumpIntr) interrupted = true;
+      if (item.flags & ctnl::kNlmFDumpIntr) *interrupted = true;
       CTDUMP_RETURN_IF_ERROR(HandleItem(item, req, sink, &done));
       if (stats_.stopped_early) return absl::OkStatus();
     }
@@ -436,15 +499,8 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
       return absl::DataLossError(absl::StrCat("ctnetlink ", FamilyText(family),
                                               " dump: ", reader.status().message()));
     }
-    if (done) break;
+    if (done) return absl::OkStatus();
   }
-  if (interrupted) {
-    return absl::DataLossError(absl::StrCat(
-        "ctnetlink ", FamilyText(family),
-        " dump was interrupted (NLM_F_DUMP_INTR): the table changed while it was read, "
-        "entries may be missing"));
-  }
-  return absl::OkStatus();
 }
 
 absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSink& sink,
@@ -497,6 +553,11 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSi
         // The kernel refused the filter before dumping anything (no NLMSG_DONE follows):
         // the caller asks again with less.
         req.refused = true;
+        *done = true;
+        return absl::OkStatus();
+      }
+      if (req.family == 0 && !req.filtered && req.entries == 0 && IsRefusal(item.error)) {
+        req.refused = true;  // Run() asks per family instead
         *done = true;
         return absl::OkStatus();
       }

@@ -13,14 +13,19 @@
 //   CTDUMP_RETURN_IF_ERROR(b->Dump(req, sink));
 //   log(netlink::KernelFilterPartsText(NetlinkStats(*b)->filter_pushed));  // "mark"
 //
-// Dump() sends one CT_GET dump request per family, AF_INET then AF_INET6 (only those that
-// DumpRequest::family and the filter allow): 4.4-era kernels reject AF_UNSPEC. Every reply is
-// checked against the request's sequence number and the socket's port id. Entries go to
+// Dump() sends one CT_GET dump request for AF_UNSPEC when both families are wanted and no
+// tuple condition is pushed (the kernel then walks its table once); otherwise one per
+// family, AF_INET then AF_INET6 (only those that DumpRequest::family and the filter
+// allow). A kernel that refuses AF_UNSPEC (4.4-era) is asked per family from then on.
+// A second thread receives the datagrams of a dump ahead of the decoder (at most 4 x 64
+// KiB, core/read_ahead.h), so the kernel's work inside recvmsg() overlaps with decoding
+// and printing. Every reply is checked against the request's sequence number and the
+// socket's port id. Entries go to
 // FlowSink::OnFlow() in kernel order; entries that cannot be decoded go to OnSkipped()
 // and the dump goes on. The kernel may send an entry twice when the table changes during
 // the dump (no NLM_F_DUMP_INTR in ctnetlink); repeats of an (id, original tuple) seen
 // among the last kDedupWindow entries are dropped and counted. Memory stays flat in the
-// table size: one 64 KiB receive buffer, one Flow, the window.
+// table size: the receive buffers, one Flow, the window.
 //
 // When the sink returns false, Dump() closes the socket at once (the kernel discards the
 // rest of the dump) and returns OK; the next Dump() opens a new socket. The same happens
@@ -99,7 +104,7 @@ namespace ctdump {
 
 // Counters of the most recent Dump() of a netlink backend (reset when a Dump() starts).
 struct NetlinkDumpStats {
-  uint64_t requests = 0;      // dump requests sent (one per family, plus a re-send per
+  uint64_t requests = 0;      // dump requests sent (one, or one per family, plus a re-send per
                               // refused filter); probes are counted in probe_requests
   uint64_t datagrams = 0;     // successful recvmsg() calls for those requests
   uint64_t bytes = 0;         // bytes received for them

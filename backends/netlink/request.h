@@ -19,8 +19,9 @@
 //   f.mark_value = 3;                        // CTA_MARK 3, CTA_MARK_MASK 0xffffffff
 //   req = BuildCtRequest(CtRequest::kDumpTable, AF_INET, seq, &f);
 //
-// Send one kDumpTable per family: 4.4-era kernels reject AF_UNSPEC, and CTA_FILTER needs
-// AF_INET or AF_INET6 (shared/reference/ctnetlink.md sections 4 and 5).
+// CTA_FILTER needs AF_INET or AF_INET6, and 4.4-era kernels reject AF_UNSPEC
+// (shared/reference/ctnetlink.md sections 4 and 5): the backend sends AF_UNSPEC only
+// without tuple conditions, and falls back to one request per family.
 //
 // This library builds what it is given. Which parts of a user filter are SOUND to send
 // (only ever dropping entries the user-space filter would drop too) is decided by
