@@ -2,15 +2,18 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "backends/procfs/parse.h"
 #include "core/kernel.h"
+#include "core/read_ahead.h"
 
 namespace ctdump {
 namespace {
@@ -80,7 +83,59 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
 }
 
 absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) {
-  return Read([fd](char* buf, size_t size) { return ::read(fd, buf, size); }, name, sink);
+  struct stat st;
+  if (!options_.read_ahead || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Read([fd](char* buf, size_t size) { return ::read(fd, buf, size); }, name, sink);
+  }
+  // A regular file (the /proc files are): read() never blocks for long, so a second
+  // thread may read ahead. It gathers the kernel's page-sized /proc reads into 64 KiB
+  // chunks; the parser copies them out as if from read(2).
+  std::atomic<int> read_errno{0};
+  int pending_errno = 0;  // reading thread only: an error held back behind data
+  ReadAhead ahead(
+      ReadAhead::Options{std::max<size_t>(options_.read_size, 64 << 10), 4, true},
+      [fd, &read_errno, &pending_errno](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
+        if (pending_errno != 0) {
+          read_errno.store(pending_errno);
+          return absl::ErrnoToStatus(pending_errno, "read");
+        }
+        size_t got = 0;
+        while (buf.size() - got >= 4096) {
+          ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
+          if (n < 0) {
+            if (errno == EINTR) continue;
+            if (got > 0) {
+              pending_errno = errno;  // deliver what was read first
+              break;
+            }
+            read_errno.store(errno);
+            return absl::ErrnoToStatus(errno, "read");
+          }
+          if (n == 0) break;
+          got += static_cast<size_t>(n);
+        }
+        return got;
+      });
+  absl::Span<const uint8_t> chunk;
+  size_t pos = 0;
+  return Read(
+      [&](char* buf, size_t size) -> ssize_t {
+        if (pos == chunk.size()) {
+          absl::StatusOr<absl::Span<const uint8_t>> next = ahead.Next();
+          if (!next.ok()) {
+            errno = read_errno.load();
+            return -1;
+          }
+          chunk = *next;
+          pos = 0;
+          if (chunk.empty()) return 0;
+        }
+        const size_t n = std::min(size, chunk.size() - pos);
+        std::memcpy(buf, chunk.data() + pos, n);
+        pos += n;
+        return static_cast<ssize_t>(n);
+      },
+      name, sink);
 }
 
 absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sink) {
