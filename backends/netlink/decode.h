@@ -23,8 +23,7 @@
 // them (addresses, ports, TCP protoinfo, counters, start timestamp) are matched with a few
 // header-word compares and copied directly, anything else takes the general walk
 // (decode_test.cc FastAndGeneralPathsAgree checks both give the same record). Measured
-// with decode_benchmark (-c opt, this VM): 8-9M entries/s, of which Flow::Clear()
-// takes about 40%.
+// with //bench:fixture_benchmark (BM_NetlinkDecode; numbers in bench/README.md).
 
 #ifndef CTDUMP_BACKENDS_NETLINK_DECODE_H_
 #define CTDUMP_BACKENDS_NETLINK_DECODE_H_

@@ -303,11 +303,7 @@ absl::Status NetlinkBackend::ProbeSupport(uint32_t wanted, uint8_t family) {
     CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
     support_.status = never_match(r);
   }
-  // The tuple probe is cheapest with a working never-match filter, so it wants the mark
-  // answer when the status one is not there.
-  if (support_.mark == FilterSupport::kUnknown &&
-      ((wanted & netlink::kKernelFilterMark) ||
-       (want_tuple && support_.status != FilterSupport::kApplied))) {
+  if (support_.mark == FilterSupport::kUnknown && (wanted & netlink::kKernelFilterMark)) {
     netlink::DumpFilter f;
     f.mark_value = 1;  // (mark & 0) == 1 never holds
     f.mark_mask = 0;
@@ -324,13 +320,6 @@ absl::Status NetlinkBackend::ProbeSupport(uint32_t wanted, uint8_t family) {
                     (v6 ? ctnl::kCtaFilterFIcmpv6Type : ctnl::kCtaFilterFIcmpType);
     f.reply.proto = proto;
     f.reply.icmp_type = v6 ? 1 : 3;  // destination unreachable: not trackable -> EINVAL
-    if (support_.status == FilterSupport::kApplied) {
-      f.status_value = kStatusTemplate;
-      f.status_mask = kStatusTemplate;
-    } else if (support_.mark == FilterSupport::kApplied) {
-      f.mark_value = 1;
-      f.mark_mask = 0;
-    }
     CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
     if (!r.conclusive) {
       support_.tuple = FilterSupport::kUnknown;

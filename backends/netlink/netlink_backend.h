@@ -55,8 +55,9 @@
 //           kernels without commit "ctnetlink: use correct flags for reply tuple filter",
 //           which parse the reply tuple with the ORIGINAL flags and would then compare
 //           reply fields against zeros, accept it and dump: tuple filters are not used
-//           there. The probe adds the status (or mark) never-match filter when that one
-//           is known to work, so such kernels send nothing.
+//           there. On a kernel that validates, the probe costs no table walk at all (the
+//           EINVAL comes before the dump starts); on one that does not, reading stops at
+//           the first datagram, as for the other probes.
 //   zone    No value of CTA_ZONE can match nothing and CTA_ZONE has no validation to
 //           exploit, so there is no probe: the zone is sent whenever it is sound (a
 //           kernel before 6.8 ignores it, which is harmless) and judged on the dump itself.

@@ -569,26 +569,26 @@ TEST_F(KernelFilterBackendTest, TupleProbeIsDecidedByTheKernelsValidation) {
   f.family = kFamilyIPv4;
   f.l4proto = kProtoTCP;
   f.orig_dport = 80;
-  kernel_->Script({{DoneMsg()}});                     // mark probe: applied
+  // One probe, answered by validation before any table walk; no mark probe.
   kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});        // tuple probe: validated -> supported
   kernel_->Script({{Concat({Entry(1, 1001, 0), DoneMsg()})}});
   ASSERT_THAT(Dump(f), IsOk());
-  ASSERT_EQ(kernel_->requests.size(), 3u);
-  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET, MarkNeverMatches()));
-  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, TupleProbe(MarkNeverMatches())));
+  ASSERT_EQ(kernel_->requests.size(), 2u);
+  EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET, TupleProbe(DumpFilter{})));
   DumpFilter want;
   want.orig.flags =
       ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFDstPort;
   want.orig.proto = kProtoTCP;
   want.orig.dport = 80;
-  EXPECT_EQ(Sent(2), Want(Sent(2), AF_INET, want));
+  EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, want));
   EXPECT_EQ(support().tuple, FilterSupport::kApplied);
+  EXPECT_EQ(support().mark, FilterSupport::kUnknown);
   EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterTuple);
-  EXPECT_EQ(stats().probe_requests, 2u);
+  EXPECT_EQ(stats().probe_requests, 1u);
   EXPECT_EQ(stats().kernel_filter, "AF_INET{orig{proto=6 dport=80}}");
 }
 
-TEST_F(KernelFilterBackendTest, TupleProbeUsesTheStatusNeverMatchWhenKnown) {
+TEST_F(KernelFilterBackendTest, TupleProbeCarriesNothingButTheInvalidTuple) {
   Filter f;
   f.family = kFamilyIPv6;
   f.status_set = kStatusSeenReply;
@@ -599,7 +599,7 @@ TEST_F(KernelFilterBackendTest, TupleProbeUsesTheStatusNeverMatchWhenKnown) {
   ASSERT_THAT(Dump(f), IsOk());
   ASSERT_EQ(kernel_->requests.size(), 3u);
   EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET6, StatusNeverMatches()));
-  DumpFilter probe = StatusNeverMatches();
+  DumpFilter probe;
   probe.orig.flags = ctnl::kCtaFilterFProtoNum;
   probe.orig.proto = kProtoICMPv6;
   probe.reply.flags = ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFIcmpv6Type;
@@ -611,17 +611,18 @@ TEST_F(KernelFilterBackendTest, TupleProbeUsesTheStatusNeverMatchWhenKnown) {
 
 TEST_F(KernelFilterBackendTest, KernelsThatAcceptTheTupleProbeGetNoTupleFilter) {
   // Before 5.8 CTA_FILTER is unknown, and 5.8-5.14 parse the reply tuple with the
-  // original flags: both accept the probe and dump (nothing, thanks to the mark).
+  // original flags: both accept the probe and dump. Reading stops at the first entry
+  // (the socket is replaced), or the dump is empty.
   Filter f;
   f.family = kFamilyIPv4;
   f.l4proto = kProtoTCP;
-  kernel_->Script({{DoneMsg()}});
-  kernel_->Script({{DoneMsg()}});
+  kernel_->Script({{Entry(1, 1001, 0)}, {Entry(2, 1002, 0)}, {DoneMsg()}});
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(f), IsOk());
   EXPECT_EQ(support().tuple, FilterSupport::kIgnored);
-  ASSERT_EQ(kernel_->requests.size(), 3u);
-  EXPECT_EQ(Sent(2).size(), 20u);
+  EXPECT_EQ(kernel_->transports_closed, 1);
+  ASSERT_EQ(kernel_->requests.size(), 2u);
+  EXPECT_EQ(Sent(1).size(), 20u);
   EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterTuple);
   EXPECT_EQ(stats().filter_pushed, 0u);
 }
