@@ -1,6 +1,7 @@
 // ctdump: list the Linux connection-tracking table, read-only; a drop-in for
 // `conntrack -L`. This file only wires the library together: options in, a backend from
-// backends/select.h, lines out through core/format.h.
+// backends/select.h, lines out through core/format.h. -E and --summary / -o prometheus
+// are in cli/run_events.cc and cli/run_summary.cc.
 
 #include <signal.h>
 #include <unistd.h>
@@ -13,25 +14,20 @@
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/cli_util.h"
 #include "cli/options.h"
+#include "cli/run_events.h"
+#include "cli/run_summary.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/format.h"
 #include "core/json.h"
 #include "core/proc_format.h"
 #include "core/xml.h"
-#include "core/labels.h"
 #include "core/text_buffer.h"
 
 namespace ctdump {
 namespace {
-
-constexpr char kVersion[] = "0.1.0";
-
-void PrintErr(absl::string_view msg) {
-  std::string line = absl::StrCat("ctdump: ", msg, "\n");
-  (void)!write(STDERR_FILENO, line.data(), line.size());
-}
 
 // Formats every flow to stdout; reports skipped records on stderr as they come.
 class ListSink : public FlowSink {
@@ -113,8 +109,6 @@ class ListSink : public FlowSink {
   absl::Status write_status_;
 };
 
-bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<ScopedNetns>* out);
-
 int RunList(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
   ConntrackStyle style;
@@ -123,44 +117,16 @@ int RunList(const Options& opts) {
   style.ktimestamp = opts.out_ktimestamp;
   Filter filter = opts.filter;
   LabelNames label_names;
-  if (opts.out_labels || !opts.label_filter.empty()) {
-    absl::StatusOr<LabelNames> names = LoadLabelNames(kConnlabelConfPath);
-    if (!names.ok() && !opts.label_filter.empty()) {
-      PrintErr(absl::StrCat(names.status().message(), "; -l needs label names"));
-      return 1;
-    }
-    if (names.ok()) {
-      label_names = *std::move(names);
-      style.labels = &label_names;  // -l also turns on labels= output, as in conntrack
-    } else {
-      PrintErr(absl::StrCat(names.status().message(), "; labels are not printed"));
-    }
-    if (!opts.label_filter.empty()) {
-      filter.labels = Labels{};
-      for (const std::string& name : opts.label_filter) {
-        int bit = LabelBit(label_names, name);
-        if (bit < 0) {
-          PrintErr(absl::StrCat("unknown label '", name, "' (not in ", kConnlabelConfPath, ")"));
-          PrintErr("Try `ctdump -h' or 'ctdump --help' for more information.");
-          return 2;
-        }
-        filter.labels->Set(static_cast<unsigned>(bit));
-      }
-    }
-  }
+  if (int rc = SetupLabels(opts, &filter, &label_names, &style.labels); rc != 0) return rc;
 
-  BackendLog log;
-  if (opts.verbose) log = [](absl::string_view msg) { PrintErr(msg); };
+  BackendLog log = VerboseLog(opts);
   // Enter the namespace before any socket or file is opened: both keep the namespace
   // they were opened in.
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, log, &netns)) return 1;
   std::string spec = opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
-  if (!backend.ok()) {
-    PrintErr(backend.status().message());
-    return backend.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-  }
+  if (!backend.ok()) return BackendFailure(backend.status());
 
   DumpRequest request;
   request.family = filter.family.value_or(0);
@@ -184,16 +150,14 @@ int RunList(const Options& opts) {
     // Like conntrack, no summary when nothing could be read; when the source broke off
     // part-way, the count is printed but the listing is called incomplete.
     if (sink.shown() > 0) {
-      PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
-                            " flow entries have been shown."));
+      PrintSummaryLine(absl::StrCat(sink.shown(), " flow entries have been shown."));
       PrintErr(absl::StrCat("the listing is incomplete: ", dumped.message()));
     } else {
       PrintErr(dumped.message());
     }
     return 1;
   }
-  PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", sink.shown(),
-                        " flow entries have been shown."));
+  PrintSummaryLine(absl::StrCat(sink.shown(), " flow entries have been shown."));
   if (sink.skipped() > 0) {
     PrintErr(absl::StrCat(sink.skipped(), " malformed ",
                           sink.skipped() == 1 ? "entry was" : "entries were",
@@ -201,19 +165,6 @@ int RunList(const Options& opts) {
     return 1;
   }
   return 0;
-}
-
-// Enters --netns when given. Returns false (after printing why) on failure.
-bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<ScopedNetns>* out) {
-  if (opts.netns.empty()) return true;
-  absl::StatusOr<std::unique_ptr<ScopedNetns>> entered = ScopedNetns::Enter(opts.netns);
-  if (!entered.ok()) {
-    PrintErr(entered.status().message());
-    return false;
-  }
-  *out = *std::move(entered);
-  if (log) log(absl::StrCat("in network namespace ", (*out)->path()));
-  return true;
 }
 
 int RunDoctor(const Options& opts) {
@@ -234,8 +185,7 @@ int RunDoctor(const Options& opts) {
 
 int RunCount(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
-  BackendLog log;
-  if (opts.verbose) log = [](absl::string_view msg) { PrintErr(msg); };
+  BackendLog log = VerboseLog(opts);
   if (!EnterNetns(opts, log, &netns)) return 1;
   absl::StatusOr<TableCount> count = ReadTableCount();
   if (!count.ok()) {
@@ -294,6 +244,10 @@ int Main(int argc, char** argv) {
       return RunCount(*opts);
     case Command::kStats:
       return RunStats(*opts);
+    case Command::kEvents:
+      return RunEvents(*opts);
+    case Command::kSummary:
+      return RunSummary(*opts);
   }
   return 2;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/filter_options.h"
@@ -40,6 +41,12 @@ enum LongOnly {
   kOptDstKey,
   kOptReplySrcKey,
   kOptReplyDstKey,
+  kOptInterval,
+  kOptSummary,
+  kOptTop,
+  kOptRcvbuf,
+  kOptRcvbufMax,
+  kOptResync,
 };
 
 const struct option kLongOptions[] = {
@@ -54,6 +61,14 @@ const struct option kLongOptions[] = {
     {"input", required_argument, nullptr, kOptInput},
     {"netns", required_argument, nullptr, kOptNetns},
     {"doctor", no_argument, nullptr, kOptDoctor},
+    {"event", no_argument, nullptr, 'E'},
+    {"event-mask", required_argument, nullptr, 'e'},
+    {"interval", required_argument, nullptr, kOptInterval},
+    {"summary", no_argument, nullptr, kOptSummary},
+    {"top", required_argument, nullptr, kOptTop},
+    {"rcvbuf", required_argument, nullptr, kOptRcvbuf},
+    {"rcvbuf-max", required_argument, nullptr, kOptRcvbufMax},
+    {"resync", no_argument, nullptr, kOptResync},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -102,8 +117,9 @@ const struct option kLongOptions[] = {
 
 // conntrack's -o words in its matching order; a word matches as a case-insensitive prefix.
 // json and proc are ctdump's and come last, so conntrack's prefixes keep their meaning.
-constexpr const char* kOutputWords[] = {"xml",    "extended", "timestamp", "id",   "ktimestamp",
-                                        "labels", "userspace", "save",     "json", "proc"};
+constexpr const char* kOutputWords[] = {"xml",      "extended",  "timestamp", "id",
+                                        "ktimestamp", "labels", "userspace", "save",
+                                        "json",     "proc",      "prometheus"};
 
 absl::Status ParseOutput(const char* arg, Options* o) {
   for (absl::string_view word : absl::StrSplit(arg, ',')) {
@@ -124,14 +140,18 @@ absl::Status ParseOutput(const char* arg, Options* o) {
       o->out_ktimestamp = true;
     } else if (m == "labels") {
       o->out_labels = true;
-    } else if (m == "timestamp" || m == "userspace") {
-      // Accepted like conntrack; neither changes a -L listing.
-    } else if (m == "xml" || m == "json" || m == "proc") {
-      OutputFormat f = m == "xml" ? OutputFormat::kXml
+    } else if (m == "timestamp") {
+      o->out_timestamp = true;  // events only; like conntrack, no effect on -L
+    } else if (m == "userspace") {
+      // Accepted like conntrack 1.4.7, where it does nothing.
+    } else if (m == "xml" || m == "json" || m == "proc" || m == "prometheus") {
+      OutputFormat f = m == "xml"    ? OutputFormat::kXml
                        : m == "json" ? OutputFormat::kJson
-                                     : OutputFormat::kProc;
+                       : m == "proc" ? OutputFormat::kProc
+                                     : OutputFormat::kPrometheus;
       if (o->format != OutputFormat::kText && o->format != f) {
-        return absl::InvalidArgumentError("-o takes one of xml, json and proc at a time");
+        return absl::InvalidArgumentError(
+            "-o takes one of xml, json, proc and prometheus at a time");
       }
       o->format = f;
     } else {
@@ -198,6 +218,82 @@ absl::Status SetNumber(const char* option, const char* value, uint32_t max,
   return absl::OkStatus();
 }
 
+// -e: conntrack's event words (ALL, NEW, UPDATES, DESTROY), each matched
+// case-insensitively as a prefix, comma-separated.
+absl::Status ParseEventMask(const char* arg, uint32_t* mask) {
+  *mask = 0;
+  for (absl::string_view word : absl::StrSplit(arg, ',')) {
+    uint32_t bit = 0;
+    if (!word.empty()) {
+      if (absl::StartsWithIgnoreCase("ALL", word)) bit = 7;
+      else if (absl::StartsWithIgnoreCase("NEW", word)) bit = 1;
+      else if (absl::StartsWithIgnoreCase("UPDATES", word)) bit = 2;
+      else if (absl::StartsWithIgnoreCase("DESTROY", word)) bit = 4;
+    }
+    if (bit == 0) return absl::InvalidArgumentError(absl::StrCat("Bad parameter `", word, "'"));
+    *mask |= bit;
+  }
+  return absl::OkStatus();
+}
+
+// --interval: seconds, a decimal number in (0, 86400].
+absl::Status ParseInterval(const char* arg, double* out) {
+  double v = 0;
+  if (!absl::SimpleAtod(arg, &v) || !(v > 0) || v > 86400) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--interval wants seconds, more than 0 and at most 86400 (e.g. 0.5), got `", arg, "'"));
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+// Which options belong to which command: a usage error names the option.
+absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_given,
+                                 bool top_given, bool buffer_given) {
+  if (o.format == OutputFormat::kPrometheus && o.command == Command::kList) {
+    o.command = Command::kSummary;  // -o prometheus prints the summary
+  }
+  const bool events = o.command == Command::kEvents;
+  const bool summary = o.command == Command::kSummary;
+  if (!events && (mask_given || interval_given || buffer_given)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Illegal option `",
+        mask_given ? "--event-mask" : interval_given ? "--interval" : "--rcvbuf/--resync",
+        "' with this command (it goes with -E)"));
+  }
+  if (!summary && top_given) {
+    return absl::InvalidArgumentError("--top goes with --summary or -o prometheus");
+  }
+  if (events) {
+    if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson) {
+      return absl::InvalidArgumentError(
+          "-E prints conntrack's event lines or -o json (not xml, proc or prometheus)");
+    }
+    if (!o.input.empty()) {
+      return absl::InvalidArgumentError(
+          "-E listens to the running kernel; --input (a saved file) has no events");
+    }
+    if (o.interval == 0 && o.backend.rfind("procfs", 0) == 0) {
+      return absl::InvalidArgumentError(
+          "the procfs backend has no events: poll it with --interval S (e.g. 1)");
+    }
+    if (o.interval > 0 && buffer_given) {
+      return absl::InvalidArgumentError(
+          "--rcvbuf, --rcvbuf-max and --resync are for ctnetlink events, not --interval polling");
+    }
+    if (o.rcvbuf_max != 0 && o.rcvbuf > o.rcvbuf_max) {
+      return absl::InvalidArgumentError("--rcvbuf is larger than --rcvbuf-max");
+    }
+  }
+  if (o.format == OutputFormat::kPrometheus && !summary) {
+    return absl::InvalidArgumentError("-o prometheus goes with -L or --summary only");
+  }
+  if (summary && o.format != OutputFormat::kText && o.format != OutputFormat::kPrometheus) {
+    return absl::InvalidArgumentError("--summary prints text or -o prometheus");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 const char* UsageText() {
@@ -208,6 +304,11 @@ const char* UsageText() {
          "  -L, --dump              list the table (default)\n"
          "  -C, --count             print the number of entries in the table\n"
          "  -S, --stats             print per-CPU conntrack statistics (like conntrack -S)\n"
+         "  -E, --event             show events as they happen (like conntrack -E); ends\n"
+         "                          on SIGINT/SIGTERM with a count of events shown and lost\n"
+         "      --summary           counts by family, protocol, state and zone, the\n"
+         "                          table's fill, and the top sources, destinations and\n"
+         "                          destination ports\n"
          "  -h, --help              show this help\n"
          "  -V, --version           show the version\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
@@ -215,8 +316,17 @@ const char* UsageText() {
          "                          accounting and timestamp sysctls; changes nothing\n"
          "\n"
          "Options:\n"
-         "  -o, --output WORD,...   extended, id, ktimestamp, labels, xml (conntrack's),\n"
-         "                          json (one object per line), proc (/proc's line format)\n"
+         "  -o, --output WORD,...   extended, id, ktimestamp, labels, xml, timestamp\n"
+         "                          (conntrack's), json (one object per line), proc\n"
+         "                          (/proc's line format), prometheus (the summary as\n"
+         "                          Prometheus text, for node_exporter's textfile collector)\n"
+         "  -e, --event-mask WORD,...  with -E: NEW, UPDATES, DESTROY or ALL (default)\n"
+         "      --interval S        with -E: poll the table every S seconds and report NEW\n"
+         "                          and DESTROY by difference, marked [POLLED] (for\n"
+         "                          --backend procfs, where ctnetlink is unavailable)\n"
+         "      --resync            with -E: after the kernel dropped events, list the\n"
+         "                          table again as [RESYNC] lines\n"
+         "      --top N             with --summary: items per top list (default 10)\n"
          "      --backend NAME      auto (default: netlink, then /proc/net/nf_conntrack,\n"
          "                          then /proc/net/ip_conntrack), netlink, procfs,\n"
          "                          or procfs:PATH\n"
@@ -255,11 +365,13 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     o.command = c;
     return absl::OkStatus();
   };
+  bool mask_given = false, interval_given = false, top_given = false, buffer_given = false;
   optind = 0;  // full reset of getopt state (GNU), so tests can parse repeatedly
   opterr = 0;
   for (;;) {
     int longindex = -1;
-    int c = getopt_long(argc, argv, ":LCSo:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions, &longindex);
+    int c = getopt_long(argc, argv, ":LCSEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions,
+                        &longindex);
     if (c == -1) break;
     absl::Status s;
     switch (c) {
@@ -273,6 +385,44 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         break;
       case 'S':
         s = set_command(Command::kStats);
+        break;
+      case 'E':
+        s = set_command(Command::kEvents);
+        if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
+        break;
+      case 'e':
+        s = ParseEventMask(optarg, &o.event_mask);
+        mask_given = true;
+        break;
+      case kOptInterval:
+        s = ParseInterval(optarg, &o.interval);
+        interval_given = true;
+        break;
+      case kOptSummary:
+        s = set_command(Command::kSummary);
+        break;
+      case kOptTop: {
+        absl::StatusOr<uint32_t> n = ParseNumberOption("--top", optarg, 10000);
+        if (n.ok()) o.top = *n;
+        s = n.status();
+        top_given = true;
+        break;
+      }
+      case kOptRcvbuf:
+      case kOptRcvbufMax: {
+        const char* name = c == kOptRcvbuf ? "--rcvbuf" : "--rcvbuf-max";
+        uint64_t v = 0;
+        if (!absl::SimpleAtoi(optarg, &v) || v < 4096 || v > (uint64_t{1} << 30)) {
+          s = absl::InvalidArgumentError(
+              absl::StrCat(name, " wants bytes from 4096 to 1073741824, got `", optarg, "'"));
+        }
+        (c == kOptRcvbuf ? o.rcvbuf : o.rcvbuf_max) = v;
+        buffer_given = true;
+        break;
+      }
+      case kOptResync:
+        o.resync = true;
+        buffer_given = true;
         break;
       case 'h':
         s = set_command(Command::kHelp);
@@ -467,6 +617,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
   }
   CTDUMP_RETURN_IF_ERROR(Validate(o.filter));
+  CTDUMP_RETURN_IF_ERROR(CheckCommandOptions(o, mask_given, interval_given, top_given, buffer_given));
   if ((o.command == Command::kCount || o.command == Command::kStats) &&
       (!o.filter.empty() || !o.label_filter.empty() || !o.input.empty())) {
     return absl::InvalidArgumentError(

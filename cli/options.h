@@ -25,6 +25,8 @@ enum class Command {
   kDoctor,   // --doctor: diagnose why data is missing
   kCount,    // -C / --count: the table's entry count
   kStats,    // -S / --stats: per-CPU statistics
+  kEvents,   // -E / --event: stream events (like conntrack -E)
+  kSummary,  // --summary (or -o prometheus): counts over the table
 };
 
 enum class OutputFormat {
@@ -32,6 +34,7 @@ enum class OutputFormat {
   kXml,   // -o xml: conntrack's XML document
   kJson,  // -o json: one JSON object per line (core/json.h, schema v1)
   kProc,  // -o proc: the line /proc/net/nf_conntrack prints (core/proc_format.h)
+  kPrometheus,  // -o prometheus: the summary as Prometheus text (core/prometheus.h)
 };
 
 struct Options {
@@ -47,6 +50,19 @@ struct Options {
   bool out_id = false;
   bool out_ktimestamp = false;
   bool out_labels = false;
+  bool out_timestamp = false;  // -o timestamp: "[SEC.USEC]\t" before each event (-E)
+
+  // -E. Event types (-e NEW,UPDATES,DESTROY,ALL; core/event.h bits), polling instead of
+  // ctnetlink events (--interval S), and the receive buffer (--rcvbuf / --rcvbuf-max,
+  // bytes; 0 = the listener's defaults) and resync dump (--resync) of ctnetlink events.
+  uint32_t event_mask = 7;
+  double interval = 0;  // seconds; 0 = ctnetlink events
+  uint64_t rcvbuf = 0;
+  uint64_t rcvbuf_max = 0;
+  bool resync = false;
+
+  // --summary / -o prometheus: items per top list (--top N).
+  size_t top = 10;
 
   // Filter options (-s -d -r -q -p --sport ... -m -u -w -n -g -j -f -l -c). Label names
   // given with -l are kept until the label map is loaded (`filter.labels` is set then).

@@ -56,6 +56,45 @@ TEST(ParseOptions, FamilyAndUnset) {
             kStatusExpected | kStatusSeenReply | kStatusAssured | kStatusFixedTimeout);
 }
 
+TEST(ParseOptions, Events) {
+  auto o = Parse({"-E"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->command, Command::kEvents);
+  EXPECT_EQ(o->event_mask, 7u);
+  EXPECT_EQ(o->interval, 0);
+  o = Parse({"--event", "conntrack", "-e", "new,DESTROY", "-o", "json,timestamp", "-p", "tcp"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->event_mask, 1u | 4u);
+  EXPECT_EQ(o->format, OutputFormat::kJson);
+  EXPECT_TRUE(o->out_timestamp);
+  EXPECT_EQ(Parse({"-E", "-e", "U"})->event_mask, 2u);  // prefix of UPDATES
+  EXPECT_EQ(Parse({"-E", "-e", "update"})->event_mask, 2u);
+  EXPECT_EQ(Parse({"-E", "-e", "ALL"})->event_mask, 7u);
+  o = Parse({"-E", "--backend", "procfs", "--interval", "0.2"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_DOUBLE_EQ(o->interval, 0.2);
+  o = Parse({"-E", "--rcvbuf", "4096", "--rcvbuf-max", "65536", "--resync"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->rcvbuf, 4096u);
+  EXPECT_EQ(o->rcvbuf_max, 65536u);
+  EXPECT_TRUE(o->resync);
+  EXPECT_THAT(Parse({"-E", "--interval", "1"}), IsOk());  // polling ctnetlink dumps works too
+}
+
+TEST(ParseOptions, SummaryAndPrometheus) {
+  auto o = Parse({"--summary"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->command, Command::kSummary);
+  EXPECT_EQ(o->top, 10u);
+  o = Parse({"-o", "prometheus", "--top", "3", "-p", "udp"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->command, Command::kSummary);  // -o prometheus prints the summary
+  EXPECT_EQ(o->format, OutputFormat::kPrometheus);
+  EXPECT_EQ(o->top, 3u);
+  EXPECT_EQ(Parse({"--summary", "-o", "prom", "--input", "f"})->format, OutputFormat::kPrometheus);
+  EXPECT_EQ(Parse({"--summary", "--top", "0"})->top, 0u);
+}
+
 TEST(ParseOptions, CountAndStats) {
   EXPECT_EQ(Parse({"-C"})->command, Command::kCount);
   EXPECT_EQ(Parse({"--count", "conntrack"})->command, Command::kCount);
@@ -129,7 +168,7 @@ TEST(ParseOptions, UsageErrors) {
       {{"-L", "conntrack", "extra"}, "unexpected argument `extra'"},
       {{"--input", "f", "--backend", "netlink"}, "cannot be combined"},
       {{"-o", "save"}, "not supported"},
-      {{"-o", "xml,json"}, "one of xml, json and proc"},
+      {{"-o", "xml,json"}, "one of xml, json, proc and prometheus"},
       {{"-s", "10.0.0.300"}, "Invalid IP address `10.0.0.300'"},
       {{"-r", "10.0.0.0/8"}, "CIDR notation unavailable for `--reply-src'"},
       {{"-s", "10.0.0.0/33"}, "Invalid netmask"},
@@ -156,6 +195,28 @@ TEST(ParseOptions, UsageErrors) {
       {{"-S", "--input", "x"}, "take no filters"},
       {{"--netns", ""}, "--netns needs"},
       {{"--netns", "x", "--input", "f"}, "cannot be combined"},
+      // Events, summaries, Prometheus.
+      {{"-E", "-L"}, "Invalid commands combination"},
+      {{"-E", "--summary"}, "Invalid commands combination"},
+      {{"-E", "expect"}, "not supported"},
+      {{"-E", "-e", "BOGUS"}, "Bad parameter `BOGUS'"},
+      {{"-E", "-e", "NEW,"}, "Bad parameter `'"},
+      {{"-L", "-e", "NEW"}, "Illegal option `--event-mask'"},
+      {{"--interval", "1"}, "Illegal option `--interval'"},
+      {{"--rcvbuf", "65536"}, "goes with -E"},
+      {{"-E", "--interval", "0"}, "--interval wants seconds"},
+      {{"-E", "--interval", "x"}, "--interval wants seconds"},
+      {{"-E", "--interval", "1", "--resync"}, "not --interval polling"},
+      {{"-E", "--rcvbuf", "100"}, "--rcvbuf wants bytes"},
+      {{"-E", "--rcvbuf", "1048576", "--rcvbuf-max", "65536"}, "larger than --rcvbuf-max"},
+      {{"-E", "--backend", "procfs"}, "poll it with --interval"},
+      {{"-E", "-o", "xml"}, "-E prints"},
+      {{"-E", "--input", "f"}, "has no events"},
+      {{"--top", "3"}, "--top goes with"},
+      {{"--summary", "--top", "x"}, "--top"},
+      {{"--summary", "-o", "json"}, "--summary prints"},
+      {{"-C", "-o", "prometheus"}, "-o prometheus goes with"},
+      {{"-o", "prometheus,xml"}, "at a time"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(Parse(c.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))

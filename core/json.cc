@@ -162,6 +162,11 @@ char* PutSeqAdj(char* p, const SeqAdj& s) {
 
 }  // namespace
 
+void AppendJsonString(absl::string_view s, TextBuffer* out) {
+  char* p = out->Reserve(6 * s.size() + 2);
+  out->Commit(PutString(p, s));
+}
+
 void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, TextBuffer* out) {
   size_t need = kFixedBound + 6 * (f.secctx.size() + f.helper.size());
   const bool label_names = style.labels != nullptr && f.labels.has_value();

@@ -183,6 +183,11 @@ void AppendJsonLine(const Flow& flow, const JsonStyle& style, uint64_t now_ns,
 // the protocol, or only some of them; "packets" without "bytes" or the reverse.
 absl::Status ParseJsonLine(absl::string_view line, Flow* flow);
 
+// Appends `s` as one JSON string, quotes included, escaped as described above (the same
+// escaping the flow strings get). For writers that add their own keys to a flow object
+// (core/event_format.h).
+void AppendJsonString(absl::string_view s, TextBuffer* out);
+
 }  // namespace ctdump
 
 #endif  // CTDUMP_CORE_JSON_H_

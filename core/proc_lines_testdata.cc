@@ -1,40 +1,12 @@
 #include "core/proc_lines_testdata.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <vector>
-
 #include "absl/strings/str_cat.h"
+#include "core/testdata_file.h"
 
 namespace ctdump {
 
 std::string ReadProcFixture(absl::string_view folder) {
-  std::string rel = absl::StrCat("testdata/procfs/", folder, "/input.txt");
-  std::vector<std::string> tried;
-  const char* ws = std::getenv("TEST_WORKSPACE");
-  std::string workspace = ws ? ws : "ctdump";
-  for (const char* var : {"TEST_SRCDIR", "RUNFILES_DIR"}) {
-    if (const char* dir = std::getenv(var)) tried.push_back(absl::StrCat(dir, "/", workspace, "/", rel));
-  }
-  char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) tried.push_back(absl::StrCat(std::string(exe, static_cast<size_t>(n)), ".runfiles/",
-                                          workspace, "/", rel));
-  tried.push_back(rel);
-  for (const std::string& path : tried) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) continue;
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  std::fprintf(stderr, "cannot read fixture %s; tried:\n", rel.c_str());
-  for (const std::string& path : tried) std::fprintf(stderr, "  %s\n", path.c_str());
-  std::abort();
+  return ReadTestdataFile(absl::StrCat("testdata/procfs/", folder, "/input.txt"));
 }
 
 }  // namespace ctdump

@@ -3,12 +3,14 @@
 // Small builders for Flow records in tests.
 //
 //   Addr a = TestAddr("fd00::1");   // IPv4 or IPv6 text; a bad text fails the test
+//   Flow f = TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2", 443, 3);
 
 #ifndef CTDUMP_CORE_TEST_FLOWS_H_
 #define CTDUMP_CORE_TEST_FLOWS_H_
 
 #include "core/addr.h"
 #include "core/flow.h"
+#include "core/kernel.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
@@ -19,6 +21,24 @@ inline Addr TestAddr(const char* text) {
     EXPECT_TRUE(ParseIPv6(text, &a)) << "bad address in test: " << text;
   }
   return a;
+}
+
+// A record with just what summaries and diffs look at: family, protocol, original
+// addresses and destination port (layer-4 ids present for protocols with ports), state
+// and zone.
+inline Flow TestSummaryFlow(uint8_t family, uint8_t proto, const char* src, const char* dst,
+                            uint16_t dport, std::optional<uint8_t> state = std::nullopt,
+                            uint16_t zone = 0) {
+  Flow f;
+  f.family = family;
+  f.l4proto = proto;
+  f.orig.src = TestAddr(src);
+  f.orig.dst = TestAddr(dst);
+  f.orig.dport = dport;
+  f.orig.has_l4 = ProtoHasPorts(proto);
+  f.state = state;
+  f.zone.id = zone;
+  return f;
 }
 
 }  // namespace ctdump

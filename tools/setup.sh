@@ -12,6 +12,10 @@ PACKAGES=(
   conntrack nftables iproute2 socat procps
   # checks of the output formats in kernel tests
   jq libxml2-utils
+  # `promtool check metrics` for -o prometheus (Debian's prometheus package is the only
+  # one that ships promtool; its daemon is not needed: where invoke-rc.d may start
+  # services, stop it with `systemctl disable --now prometheus`)
+  prometheus
 )
 
 if [ "$(id -u)" -ne 0 ]; then

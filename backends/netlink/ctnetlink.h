@@ -45,6 +45,8 @@ inline constexpr uint16_t kNlmFDump = kNlmFRoot | kNlmFMatch;  // NLM_F_DUMP
 inline constexpr uint16_t kNlmFCapped = 0x100;    // NLM_F_CAPPED (NLMSG_ERROR only)
 inline constexpr uint16_t kNlmFAckTlvs = 0x200;   // NLM_F_ACK_TLVS (NLMSG_ERROR only)
 inline constexpr uint16_t kNlmsgerrAttrMsg = 1;   // NLMSGERR_ATTR_MSG
+inline constexpr uint16_t kNlmFExcl = 0x200;      // NLM_F_EXCL (events: NEW)
+inline constexpr uint16_t kNlmFCreate = 0x400;    // NLM_F_CREATE (events: NEW)
 
 inline constexpr uint16_t kNlaFNested = 0x8000;       // NLA_F_NESTED
 inline constexpr uint16_t kNlaFNetByteorder = 0x4000;  // NLA_F_NET_BYTEORDER
@@ -53,6 +55,12 @@ inline constexpr uint16_t kNlaTypeMask = 0x3fff;       // NLA_TYPE_MASK
 inline constexpr int kNetlinkNetfilter = 12;  // NETLINK_NETFILTER
 inline constexpr int kSolNetlink = 270;       // SOL_NETLINK
 inline constexpr int kNetlinkExtAck = 11;     // NETLINK_EXT_ACK
+inline constexpr int kNetlinkAddMembership = 1;  // NETLINK_ADD_MEMBERSHIP
+
+// ---- multicast groups (enum nfnetlink_groups), for conntrack events ----
+inline constexpr int kNfnlgrpConntrackNew = 1;      // NFNLGRP_CONNTRACK_NEW
+inline constexpr int kNfnlgrpConntrackUpdate = 2;   // NFNLGRP_CONNTRACK_UPDATE
+inline constexpr int kNfnlgrpConntrackDestroy = 3;  // NFNLGRP_CONNTRACK_DESTROY
 
 // ---- nfnetlink (linux/netfilter/nfnetlink.h) ----
 inline constexpr uint8_t kNfnetlinkV0 = 0;            // NFNETLINK_V0

@@ -84,22 +84,31 @@ int TransportErrno(const absl::Status& status) {
   return err;
 }
 
-absl::StatusOr<std::unique_ptr<Transport>> OpenCtnetlinkTransport() {
+absl::StatusOr<struct mnl_socket*> OpenNetfilterSocket(absl::string_view fallback) {
   struct mnl_socket* nl = mnl_socket_open2(ctnl::kNetlinkNetfilter, SOCK_CLOEXEC);
   if (nl == nullptr) {
     const int err = errno;
     if (err == EPROTONOSUPPORT) {
-      return absl::FailedPreconditionError(
+      return absl::FailedPreconditionError(absl::StrCat(
           "ctnetlink is not available (nfnetlink missing: socket(AF_NETLINK, "
           "NETLINK_NETFILTER) failed with EPROTONOSUPPORT; the kernel lacks "
-          "CONFIG_NETFILTER_NETLINK); use the procfs backend");
+          "CONFIG_NETFILTER_NETLINK); ", fallback));
     }
     return absl::ErrnoToStatus(err, "netlink socket(AF_NETLINK, NETLINK_NETFILTER)");
   }
-  auto transport = std::make_unique<MnlTransport>(nl);
   if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-    return absl::ErrnoToStatus(errno, "netlink bind");
+    const int err = errno;
+    mnl_socket_close(nl);
+    return absl::ErrnoToStatus(err, "netlink bind");
   }
+  return nl;
+}
+
+absl::StatusOr<std::unique_ptr<Transport>> OpenCtnetlinkTransport() {
+  absl::StatusOr<struct mnl_socket*> opened = OpenNetfilterSocket("use the procfs backend");
+  if (!opened.ok()) return opened.status();
+  struct mnl_socket* nl = *opened;
+  auto transport = std::make_unique<MnlTransport>(nl);
   const int fd = mnl_socket_get_fd(nl);
   int rcvbuf = 1 << 20;
   (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);

@@ -26,6 +26,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
+struct mnl_socket;
+
 namespace ctdump {
 namespace netlink {
 
@@ -70,6 +72,12 @@ int TransportErrno(const absl::Status& status);
 //                        socket call fails with EPROTONOSUPPORT (no CONFIG_NETFILTER_NETLINK)
 //   others               absl::ErrnoToStatus(errno, "netlink socket" / "netlink bind")
 absl::StatusOr<std::unique_ptr<Transport>> OpenCtnetlinkTransport();
+
+// The socket part of OpenCtnetlinkTransport(), shared with the event listener (events.h):
+// a NETLINK_NETFILTER libmnl socket, CLOEXEC, bound with a kernel-assigned port id and no
+// groups. `fallback` ends the EPROTONOSUPPORT message (what to use instead). The caller
+// owns the socket (mnl_socket_close()). Errors as OpenCtnetlinkTransport().
+absl::StatusOr<struct mnl_socket*> OpenNetfilterSocket(absl::string_view fallback);
 
 }  // namespace netlink
 }  // namespace ctdump

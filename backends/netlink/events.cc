@@ -1,0 +1,297 @@
+#include "backends/netlink/events.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "backends/netlink/ctnetlink.h"
+#include "backends/netlink/decode.h"
+#include "backends/netlink/transport.h"
+#include "core/format.h"
+
+namespace ctdump {
+namespace netlink {
+namespace {
+
+// How many datagrams the listener reads in a row before it looks at the wake fd.
+constexpr int kWakeCheckEvery = 64;
+
+constexpr int kSoMeminfo = 55;     // SO_MEMINFO (4.12+)
+constexpr int kMeminfoDrops = 8;   // SK_MEMINFO_DROPS (4.14+)
+constexpr int kMeminfoVars = 9;    // SK_MEMINFO_VARS on 4.14 .. 6.18
+
+class MnlEventSocket final : public EventSocket {
+ public:
+  explicit MnlEventSocket(struct mnl_socket* nl) : nl_(nl) {}
+  ~MnlEventSocket() override { mnl_socket_close(nl_); }
+
+  absl::Status Subscribe(int group) override {
+    if (mnl_socket_setsockopt(nl_, ctnl::kNetlinkAddMembership, &group, sizeof group) < 0) {
+      return TransportError(errno, absl::StrCat("netlink add membership (group ", group, ")"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status SetReceiveBuffer(uint64_t bytes, bool force) override {
+    int v = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
+    if (setsockopt(Fd(), SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, &v, sizeof v) < 0) {
+      return TransportError(errno, force ? "setsockopt(SO_RCVBUFFORCE)" : "setsockopt(SO_RCVBUF)");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> ReceiveBuffer() override {
+    int v = 0;
+    socklen_t len = sizeof v;
+    if (getsockopt(Fd(), SOL_SOCKET, SO_RCVBUF, &v, &len) < 0) {
+      return TransportError(errno, "getsockopt(SO_RCVBUF)");
+    }
+    return static_cast<uint64_t>(v);
+  }
+
+  absl::StatusOr<uint64_t> Drops() override {
+    uint32_t mem[16] = {};
+    socklen_t len = sizeof mem;
+    if (getsockopt(Fd(), SOL_SOCKET, kSoMeminfo, mem, &len) < 0) {
+      return absl::UnimplementedError(
+          absl::StrCat("getsockopt(SO_MEMINFO) failed (", std::strerror(errno),
+                       "): the kernel does not report dropped events (needs 4.14+)"));
+    }
+    if (len < static_cast<socklen_t>(sizeof(uint32_t) * kMeminfoVars)) {
+      return absl::UnimplementedError(
+          "getsockopt(SO_MEMINFO) has no drop counter on this kernel (needs 4.14+)");
+    }
+    return uint64_t{mem[kMeminfoDrops]};
+  }
+
+  absl::StatusOr<size_t> Recv(absl::Span<uint8_t> buffer, bool block, int wake_fd) override {
+    if (block) {
+      struct pollfd fds[2] = {{Fd(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
+      if (poll(fds, 2, -1) < 0) return TransportError(errno, "poll");
+      if (fds[1].revents != 0) return absl::CancelledError("stop requested");
+    }
+    for (;;) {
+      struct sockaddr_nl addr = {};
+      struct iovec iov = {buffer.data(), buffer.size()};
+      struct msghdr msg = {};
+      msg.msg_name = &addr;
+      msg.msg_namelen = sizeof addr;
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      ssize_t n = recvmsg(Fd(), &msg, MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return size_t{0};
+        return TransportError(errno, "netlink recv");
+      }
+      if (msg.msg_flags & MSG_TRUNC) {
+        return TransportError(ENOSPC, absl::StrCat("netlink recv (datagram larger than the ",
+                                                   buffer.size(), "-byte buffer)"));
+      }
+      if (msg.msg_namelen != sizeof addr || addr.nl_pid != 0) continue;  // not the kernel
+      if (n == 0) continue;
+      return static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int Fd() const { return mnl_socket_get_fd(nl_); }
+  struct mnl_socket* nl_;
+};
+
+EventType TypeOf(const NlItem& item) {
+  if (ctnl::MsgOf(item.type) == ctnl::kMsgCtDelete) return EventType::kDestroy;
+  return (item.flags & ctnl::kNlmFCreate) ? EventType::kNew : EventType::kUpdate;
+}
+
+}  // namespace
+
+EventSocket::~EventSocket() = default;
+
+absl::StatusOr<std::unique_ptr<EventSocket>> OpenEventSocket() {
+  absl::StatusOr<struct mnl_socket*> nl =
+      OpenNetfilterSocket("poll /proc instead with --backend procfs --interval S");
+  if (!nl.ok()) return nl.status();
+  return std::unique_ptr<EventSocket>(new MnlEventSocket(*nl));
+}
+
+bool FdReadable(int fd) {
+  if (fd < 0) return false;
+  struct pollfd p = {fd, POLLIN, 0};
+  return poll(&p, 1, 0) > 0 && p.revents != 0;
+}
+
+EventListener::EventListener(std::unique_ptr<EventSocket> socket, EventListenerOptions options)
+    : socket_(std::move(socket)),
+      options_(std::move(options)),
+      buf_(new uint8_t[kRecvBufferSize]) {}
+
+absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
+    std::unique_ptr<EventSocket> socket, EventListenerOptions options) {
+  if ((options.mask & kEventMaskAll) == 0) {
+    return absl::InvalidArgumentError("no event type to listen for (empty event mask)");
+  }
+  if (options.rcvbuf == 0 || options.rcvbuf_max < options.rcvbuf) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event receive buffer: want 0 < size <= maximum, got ", options.rcvbuf, " and ",
+        options.rcvbuf_max));
+  }
+  std::unique_ptr<EventListener> l(new EventListener(std::move(socket), std::move(options)));
+  const struct {
+    EventType type;
+    int group;
+  } kGroups[] = {{EventType::kNew, ctnl::kNfnlgrpConntrackNew},
+                 {EventType::kUpdate, ctnl::kNfnlgrpConntrackUpdate},
+                 {EventType::kDestroy, ctnl::kNfnlgrpConntrackDestroy}};
+  for (const auto& g : kGroups) {
+    if (!(l->options_.mask & EventBit(g.type))) continue;
+    absl::Status s = l->socket_->Subscribe(g.group);
+    if (TransportErrno(s) == EPERM) {
+      return absl::PermissionDeniedError(
+          "subscribing to conntrack events refused (EPERM): needs CAP_NET_ADMIN in this "
+          "network namespace; run as root");
+    }
+    if (!s.ok()) return s;
+  }
+  absl::Status sized = l->SizeBuffer(l->options_.rcvbuf);
+  if (!sized.ok()) return sized;
+  absl::StatusOr<uint64_t> drops = l->socket_->Drops();
+  if (drops.ok()) l->drops_base_ = *drops;
+  return l;
+}
+
+absl::Status EventListener::SizeBuffer(uint64_t bytes) {
+  target_ = bytes;
+  absl::Status forced = socket_->SetReceiveBuffer(bytes, /*force=*/true);
+  stats_.rcvbuf_forced = forced.ok();
+  if (!forced.ok()) {
+    stats_.rcvbuf_note = absl::StrCat(
+        forced.message(),
+        TransportErrno(forced) == EPERM ? " (needs CAP_NET_ADMIN)" : "",
+        "; used SO_RCVBUF, which net.core.rmem_max caps");
+    absl::Status plain = socket_->SetReceiveBuffer(bytes, /*force=*/false);
+    if (!plain.ok()) return plain;
+  }
+  absl::StatusOr<uint64_t> got = socket_->ReceiveBuffer();
+  if (!got.ok()) return got.status();
+  stats_.rcvbuf = *got;
+  return absl::OkStatus();
+}
+
+void EventListener::RefreshLoss() {
+  if (!drops_base_) return;
+  absl::StatusOr<uint64_t> drops = socket_->Drops();
+  if (!drops.ok()) return;
+  stats_.lost = *drops >= *drops_base_ ? *drops - *drops_base_ : 0;
+  stats_.lost_known = true;
+}
+
+void EventListener::HandleOverrun(EventSink& sink) {
+  ++stats_.overruns;
+  RefreshLoss();
+  if (target_ < options_.rcvbuf_max) {
+    const uint64_t next = target_ * 2 < options_.rcvbuf_max ? target_ * 2 : options_.rcvbuf_max;
+    absl::Status s = SizeBuffer(next);
+    if (!s.ok()) sink.OnSkipped(absl::UnavailableError(absl::StrCat(
+        "could not grow the event receive buffer to ", next, " bytes: ", s.message())));
+  }
+  EventLoss loss;
+  loss.overruns = stats_.overruns;
+  loss.lost = stats_.lost;
+  loss.lost_known = stats_.lost_known;
+  loss.rcvbuf = stats_.rcvbuf;
+  sink.OnLost(loss);
+  if (options_.resync) {
+    ++stats_.resyncs;
+    absl::Status s = options_.resync(sink);
+    if (!s.ok()) {
+      sink.OnSkipped(absl::Status(s.code(), absl::StrCat("resync dump failed: ", s.message())));
+    }
+  }
+}
+
+bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink) {
+  ++stats_.datagrams;
+  DumpBufferReader reader(datagram, &flow_);
+  NlItem item;
+  while (reader.Next(&item)) {
+    switch (item.kind) {
+      case NlKind::kFlow: {
+        FlowEvent ev;
+        ev.type = TypeOf(item);
+        if (!(options_.mask & EventBit(ev.type))) break;
+        ev.port_id = item.port_id;
+        ev.time_ns = options_.clock ? options_.clock() : WallClockNs();
+        if (item.port_id != 0 && options_.port_owner) {
+          progname_ = options_.port_owner(item.port_id);
+          ev.progname = progname_;
+        }
+        ++stats_.events;
+        if (ev.type == EventType::kNew) ++stats_.news;
+        if (ev.type == EventType::kUpdate) ++stats_.updates;
+        if (ev.type == EventType::kDestroy) ++stats_.destroys;
+        if (!sink.OnEvent(ev, flow_)) return false;
+        break;
+      }
+      case NlKind::kBadFlow:
+        ++stats_.skipped;
+        sink.OnSkipped(absl::DataLossError(
+            absl::StrCat("ctnetlink event, datagram ", stats_.datagrams, " ",
+                         item.status.message())));
+        break;
+      case NlKind::kDone:
+      case NlKind::kError:
+      case NlKind::kOther:
+        break;  // nothing a multicast listener acts on
+    }
+  }
+  if (!reader.status().ok()) {
+    ++stats_.skipped;
+    sink.OnSkipped(absl::DataLossError(absl::StrCat("ctnetlink event datagram ",
+                                                    stats_.datagrams, ": ",
+                                                    reader.status().message())));
+  }
+  return true;
+}
+
+absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
+  const absl::Span<uint8_t> buf = absl::MakeSpan(buf_.get(), kRecvBufferSize);
+  int since_check = 0;
+  for (;;) {
+    if (++since_check >= kWakeCheckEvery) {
+      since_check = 0;
+      if (FdReadable(wake_fd)) return absl::OkStatus();
+    }
+    absl::StatusOr<size_t> got = socket_->Recv(buf, /*block=*/false, wake_fd);
+    if (got.ok() && *got == 0) {
+      sink.OnIdle();
+      since_check = 0;
+      got = socket_->Recv(buf, /*block=*/true, wake_fd);
+      if (got.ok() && *got == 0) continue;  // woken without data
+    }
+    if (!got.ok()) {
+      if (got.status().code() == absl::StatusCode::kCancelled) return absl::OkStatus();
+      const int err = TransportErrno(got.status());
+      if (err == EINTR) continue;
+      if (err == ENOBUFS) {
+        HandleOverrun(sink);
+        continue;
+      }
+      if (err == ENOSPC) {
+        ++stats_.skipped;
+        sink.OnSkipped(absl::DataLossError(got.status().message()));
+        continue;
+      }
+      return got.status();
+    }
+    if (!HandleDatagram(absl::MakeConstSpan(buf_.get(), *got), sink)) return absl::OkStatus();
+  }
+}
+
+}  // namespace netlink
+}  // namespace ctdump

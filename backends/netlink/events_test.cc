@@ -1,0 +1,255 @@
+#include "backends/netlink/events.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "backends/netlink/ctnetlink.h"
+#include "backends/netlink/testing/fake_event_socket.h"
+#include "backends/netlink/testing/nl_builder.h"
+#include "core/event.h"
+#include "core/status_matchers.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace ctdump {
+namespace netlink {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::FakeEventState;
+using testing::FakeEventSocket;
+using testing::FakeEventStep;
+using testing::MsgBuilder;
+
+// An event message as the kernel multicasts it: seq 0, nlmsg_pid = the port id of the
+// process that caused it.
+std::vector<uint8_t> EventMsg(EventType type, uint16_t sport, uint32_t port_id = 0) {
+  const uint8_t msg = type == EventType::kDestroy ? ctnl::kMsgCtDelete : ctnl::kMsgCtNew;
+  const uint16_t flags =
+      type == EventType::kNew ? static_cast<uint16_t>(ctnl::kNlmFCreate | ctnl::kNlmFExcl) : 0;
+  MsgBuilder b(ctnl::CtType(msg), flags, 0, port_id);
+  b.Nfgen(AF_INET);
+  AddTuple(b, ctnl::kCtaTupleOrig, AF_INET,
+           {"10.0.0.1", "10.0.0.2", 17, sport, uint16_t{53}, {}, {}, {}, {}});
+  AddTuple(b, ctnl::kCtaTupleReply, AF_INET,
+           {"10.0.0.2", "10.0.0.1", 17, uint16_t{53}, sport, {}, {}, {}, {}});
+  b.Be32(ctnl::kCtaStatus, 0x8).Be32(ctnl::kCtaId, sport).Be32(ctnl::kCtaTimeout, 30);
+  return b.Build();
+}
+
+FakeEventStep Datagram(std::vector<uint8_t> bytes) { return FakeEventStep{std::move(bytes), 0, 0}; }
+
+class Recorder : public EventSink {
+ public:
+  bool OnEvent(const FlowEvent& ev, const Flow& flow) override {
+    log.push_back(absl::StrCat(EventTypeName(ev.type), " ", flow.orig.sport, " pid=",
+                               ev.port_id, ev.progname.empty() ? "" : " ",
+                               ev.progname, " t=", ev.time_ns));
+    return --stop_after != 0;
+  }
+  void OnSkipped(const absl::Status& why) override {
+    log.push_back(absl::StrCat("skipped: ", why.message()));
+  }
+  void OnLost(const EventLoss& loss) override {
+    log.push_back(absl::StrCat("lost ", loss.lost_known ? absl::StrCat(loss.lost) : "?",
+                               " overruns ", loss.overruns, " rcvbuf ", loss.rcvbuf));
+  }
+  void OnIdle() override { ++idle; }
+  std::vector<std::string> log;
+  int stop_after = -1;
+  int idle = 0;
+};
+
+EventListenerOptions Options() {
+  EventListenerOptions o;
+  o.rcvbuf = 1000;
+  o.rcvbuf_max = 3000;
+  o.clock = [] { return uint64_t{7}; };
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<EventListener>> StartOn(std::shared_ptr<FakeEventState> s,
+                                                       EventListenerOptions o = Options()) {
+  return EventListener::Start(std::make_unique<FakeEventSocket>(s), std::move(o));
+}
+
+TEST(EventListener, SubscribesTheMaskedGroupsAndForcesTheBuffer) {
+  auto s = std::make_shared<FakeEventState>();
+  EventListenerOptions o = Options();
+  o.mask = EventBit(EventType::kNew) | EventBit(EventType::kDestroy);
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  EXPECT_THAT(s->groups, ElementsAre(ctnl::kNfnlgrpConntrackNew, ctnl::kNfnlgrpConntrackDestroy));
+  EXPECT_THAT(s->buffer_requests, ElementsAre(1000u));
+  EXPECT_TRUE((*l)->stats().rcvbuf_forced);
+  EXPECT_EQ((*l)->stats().rcvbuf, 2000u);  // the kernel doubles the request
+}
+
+TEST(EventListener, FallsBackToSoRcvbufWithoutCapNetAdmin) {
+  auto s = std::make_shared<FakeEventState>();
+  s->force_errno = EPERM;
+  s->rmem_max = 600;
+  auto l = StartOn(s);
+  ASSERT_THAT(l, IsOk());
+  EXPECT_FALSE((*l)->stats().rcvbuf_forced);
+  EXPECT_EQ((*l)->stats().rcvbuf, 1200u);
+  EXPECT_THAT((*l)->stats().rcvbuf_note, HasSubstr("SO_RCVBUFFORCE"));
+  EXPECT_THAT((*l)->stats().rcvbuf_note, HasSubstr("rmem_max"));
+}
+
+TEST(EventListener, RefusedSubscriptionIsPermissionDenied) {
+  auto s = std::make_shared<FakeEventState>();
+  s->subscribe_errno = EPERM;
+  EXPECT_THAT(StartOn(s), StatusIs(absl::StatusCode::kPermissionDenied,
+                                   HasSubstr("CAP_NET_ADMIN")));
+}
+
+TEST(EventListener, BadOptions) {
+  auto s = std::make_shared<FakeEventState>();
+  EventListenerOptions o = Options();
+  o.mask = 0;
+  EXPECT_THAT(StartOn(s, o), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  o = Options();
+  o.rcvbuf_max = 10;
+  EXPECT_THAT(StartOn(s, o), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+}
+
+TEST(EventListener, NewUpdateDestroyWithPortIdsAndNames) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 1000, 4242)));
+  s->steps.push_back(Datagram(EventMsg(EventType::kUpdate, 1000)));
+  s->steps.push_back(Datagram(EventMsg(EventType::kDestroy, 1000, 99)));
+  EventListenerOptions o = Options();
+  o.port_owner = [](uint32_t port) { return port == 4242 ? std::string("ctgen") : ""; };
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("NEW 1000 pid=4242 ctgen t=7", "UPDATE 1000 pid=0 t=7",
+                                 "DESTROY 1000 pid=99 t=7"));
+  EXPECT_EQ((*l)->stats().events, 3u);
+  EXPECT_EQ((*l)->stats().news, 1u);
+  EXPECT_EQ((*l)->stats().updates, 1u);
+  EXPECT_EQ((*l)->stats().destroys, 1u);
+  EXPECT_GE(r.idle, 1);  // told before waiting
+}
+
+TEST(EventListener, EventsOutsideTheMaskAreNotDelivered) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(Datagram(EventMsg(EventType::kUpdate, 1)));
+  s->steps.push_back(Datagram(EventMsg(EventType::kDestroy, 2)));
+  EventListenerOptions o = Options();
+  o.mask = EventBit(EventType::kDestroy);
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("DESTROY 2 pid=0 t=7"));
+}
+
+// The heart of "no silent loss": ENOBUFS is counted, the kernel's drop counter gives
+// the number of events lost, the buffer doubles up to its cap, the sink hears of it, a
+// resync runs, and the events after the overrun still arrive.
+TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
+  auto s = std::make_shared<FakeEventState>();
+  s->drops = 5;  // drops before the listener started do not count
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 1)));
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 37});
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 2)));
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 3});
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 1});
+  s->steps.push_back(Datagram(EventMsg(EventType::kDestroy, 1)));
+  EventListenerOptions o = Options();
+  int resyncs = 0;
+  o.resync = [&resyncs](EventSink&) {
+    ++resyncs;
+    return absl::OkStatus();
+  };
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("NEW 1 pid=0 t=7", "lost 37 overruns 1 rcvbuf 4000",
+                                 "NEW 2 pid=0 t=7", "lost 40 overruns 2 rcvbuf 6000",
+                                 "lost 41 overruns 3 rcvbuf 6000", "DESTROY 1 pid=0 t=7"));
+  EXPECT_THAT(s->buffer_requests, ElementsAre(1000u, 2000u, 3000u));
+  EXPECT_EQ(resyncs, 3);
+  const EventListenerStats& st = (*l)->stats();
+  EXPECT_EQ(st.overruns, 3u);
+  EXPECT_EQ(st.lost, 41u);
+  EXPECT_TRUE(st.lost_known);
+  EXPECT_EQ(st.resyncs, 3u);
+  // Drops after the last overrun are picked up by RefreshLoss().
+  s->drops += 4;
+  (*l)->RefreshLoss();
+  EXPECT_EQ((*l)->stats().lost, 45u);
+}
+
+TEST(EventListener, EnobufsWithoutADropCounterCountsOverruns) {
+  auto s = std::make_shared<FakeEventState>();
+  s->drops_supported = false;
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 0});
+  auto l = StartOn(s);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("lost ? overruns 1 rcvbuf 4000"));
+  EXPECT_FALSE((*l)->stats().lost_known);
+}
+
+TEST(EventListener, FailedResyncIsReportedAndListeningGoesOn) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 2});
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 9)));
+  EventListenerOptions o = Options();
+  o.resync = [](EventSink&) { return absl::UnavailableError("no dump"); };
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("lost 2 overruns 1 rcvbuf 4000",
+                                 "skipped: resync dump failed: no dump", "NEW 9 pid=0 t=7"));
+}
+
+TEST(EventListener, MalformedEventIsSkippedAndEintrRetried) {
+  auto s = std::make_shared<FakeEventState>();
+  std::vector<uint8_t> bad = EventMsg(EventType::kNew, 1);
+  bad[bad.size() - 8] = 40;  // CTA_TIMEOUT's nla_len runs past the message
+  s->steps.push_back(Datagram(bad));
+  s->steps.push_back(FakeEventStep{{}, EINTR, 0});
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 2)));
+  auto l = StartOn(s);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  ASSERT_EQ(r.log.size(), 2u);
+  EXPECT_THAT(r.log[0], HasSubstr("skipped: ctnetlink event, datagram 1"));
+  EXPECT_EQ(r.log[1], "NEW 2 pid=0 t=7");
+  EXPECT_EQ((*l)->stats().skipped, 1u);
+}
+
+TEST(EventListener, SinkStopsTheRunAndOtherErrorsEndIt) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 1)));
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 2)));
+  auto l = StartOn(s);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  r.stop_after = 1;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("NEW 1 pid=0 t=7"));
+
+  s->steps.clear();
+  s->steps.push_back(FakeEventStep{{}, EBADF, 0});
+  EXPECT_THAT((*l)->Run(r, -1), StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+}
+
+}  // namespace
+}  // namespace netlink
+}  // namespace ctdump

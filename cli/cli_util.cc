@@ -1,0 +1,70 @@
+#include "cli/cli_util.h"
+
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "core/labels.h"
+
+namespace ctdump {
+
+void PrintErr(absl::string_view msg) {
+  std::string line = absl::StrCat("ctdump: ", msg, "\n");
+  (void)!write(STDERR_FILENO, line.data(), line.size());
+}
+
+void PrintSummaryLine(absl::string_view text) {
+  PrintErr(absl::StrCat("v", kVersion, " (ctdump): ", text));
+}
+
+BackendLog VerboseLog(const Options& opts) {
+  if (!opts.verbose) return nullptr;
+  return [](absl::string_view msg) { PrintErr(msg); };
+}
+
+bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<ScopedNetns>* out) {
+  if (opts.netns.empty()) return true;
+  absl::StatusOr<std::unique_ptr<ScopedNetns>> entered = ScopedNetns::Enter(opts.netns);
+  if (!entered.ok()) {
+    PrintErr(entered.status().message());
+    return false;
+  }
+  *out = *std::move(entered);
+  if (log) log(absl::StrCat("in network namespace ", (*out)->path()));
+  return true;
+}
+
+int SetupLabels(const Options& opts, Filter* filter, LabelNames* label_names,
+                const LabelNames** style_labels) {
+  if (!opts.out_labels && opts.label_filter.empty()) return 0;
+  absl::StatusOr<LabelNames> names = LoadLabelNames(kConnlabelConfPath);
+  if (!names.ok() && !opts.label_filter.empty()) {
+    PrintErr(absl::StrCat(names.status().message(), "; -l needs label names"));
+    return 1;
+  }
+  if (names.ok()) {
+    *label_names = *std::move(names);
+    *style_labels = label_names;  // -l also turns on labels= output, as in conntrack
+  } else {
+    PrintErr(absl::StrCat(names.status().message(), "; labels are not printed"));
+  }
+  if (!opts.label_filter.empty()) {
+    filter->labels = Labels{};
+    for (const std::string& name : opts.label_filter) {
+      int bit = LabelBit(*label_names, name);
+      if (bit < 0) {
+        PrintErr(absl::StrCat("unknown label '", name, "' (not in ", kConnlabelConfPath, ")"));
+        PrintErr("Try `ctdump -h' or 'ctdump --help' for more information.");
+        return 2;
+      }
+      filter->labels->Set(static_cast<unsigned>(bit));
+    }
+  }
+  return 0;
+}
+
+int BackendFailure(const absl::Status& status) {
+  PrintErr(status.message());
+  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+}  // namespace ctdump

@@ -1,0 +1,213 @@
+#!/bin/bash
+# File: cli/kernel_tests/events_test.sh
+#
+# Contract of `ctdump -E` against a live kernel, each part in its own throwaway namespace:
+#   1. `ctdump -E -o json`: ctgen creates 500 entries and `conntrack -D` deletes them;
+#      exactly 500 "new" and 500 "destroy" JSON events arrive, every line is valid JSON,
+#      and SIGINT ends the run with exit 0 and "1000 flow events have been shown.";
+#   2. a flood (ctgen --count 20000) against a deliberately small receive buffer
+#      (--rcvbuf 4096) is not silent: stderr reports the loss, the summary names a
+#      non-zero count of lost events, the exit status is 1, and events shown + events lost
+#      equals the 20000 the kernel sent (the loss count is the kernel's own drop counter);
+#   3. the default output equals `conntrack -E` running at the same time in the same
+#      namespace, line for line, for packet-driven events (real loopback traffic with NAT,
+#      marks, accounting and timestamps), ctgen's entries and `conntrack -D`'s deletions;
+#      the only normalisation is the racy " progname=NAME" suffix both tools may add
+#      (the name is looked up in /proc when the event is read; the process may be gone);
+#   4. `-e NEW` shows only NEW events, `-o timestamp` prefixes "[SEC.USEC]\t";
+#   5. `ctdump -E --backend procfs --interval 0.2` reports ctgen's entries as [POLLED]
+#      NEW events and their deletion as [POLLED] DESTROY events.
+set -euo pipefail
+
+_lib="${TEST_SRCDIR:-/nonexistent}/${TEST_WORKSPACE:-ctdump}/tools/testing/netns.sh"
+[[ -f "$_lib" ]] || _lib="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/tools/testing/netns.sh"
+# shellcheck source=../../tools/testing/netns.sh
+source "$_lib"
+
+ct_require_root_or_skip
+command -v jq >/dev/null || ct_fail "jq is not installed (tools/setup.sh installs it)"
+CTDUMP="$(ct_runfile cli/ctdump)" || ct_fail "cli/ctdump is not built"
+CTGEN="$(ct_runfile tools/ctgen/ctgen)" || ct_fail "tools/ctgen/ctgen is not built"
+TMP="$(mktemp -d "${TEST_TMPDIR:-/tmp}/events.XXXXXX")"
+ct_on_exit rm -rf "$TMP"
+
+# start_bg NS OUT ERR READY_REGEX CMD...: runs CMD in NS in the background (BG_PID) and
+# waits up to 10 s for READY_REGEX on its stderr.
+start_bg() {
+  local ns="$1" out="$2" err="$3" ready="$4" i
+  shift 4
+  ip netns exec "$ns" "$@" >"$out" 2>"$err" &
+  BG_PID=$!
+  for i in $(seq 1 100); do
+    if grep -qE "$ready" "$err" 2>/dev/null; then return 0; fi
+    kill -0 "$BG_PID" 2>/dev/null || { cat "$err" >&2; ct_fail "$* exited early"; }
+    sleep 0.1
+  done
+  cat "$err" >&2
+  ct_fail "$*: no '$ready' on stderr after 10 s"
+}
+
+# stop_bg PID: SIGINT, then waits for it; sets BG_RC.
+stop_bg() {
+  local pid="$1"
+  kill -INT "$pid" 2>/dev/null || true
+  BG_RC=0
+  wait "$pid" || BG_RC=$?
+}
+
+# wait_count FILE REGEX N: waits up to 60 s until FILE has at least N lines matching REGEX.
+wait_count() {
+  local file="$1" re="$2" n="$3" i got=0
+  for i in $(seq 1 600); do
+    got="$(grep -cE "$re" "$file" || true)"
+    if [[ "$got" -ge "$n" ]]; then return 0; fi
+    sleep 0.1
+  done
+  ct_fail "only $got of $n lines matching '$re' in $file after 60 s"
+}
+
+insert_delete_500() {
+  local NS="$NS_A"
+  start_bg "$NS" "$TMP/j.out" "$TMP/j.err" "listening for" "$CTDUMP" -E -o json -v
+  ip netns exec "$NS" "$CTGEN" --count 500 -q || ct_fail "ctgen --count 500 failed"
+  wait_count "$TMP/j.out" '"event":"new"' 500
+  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  wait_count "$TMP/j.out" '"event":"destroy"' 500
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 0 ]] || { cat "$TMP/j.err" >&2; ct_fail "ctdump -E exited $BG_RC after SIGINT"; }
+  local new destroy other valid
+  new="$(grep -c '"event":"new"' "$TMP/j.out")"
+  destroy="$(grep -c '"event":"destroy"' "$TMP/j.out")"
+  other="$(grep -vcE '"event":"(new|destroy)"' "$TMP/j.out" || true)"
+  valid="$(jq -c 'select(.v == 1 and .event != null and .orig.src != null)' "$TMP/j.out" | wc -l)"
+  [[ "$new" == 500 && "$destroy" == 500 && "$other" == 0 ]] ||
+    ct_fail "want 500 new + 500 destroy events, got $new new, $destroy destroy, $other other"
+  [[ "$valid" == 1000 ]] || ct_fail "only $valid of 1000 event lines are valid JSON flows"
+  grep -q '1000 flow events have been shown\.$' "$TMP/j.err" ||
+    { cat "$TMP/j.err" >&2; ct_fail "no '1000 flow events have been shown.' summary"; }
+  if grep -q 'events were lost\|dropped events' "$TMP/j.err"; then cat "$TMP/j.err" >&2; ct_fail "events were lost"; fi
+  echo "ok: 500 NEW + 500 DESTROY JSON events, exit 0 on SIGINT"
+}
+
+flood() {
+  local NS="$NS_B"
+  start_bg "$NS" "$TMP/f.out" "$TMP/f.err" "listening for" \
+    "$CTDUMP" -E -e NEW --rcvbuf 4096 --rcvbuf-max 4096 -v
+  ip netns exec "$NS" "$CTGEN" --count 20000 -q || ct_fail "ctgen --count 20000 failed"
+  # Everything the kernel sent is queued or dropped once ctgen returns; let the reader
+  # drain the queue (bounded wait for the line count to stop growing).
+  local prev=-1 now i
+  for i in $(seq 1 100); do
+    now="$(wc -l <"$TMP/f.out")"
+    [[ "$now" == "$prev" ]] && break
+    prev="$now"
+    sleep 0.3
+  done
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 1 ]] || { cat "$TMP/f.err" >&2; ct_fail "flood: want exit 1 (events lost), got $BG_RC"; }
+  grep -q 'WARNING: the kernel dropped events (ENOBUFS' "$TMP/f.err" ||
+    { head -5 "$TMP/f.err" >&2; ct_fail "flood: no loss warning on stderr"; }
+  local lost shown
+  lost="$(sed -nE 's/^ctdump: ([0-9]+) events were lost.*/\1/p' "$TMP/f.err")"
+  shown="$(sed -nE 's/.* ([0-9]+) flow events have been shown\.$/\1/p' "$TMP/f.err")"
+  [[ -n "$lost" && "$lost" -gt 0 ]] || { tail -5 "$TMP/f.err" >&2; ct_fail "flood: no lost count in the summary"; }
+  [[ "$shown" == "$(wc -l <"$TMP/f.out")" ]] || ct_fail "flood: summary says $shown, stdout has $(wc -l <"$TMP/f.out")"
+  [[ $((shown + lost)) == 20000 ]] ||
+    ct_fail "flood: $shown shown + $lost lost != 20000 events sent"
+  echo "ok: flood with a 4 KiB buffer: $shown shown, $lost lost (sum 20000), exit 1"
+}
+
+parity() {
+  local NS="$NS_C"
+  ct_enable_acct_tstamp "$NS"
+  start_bg "$NS" "$TMP/p.out" "$TMP/p.err" "listening for" "$CTDUMP" -E -v
+  ip netns exec "$NS" conntrack -E >"$TMP/c.out" 2>"$TMP/c.err" &
+  local cpid=$!
+  # conntrack -E says nothing when ready; a marker entry shows that both listen.
+  local i
+  for i in $(seq 1 100); do
+    ip netns exec "$NS" conntrack -I -p udp -s 10.255.0.1 -d 10.255.0.2 --sport 1 --dport 1 \
+      -t 600 >/dev/null 2>&1 || true
+    ip netns exec "$NS" conntrack -D -p udp -s 10.255.0.1 >/dev/null 2>&1 || true
+    if grep -q 'src=10.255.0.1' "$TMP/c.out" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  ct_real_traffic "$NS"
+  ip netns exec "$NS" "$CTGEN" --diverse -q 2>/dev/null || ct_fail "ctgen --diverse failed"
+  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  local n
+  n="$(ip netns exec "$NS" conntrack -L 2>/dev/null | wc -l)"
+  [[ "$n" == 0 ]] || ct_fail "parity: $n entries left after conntrack -D"
+  wait_count "$TMP/c.out" '^\[DESTROY\]' 50
+  sleep 1  # both listeners read the same multicast queue; let both drain it
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 0 ]] || { cat "$TMP/p.err" >&2; ct_fail "ctdump -E exited $BG_RC"; }
+  stop_bg "$cpid"
+  # Events before the marker's first DESTROY appear in only one of the two.
+  local strip='s/ progname=[^ ]*$//'
+  sed -E "$strip" "$TMP/c.out" | awk 'f; /src=10.255.0.1/ && /DESTROY/ {f=1}' >"$TMP/c.norm"
+  sed -E "$strip" "$TMP/p.out" | awk 'f; /src=10.255.0.1/ && /DESTROY/ {f=1}' >"$TMP/p.norm"
+  [[ -s "$TMP/c.norm" ]] || ct_fail "parity: conntrack -E saw no events after the marker"
+  ct_compare "conntrack -E" "$TMP/c.norm" "ctdump -E" "$TMP/p.norm" || ct_fail "parity: outputs differ"
+  local kinds
+  kinds="$(sed -E 's/^ *\[([A-Z]+)\].*/\1/' "$TMP/p.norm" | sort | uniq -c | tr '\n' ' ')"
+  grep -q 'portid=' "$TMP/p.norm" || ct_fail "parity: no [USERSPACE] events"
+  grep -q '^    \[NEW\].*\[ASSURED\]\|^ \[UPDATE\]' "$TMP/p.norm" || ct_fail "parity: no packet-driven events"
+  echo "ok: ctdump -E == conntrack -E ($(wc -l <"$TMP/p.norm") lines: $kinds)"
+}
+
+mask_and_timestamp() {
+  local NS="$NS_D"
+  start_bg "$NS" "$TMP/m.out" "$TMP/m.err" "listening for" \
+    "$CTDUMP" -E -e NEW -o timestamp -p tcp -v
+  ip netns exec "$NS" "$CTGEN" --count 50 --mix mixed -q || ct_fail "ctgen failed"
+  local tcp
+  tcp="$(ip netns exec "$NS" conntrack -L -p tcp 2>/dev/null | wc -l)"
+  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || true
+  wait_count "$TMP/m.out" 'NEW' "$tcp"
+  sleep 0.5
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 0 ]] || ct_fail "ctdump -E -e NEW exited $BG_RC"
+  [[ "$(wc -l <"$TMP/m.out")" == "$tcp" ]] ||
+    ct_fail "-e NEW -p tcp: $(wc -l <"$TMP/m.out") lines, want $tcp (tcp entries, NEW only)"
+  if grep -qvE $'^\\[[0-9]{8,}\\.[0-9]{6}\\]\t    \\[NEW\\] tcp ' "$TMP/m.out"; then
+    grep -vE $'^\\[[0-9]{8,}\\.[0-9]{6}\\]\t    \\[NEW\\] tcp ' "$TMP/m.out" | head -3 >&2
+    ct_fail "-o timestamp -e NEW -p tcp: unexpected lines"
+  fi
+  echo "ok: -e NEW -p tcp -o timestamp: $tcp lines"
+}
+
+polled() {
+  local NS="$NS_E"
+  ip netns exec "$NS" test -r /proc/net/nf_conntrack ||
+    ct_skip "kernel has no /proc/net/nf_conntrack (CONFIG_NF_CONNTRACK_PROCFS off)"
+  ip netns exec "$NS" "$CTGEN" --count 10 --seed 7 -q || ct_fail "ctgen failed"  # baseline
+  start_bg "$NS" "$TMP/q.out" "$TMP/q.err" "baseline of 10 entries" \
+    "$CTDUMP" -E --backend procfs --interval 0.2 -v
+  ip netns exec "$NS" "$CTGEN" --count 40 --seed 8 -q || ct_fail "ctgen failed"
+  wait_count "$TMP/q.out" '^    \[NEW\] .* \[POLLED\]$' 40
+  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  wait_count "$TMP/q.out" '^\[DESTROY\] .* \[POLLED\]$' 50
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 0 ]] || { cat "$TMP/q.err" >&2; ct_fail "polled ctdump -E exited $BG_RC"; }
+  [[ "$(wc -l <"$TMP/q.out")" == 90 ]] ||
+    ct_fail "polled: want 40 NEW + 50 DESTROY lines, got $(wc -l <"$TMP/q.out")"
+  grep -q ' use=' "$TMP/q.out" && ct_fail "polled events must not carry use="
+  grep -q '90 flow events have been shown\.$' "$TMP/q.err" || ct_fail "polled: wrong summary"
+  echo "ok: --backend procfs --interval 0.2: 40 NEW + 50 DESTROY [POLLED]"
+}
+
+# One namespace per part, made here so that the EXIT trap of this shell removes them
+# (and kills whatever a failed part left running in them).
+ct_netns_create NS_A
+ct_netns_create NS_B
+ct_netns_create NS_C
+ct_netns_create NS_D
+ct_netns_create NS_E
+
+ct_part "500 NEW + 500 DESTROY (-o json)" insert_delete_500
+ct_part "flood reports lost events" flood
+ct_part "parity with conntrack -E" parity
+ct_part "-e NEW, -o timestamp, filter" mask_and_timestamp
+ct_part "polled procfs events" polled
+ct_finish

@@ -1,0 +1,141 @@
+#include "cli/run_summary.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "backends/select.h"
+#include "backends/stats.h"
+#include "cli/cli_util.h"
+#include "core/backend.h"
+#include "core/filter.h"
+#include "core/format.h"
+#include "core/prometheus.h"
+#include "core/summary.h"
+#include "core/summary_format.h"
+#include "core/text_buffer.h"
+
+namespace ctdump {
+namespace {
+
+// Counts every flow read, filters, and adds the matching ones to the summary.
+class SummarySink : public FlowSink {
+ public:
+  SummarySink(const Filter& filter, TableSummary* summary, std::string source)
+      : gate_(filter), summary_(summary), source_(std::move(source)) {}
+
+  bool OnFlow(const Flow& flow) override {
+    ++read_;
+    switch (gate_.Check(flow)) {
+      case FilterGate::kCannotJudge: return false;
+      case FilterGate::kNoMatch: return true;
+      case FilterGate::kMatch: break;
+    }
+    summary_->Add(flow);
+    return true;
+  }
+  void OnSkipped(const absl::Status& why) override {
+    ++skipped_;
+    PrintErr(absl::StrCat(source_, ": ", why.message()));
+  }
+
+  uint64_t read() const { return read_; }
+  uint64_t skipped() const { return skipped_; }
+  const absl::Status& judge_status() const { return gate_.status(); }
+
+ private:
+  FilterGate gate_;
+  TableSummary* summary_;
+  std::string source_;
+  uint64_t read_ = 0;
+  uint64_t skipped_ = 0;
+};
+
+double MonotonicSeconds() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+}  // namespace
+
+int RunSummary(const Options& opts) {
+  for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
+  Filter filter = opts.filter;
+  LabelNames label_names;
+  const LabelNames* unused = nullptr;
+  if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) return rc;
+
+  BackendLog log = VerboseLog(opts);
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, log, &netns)) return 1;
+  const std::string spec =
+      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
+  if (!backend.ok()) return BackendFailure(backend.status());
+
+  TableSummary summary(SummaryOptions{opts.top, 0});
+  SummarySink sink(filter, &summary, (*backend)->Name());
+  DumpRequest request;
+  request.family = filter.family.value_or(0);
+  if (!filter.empty()) request.filter = &filter;
+  const double start = MonotonicSeconds();
+  absl::Status dumped = (*backend)->Dump(request, sink);
+  SummaryContext ctx;
+  ctx.duration_seconds = MonotonicSeconds() - start;
+  ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+  ctx.backend = (*backend)->Name();
+  ctx.entries_read = sink.read();
+  ctx.skipped = sink.skipped();
+  ctx.success = dumped.ok() && sink.judge_status().ok();
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    return 1;
+  }
+  if (opts.input.empty()) {
+    absl::StatusOr<TableCount> count = ReadTableCount();
+    if (count.ok()) {
+      ctx.table_count = count->count;
+      ctx.table_max = count->max;
+      if (log) log(absl::StrCat("table count from ", count->source_name));
+    } else {
+      ctx.table_error = std::string(count.status().message());
+    }
+  } else {
+    ctx.table_error = "not read: the entries come from a saved file (--input)";
+  }
+
+  const bool prometheus = opts.format == OutputFormat::kPrometheus;
+  if (!dumped.ok() && !prometheus && sink.read() == 0) {
+    PrintErr(dumped.message());
+    return 1;
+  }
+  FdWriter out(STDOUT_FILENO);
+  if (prometheus) {
+    AppendPrometheus(summary, ctx, &out.buffer());
+  } else {
+    AppendSummaryText(summary, ctx, &out.buffer());
+  }
+  absl::Status written = out.Flush();
+  if (written.code() == absl::StatusCode::kCancelled) return 0;
+  if (!written.ok()) {
+    PrintErr(absl::StrCat("cannot write the summary: ", written.message()));
+    return 1;
+  }
+  if (!dumped.ok()) {
+    PrintErr(absl::StrCat("the summary is incomplete: ", dumped.message()));
+    return 1;
+  }
+  if (sink.skipped() > 0) {
+    PrintErr(absl::StrCat(sink.skipped(), " malformed ",
+                          sink.skipped() == 1 ? "entry was" : "entries were",
+                          " skipped; the summary is incomplete"));
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace ctdump

@@ -1,0 +1,116 @@
+// File: core/summary.h
+//
+// `ctdump --summary` and `-o prometheus`: counts over a table, in memory that does not
+// grow with the table.
+//
+//   TableSummary summary(SummaryOptions{/*top=*/10});
+//   for (const Flow& f : flows) summary.Add(f);          // e.g. from a FlowSink
+//   for (const CountItem& c : summary.ByProtocol()) ...   // tcp 1000, udp 200, ...
+//   TopList src = summary.TopSources();                    // 10 items + "other"
+//
+// What is exact and what is approximate:
+//  * EXACT, always: the total, and the counts by family, protocol, (protocol, state) and
+//    zone. Their key spaces are small and fixed (2 families, 256 protocols, 256 states per
+//    protocol, 65536 zones), so exact counting is bounded too.
+//  * Top-N sources (original source address), destinations (original destination
+//    address) and destination ports ((protocol, original destination port), for the
+//    protocols that have ports): counted with the Space-Saving algorithm (Metwally et al.,
+//    2005) over `capacity` counters. While a list has seen no more distinct keys than
+//    its capacity, it is EXACT (TopList::exact). Past that, each count may overestimate
+//    the true one by at most its `error` (never by more than total/capacity), and every
+//    key whose true count exceeds total/capacity is guaranteed to be listed. Counts are
+//    never underestimated. "other" is the total of the list minus the shown counts.
+//  * Memory: O(capacity) per top list (about 100 bytes per counter), whatever the number
+//    of distinct keys. Each Add() is O(log capacity).
+//  * Zones count the zone id whatever its direction (a zone-orig=6 entry counts as zone
+//    6); entries without a zone count as zone 0. States count only entries that carry
+//    one (tcp, sctp, dccp; offloaded entries have none).
+
+#ifndef CTDUMP_CORE_SUMMARY_H_
+#define CTDUMP_CORE_SUMMARY_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/flow.h"
+
+namespace ctdump {
+
+struct SummaryOptions {
+  size_t top = 10;       // items per top list (--top N); 0 lists none
+  size_t capacity = 0;   // counters per top list; 0: DefaultTopCapacity(top)
+};
+
+// max(1024, 16 * top): exact for tables with up to 1024 distinct keys per list.
+size_t DefaultTopCapacity(size_t top);
+
+// One count of an exact breakdown. `key` is the family / protocol number, or the zone id;
+// for states `key` is the protocol and `state` the state value.
+struct CountItem {
+  uint32_t key = 0;
+  uint8_t state = 0;
+  uint64_t count = 0;
+};
+
+// One item of a top list. Addresses for sources/destinations (family + addr), protocol
+// + port for destination ports.
+struct TopItem {
+  uint8_t family = 0;
+  Addr addr{};
+  uint8_t proto = 0;
+  uint16_t port = 0;
+  uint64_t count = 0;  // Space-Saving estimate (exact when the list is exact)
+  uint64_t error = 0;  // the estimate exceeds the true count by at most this
+};
+
+struct TopList {
+  std::vector<TopItem> items;  // by count, descending; ties by key, ascending
+  uint64_t other = 0;          // counted entries not in `items`
+  uint64_t counted = 0;        // entries that had this key (ports: port protocols only)
+  bool exact = true;           // no counter was ever evicted
+  size_t capacity = 0;
+};
+
+class TableSummary {
+ public:
+  explicit TableSummary(SummaryOptions options = SummaryOptions());
+  ~TableSummary();
+  TableSummary(const TableSummary&) = delete;
+  TableSummary& operator=(const TableSummary&) = delete;
+
+  void Add(const Flow& flow);
+
+  uint64_t total() const { return total_; }
+  size_t top() const { return options_.top; }
+  // Exact breakdowns, by count descending, ties by key ascending. Zero counts left out.
+  std::vector<CountItem> ByFamily() const;
+  std::vector<CountItem> ByProtocol() const;
+  std::vector<CountItem> ByState() const;
+  std::vector<CountItem> ByZone() const;
+  // Top lists (at most options.top items each).
+  TopList TopSources() const;
+  TopList TopDestinations() const;
+  TopList TopDestinationPorts() const;
+
+  class Heavy;  // the Space-Saving counters (summary.cc)
+
+ private:
+  SummaryOptions options_;
+  uint64_t total_ = 0;
+  std::array<uint64_t, 256> by_family_{};
+  std::array<uint64_t, 256> by_proto_{};
+  absl::flat_hash_map<uint32_t, uint64_t> by_state_;  // proto << 8 | state
+  absl::flat_hash_map<uint16_t, uint64_t> by_zone_;
+  std::unique_ptr<Heavy> sources_;
+  std::unique_ptr<Heavy> destinations_;
+  std::unique_ptr<Heavy> dports_;
+};
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CORE_SUMMARY_H_

@@ -1,0 +1,109 @@
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/flow.h"
+#include "core/kernel.h"
+#include "core/prometheus.h"
+#include "core/summary.h"
+#include "core/summary_format.h"
+#include "core/test_flows.h"
+#include "core/testdata_file.h"
+#include "core/text_buffer.h"
+#include "gtest/gtest.h"
+
+namespace ctdump {
+namespace {
+
+// With CTDUMP_WRITE_GOLDEN=DIR (bazel run //core:summary_format_test), the goldens are
+// written to DIR instead of compared: review the diff, then commit.
+bool WriteGolden(const std::string& name, const std::string& text) {
+  const char* dir = std::getenv("CTDUMP_WRITE_GOLDEN");
+  if (dir == nullptr) return false;
+  std::ofstream(absl::StrCat(dir, "/", name), std::ios::binary) << text;
+  return true;
+}
+
+std::string ReadGolden(const std::string& name) {
+  return ReadTestdataFile("testdata/summary/" + name);
+}
+
+
+// The table of testdata/summary/README.md.
+void Fill(TableSummary* s) {
+  for (int i = 0; i < 3; ++i) s->Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3));
+  s->Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.2", "10.0.0.9", 80, 7, 5));
+  s->Add(TestSummaryFlow(kFamilyIPv4, kProtoSCTP, "10.0.0.2", "10.0.0.8", 3868, 4, 5));
+  s->Add(TestSummaryFlow(kFamilyIPv6, kProtoUDP, "fd00::1", "fd00::53", 53));
+  s->Add(TestSummaryFlow(kFamilyIPv6, kProtoUDP, "fd00::1", "fd00::53", 53));
+  s->Add(TestSummaryFlow(kFamilyIPv4, kProtoICMP, "10.0.0.3", "10.0.0.9", 0));
+  s->Add(TestSummaryFlow(kFamilyIPv4, 50, "10.0.0.4", "10.0.0.7", 0));
+}
+
+SummaryContext Context() {
+  SummaryContext ctx;
+  ctx.table_count = 10;
+  ctx.table_max = 12;
+  ctx.backend = "netlink";
+  ctx.duration_seconds = 0.0125;
+  ctx.entries_read = 11;
+  ctx.timestamp_seconds = 1764000000;
+  return ctx;
+}
+
+TEST(SummaryFormat, TextGolden) {
+  TableSummary s(SummaryOptions{2, 0});
+  Fill(&s);
+  TextBuffer out;
+  AppendSummaryText(s, Context(), &out);
+  if (WriteGolden("summary.txt", std::string(out.view()))) return;
+  EXPECT_EQ(std::string(out.view()), ReadGolden("summary.txt")) << out.view();
+}
+
+TEST(SummaryFormat, PrometheusGolden) {
+  TableSummary s(SummaryOptions{2, 0});
+  Fill(&s);
+  TextBuffer out;
+  AppendPrometheus(s, Context(), &out);
+  if (WriteGolden("summary.prom", std::string(out.view()))) return;
+  EXPECT_EQ(std::string(out.view()), ReadGolden("summary.prom")) << out.view();
+}
+
+TEST(SummaryFormat, UnknownCountAndApproximateLists) {
+  TableSummary s(SummaryOptions{1, 1});
+  Fill(&s);
+  SummaryContext ctx;
+  ctx.table_error = "no source answered";
+  TextBuffer out;
+  AppendSummaryText(s, ctx, &out);
+  const std::string text(out.view());
+  EXPECT_NE(text.find("table: count unknown (no source answered)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("top 1 sources (approximate: counts may be high by up to "),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("WARNING"), std::string::npos);
+}
+
+TEST(SummaryFormat, ZonesAreBounded) {
+  TableSummary s(SummaryOptions{0, 0});
+  for (int z = 0; z < 150; ++z) {
+    s.Add(TestSummaryFlow(kFamilyIPv4, kProtoUDP, "10.0.0.1", "10.0.0.2", 53, std::nullopt,
+               static_cast<uint16_t>(z)));
+  }
+  uint64_t other = 0;
+  EXPECT_EQ(ZonesShown(s, &other).size(), kMaxZoneItems);
+  EXPECT_EQ(other, 50u);
+  TextBuffer out;
+  AppendPrometheus(s, SummaryContext(), &out);
+  const std::string text(out.view());
+  EXPECT_NE(text.find("ctdump_entries_by_zone{zone=\"other\"} 50\n"), std::string::npos);
+}
+
+TEST(PrometheusLabelValue, Escapes) {
+  EXPECT_EQ(PrometheusLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+}  // namespace
+}  // namespace ctdump
