@@ -13,8 +13,7 @@ PACKAGES=(
   # checks of the output formats in kernel tests
   jq libxml2-utils
   # `promtool check metrics` for -o prometheus (Debian's prometheus package is the only
-  # one that ships promtool; its daemon is not needed: where invoke-rc.d may start
-  # services, stop it with `systemctl disable --now prometheus`)
+  # one that ships promtool; its daemon is not needed, see below)
   prometheus
 )
 
@@ -34,3 +33,11 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# We want promtool, not a Prometheus server on port 9090: when this run installed the
+# package, stop and disable the daemon its postinst may have started. A prometheus that
+# was installed before is left alone.
+if printf '%s\n' "${missing[@]}" | grep -qx prometheus && command -v systemctl >/dev/null 2>&1 &&
+   [ -d /run/systemd/system ]; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
