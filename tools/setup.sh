@@ -12,6 +12,8 @@ PACKAGES=(
   conntrack nftables iproute2 socat procps
   # checks of the output formats in kernel tests
   jq libxml2-utils
+  # fuzzing (fuzz/, tools/fuzz/run.sh): clang with the libFuzzer and sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
