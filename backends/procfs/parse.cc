@@ -306,6 +306,8 @@ class LineParser {
       Sv key(tok.data(), static_cast<size_t>(eq - tok.data()));
       Sv val(eq + 1, static_cast<size_t>(tok.data() + tok.size() - eq - 1));
       uint64_t v = 0;
+      // GRE's "timeout=T, stream_timeout=S"; for any other protocol a vendor field.
+      if (f_->l4proto != kProtoGRE) return true;
       if (key == "timeout") {  // GRE: "timeout=T," (not the entry timeout)
         if (!val.empty() && val.back() == ',') val.remove_suffix(1);
         if (!Dec(key, val, UINT32_MAX, "GRE timeout", &v)) return false;
@@ -631,6 +633,14 @@ class LineParser {
     if (dir_ == 1) return Fail("no reply tuple (only one src=)");
     if (!have_dst_[1]) return Fail("no dst= in the reply tuple");
     if (!CheckL4Keys(0) || !CheckL4Keys(1)) return false;
+    // The kernel prints both tuples with the same tracker: keys in both or in neither.
+    if (f_->orig.has_l4 != f_->reply.has_l4) {
+      return Fail(f_->orig.has_l4 ? "L4 keys in the original tuple but not in the reply tuple"
+                                  : "L4 keys in the reply tuple but not in the original tuple");
+    }
+    if (f_->gre && !f_->orig.has_l4) {
+      return Fail("GRE timeout=/stream_timeout= without srckey=/dstkey=");
+    }
     for (int d = 0; d < 2; ++d) {
       if (have_packets_[d] != have_bytes_[d]) {
         return Fail(absl::StrCat(have_packets_[d] ? "packets= without bytes=" : "bytes= without packets=",

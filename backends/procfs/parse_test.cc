@@ -529,6 +529,14 @@ const BadCase kBadCases[] = {
      "no dstkey= in the reply tuple"},
     {"second_sport", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1 sport=3 dport=2 " GOOD_REPLY
      "use=2", "second sport= in one tuple"},
+    {"l4_keys_in_one_tuple_only",
+     "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.2 "
+     "\x1asrckey=0x0 dstkey=0x0 src=127.0.0.2 dst=127.0.0.1 srckey=0x0 dstkey=0x0 use=2",
+     "L4 keys in the reply tuple but not in the original tuple"},
+    {"gre_timeouts_without_keys",
+     "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.2 "
+     "src=127.0.0.2 dst=127.0.0.1 use=2",
+     "GRE timeout=/stream_timeout= without srckey=/dstkey="},
     {"binary_junk_quoted", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1\x01 " GOOD_REPLY
      "use=2", "bad port \"1\\x01\" in sport="},
 };
