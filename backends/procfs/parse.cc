@@ -409,16 +409,24 @@ class LineParser {
 
   bool Flag(Sv tok) {
     in_tuple_ = false;
+    uint32_t bit = 0;
     if (tok == "[UNREPLIED]") {
       unreplied_ = true;
     } else if (tok == "[ASSURED]") {
-      f_->status |= kStatusAssured;
+      bit = kStatusAssured;
     } else if (tok == "[OFFLOAD]") {
-      f_->status |= kStatusOffload;
+      bit = kStatusOffload;
     } else if (tok == "[HW_OFFLOAD]") {
-      f_->status |= kStatusHwOffload;
+      bit = kStatusHwOffload;
     }
-    return true;  // other [FLAG]s: vendor additions
+    if (bit == 0) return true;  // other [FLAG]s: vendor additions
+    // ct_seq_show() prints the first of HW_OFFLOAD, OFFLOAD, ASSURED that is set, never two.
+    if (f_->status & (kStatusAssured | kStatusOffload | kStatusHwOffload)) {
+      return Fail(absl::StrCat(Quote(tok), " after another of [HW_OFFLOAD], [OFFLOAD], "
+                                           "[ASSURED] (the kernel prints one)"));
+    }
+    f_->status |= bit;
+    return true;
   }
 
   // Decimal value of `key`, at most `max`, with a message naming `what` on failure.

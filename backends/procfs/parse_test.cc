@@ -537,6 +537,9 @@ const BadCase kBadCases[] = {
      "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.2 "
      "src=127.0.0.2 dst=127.0.0.1 use=2",
      "GRE timeout=/stream_timeout= without srckey=/dstkey="},
+    {"offload_and_assured", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[OFFLOAD] [ASSURED] use=2",
+     "\"[ASSURED]\" after another of [HW_OFFLOAD], [OFFLOAD], [ASSURED] (the kernel prints "
+     "one)"},
     {"binary_junk_quoted", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1\x01 " GOOD_REPLY
      "use=2", "bad port \"1\\x01\" in sport="},
 };
