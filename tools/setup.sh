@@ -15,6 +15,8 @@ PACKAGES=(
   # `promtool check metrics` for -o prometheus (Debian's prometheus package is the only
   # one that ships promtool; its daemon is not needed, see below)
   prometheus
+  # fuzzing (fuzz/, tools/fuzz/run.sh): clang with the libFuzzer and sanitizer runtimes
+  clang-14 libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -3,6 +3,7 @@
 #include <endian.h>
 
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "absl/base/attributes.h"
@@ -798,6 +799,13 @@ absl::string_view FindExtAckMessage(const uint8_t* p, size_t n) {
   return {};
 }
 
+// The positive errno of an NLMSG_ERROR / NLMSG_DONE code (the kernel sends -errno; a
+// positive value is taken as is). INT32_MIN has no positive counterpart: INT32_MAX.
+int PositiveErrno(int32_t err) {
+  if (err == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
+  return err < 0 ? -err : err;
+}
+
 }  // namespace
 
 bool EndsDumpReply(absl::Span<const uint8_t> datagram) {
@@ -861,7 +869,7 @@ bool DumpBufferReader::Next(NlItem* item) {
       }
       const int32_t err = static_cast<int32_t>(LoadHost32(p + ctnl::kNlmsgHdrLen));
       item->kind = NlKind::kError;
-      item->error = err <= 0 ? -err : err;
+      item->error = PositiveErrno(err);
       if ((item->flags & ctnl::kNlmFAckTlvs) && len >= ctnl::kNlmsgHdrLen + 4 + 16) {
         size_t inner = ctnl::kNlmsgHdrLen;
         if (!(item->flags & ctnl::kNlmFCapped)) {
@@ -878,7 +886,7 @@ bool DumpBufferReader::Next(NlItem* item) {
       item->kind = NlKind::kDone;
       if (len >= ctnl::kNlmsgHdrLen + 4) {
         const int32_t err = static_cast<int32_t>(LoadHost32(p + ctnl::kNlmsgHdrLen));
-        item->error = err <= 0 ? -err : err;
+        item->error = PositiveErrno(err);
         if (item->flags & ctnl::kNlmFAckTlvs) {
           item->ext_ack = FindExtAckMessage(p + ctnl::kNlmsgHdrLen + 4,
                                             len - ctnl::kNlmsgHdrLen - 4);

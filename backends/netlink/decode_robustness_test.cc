@@ -113,6 +113,24 @@ TEST(DecodeRobustnessTest, RandomMutations) {
   }
 }
 
+// Found by //fuzz:netlink_decode_fuzzer: an error code of INT32_MIN in NLMSG_DONE or
+// NLMSG_ERROR was negated (undefined behaviour) into a negative errno.
+TEST(DecodeRobustnessTest, ErrorCodeOfInt32MinIsAPositiveErrno) {
+  for (uint16_t type : {uint16_t{2}, uint16_t{3}}) {  // NLMSG_ERROR, NLMSG_DONE
+    uint8_t msg[36] = {};
+    const uint32_t len = type == 2 ? 36 : 20;
+    const uint32_t err = 0x80000000u;
+    std::memcpy(msg, &len, 4);
+    std::memcpy(msg + 4, &type, 2);
+    std::memcpy(msg + 16, &err, 4);
+    Flow flow;
+    DumpBufferReader reader(absl::MakeConstSpan(msg, len), &flow);
+    NlItem item;
+    ASSERT_TRUE(reader.Next(&item)) << reader.status();
+    EXPECT_EQ(item.error, 0x7fffffff) << type;
+  }
+}
+
 }  // namespace
 }  // namespace netlink
 }  // namespace ctdump

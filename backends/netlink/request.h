@@ -8,9 +8,11 @@
 // There is no way to ask for CT_NEW, CT_DELETE or CT_GET_CTRZERO (which zeroes counters
 // while dumping); request_test.cc enumerates every value of the enum (and every byte that
 // could be cast to it), with and without dump filters, and checks the type of what comes
-// out. A DumpFilter only ever adds attributes to a CT_GET dump: the kernel reads them as
-// a filter of what the dump returns (ctnetlink_start() / ctnetlink_filter_match()), never
-// as a change to the table.
+// out; cli/read_only_sources_test.sh checks that every Transport::Send() in product code
+// sends a CtRequestBytes, and read_only_test.cc checks every message that every product
+// path actually sends, at the system calls. A DumpFilter only ever adds attributes to a
+// CT_GET dump: the kernel reads them as a filter of what the dump returns
+// (ctnetlink_start() / ctnetlink_filter_match()), never as a change to the table.
 //
 //   CtRequestBytes req = BuildCtRequest(CtRequest::kDumpTable, AF_INET, seq);
 //   CTDUMP_RETURN_IF_ERROR(transport->Send(req.span()));

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <string>
 
@@ -306,6 +307,8 @@ class LineParser {
       Sv key(tok.data(), static_cast<size_t>(eq - tok.data()));
       Sv val(eq + 1, static_cast<size_t>(tok.data() + tok.size() - eq - 1));
       uint64_t v = 0;
+      // GRE's "timeout=T, stream_timeout=S"; for any other protocol a vendor field.
+      if (f_->l4proto != kProtoGRE) return true;
       if (key == "timeout") {  // GRE: "timeout=T," (not the entry timeout)
         if (!val.empty() && val.back() == ',') val.remove_suffix(1);
         if (!Dec(key, val, UINT32_MAX, "GRE timeout", &v)) return false;
@@ -407,16 +410,24 @@ class LineParser {
 
   bool Flag(Sv tok) {
     in_tuple_ = false;
+    uint32_t bit = 0;
     if (tok == "[UNREPLIED]") {
       unreplied_ = true;
     } else if (tok == "[ASSURED]") {
-      f_->status |= kStatusAssured;
+      bit = kStatusAssured;
     } else if (tok == "[OFFLOAD]") {
-      f_->status |= kStatusOffload;
+      bit = kStatusOffload;
     } else if (tok == "[HW_OFFLOAD]") {
-      f_->status |= kStatusHwOffload;
+      bit = kStatusHwOffload;
     }
-    return true;  // other [FLAG]s: vendor additions
+    if (bit == 0) return true;  // other [FLAG]s: vendor additions
+    // ct_seq_show() prints the first of HW_OFFLOAD, OFFLOAD, ASSURED that is set, never two.
+    if (f_->status & (kStatusAssured | kStatusOffload | kStatusHwOffload)) {
+      return Fail(absl::StrCat(Quote(tok), " after another of [HW_OFFLOAD], [OFFLOAD], "
+                                           "[ASSURED] (the kernel prints one)"));
+    }
+    f_->status |= bit;
+    return true;
   }
 
   // Decimal value of `key`, at most `max`, with a message naming `what` on failure.
@@ -524,7 +535,42 @@ class LineParser {
         (k == L4Key::kSrcKey ? t.sport : t.dport) = static_cast<uint16_t>(v);
         break;
     }
+    const unsigned bit = 1u << static_cast<int>(k);
+    if (l4_seen_[dir_ - 1] & bit) return Fail(absl::StrCat("second ", key, "= in one tuple"));
+    l4_seen_[dir_ - 1] |= bit;
     t.has_l4 = true;
+    return true;
+  }
+
+  // The L4 keys of a tuple are all or none of those its protocol number has (the kernel
+  // prints them by number: print_tuple()); anything else would be printed back wrong.
+  bool CheckL4Keys(int d) {
+    const unsigned seen = l4_seen_[d];
+    if (seen == 0) return true;
+    auto bits = [](std::initializer_list<L4Key> keys) {
+      unsigned m = 0;
+      for (L4Key k : keys) m |= 1u << static_cast<int>(k);
+      return m;
+    };
+    const uint8_t proto = f_->l4proto;
+    const unsigned want = ProtoHasPorts(proto)    ? bits({L4Key::kSport, L4Key::kDport})
+                          : ProtoIsICMP(proto)    ? bits({L4Key::kType, L4Key::kCode, L4Key::kId})
+                          : proto == kProtoGRE    ? bits({L4Key::kSrcKey, L4Key::kDstKey})
+                                                  : 0;
+    static constexpr const char* kNames[] = {"sport", "dport", "type", "code",
+                                             "id",    "srckey", "dstkey"};
+    const char* where = d == 0 ? "the original tuple" : "the reply tuple";
+    for (int i = 0; i < 7; ++i) {
+      if ((seen & ~want) & (1u << i)) {
+        return Fail(absl::StrCat(kNames[i], "= in ", where, " does not belong to protocol ",
+                                 proto));
+      }
+    }
+    for (int i = 0; i < 7; ++i) {
+      if ((want & ~seen) & (1u << i)) {
+        return Fail(absl::StrCat("no ", kNames[i], "= in ", where));
+      }
+    }
     return true;
   }
 
@@ -598,6 +644,15 @@ class LineParser {
     if (!have_dst_[0]) return Fail("no dst= in the original tuple");
     if (dir_ == 1) return Fail("no reply tuple (only one src=)");
     if (!have_dst_[1]) return Fail("no dst= in the reply tuple");
+    if (!CheckL4Keys(0) || !CheckL4Keys(1)) return false;
+    // The kernel prints both tuples with the same tracker: keys in both or in neither.
+    if (f_->orig.has_l4 != f_->reply.has_l4) {
+      return Fail(f_->orig.has_l4 ? "L4 keys in the original tuple but not in the reply tuple"
+                                  : "L4 keys in the reply tuple but not in the original tuple");
+    }
+    if (f_->gre && !f_->orig.has_l4) {
+      return Fail("GRE timeout=/stream_timeout= without srckey=/dstkey=");
+    }
     for (int d = 0; d < 2; ++d) {
       if (have_packets_[d] != have_bytes_[d]) {
         return Fail(absl::StrCat(have_packets_[d] ? "packets= without bytes=" : "bytes= without packets=",
@@ -620,6 +675,7 @@ class LineParser {
   int dir_ = 0;            // 0: before the first src=, 1: original, 2: reply
   bool in_tuple_ = false;  // the last fields were src=/dst=/L4 of tuple `dir_`
   bool have_dst_[2] = {false, false};
+  unsigned l4_seen_[2] = {0, 0};  // L4Key bits given in each tuple
   bool have_packets_[2] = {false, false};
   bool have_bytes_[2] = {false, false};
   Counters counters_[2];

@@ -45,7 +45,11 @@
 //   port 70000 out of range in sport=
 //   no reply tuple (only one src=)
 //   missing use=
-// A line must have src= and dst= in both directions and a use= field. Values are range
+// A line must have src= and dst= in both directions and a use= field. The L4 keys of a
+// tuple are all or none of those its L4 number has (sport/dport for tcp, udp, udplite,
+// sctp, dccp; type/code/id for icmp, icmpv6; srckey/dstkey for gre), each at most once:
+//   sport= in the original tuple does not belong to protocol 2
+//   no dport= in the original tuple Values are range
 // checked: L4NUM <= 255, ports/keys/ICMP id/zone <= 65535, ICMP type/code <= 255,
 // mark/secmark/use <= 2^32-1, counters and delta-time <= 2^64-1, timeout fits int64.
 

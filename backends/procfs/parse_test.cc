@@ -508,6 +508,38 @@ const BadCase kBadCases[] = {
      "bad GRE timeout \"x\" in timeout="},
     {"bare_word_in_fields", GOOD_HEAD GOOD_ORIG GOOD_REPLY "garbage use=2",
      "unexpected token \"garbage\""},
+    // Found by //fuzz:procfs_line_fuzzer: L4 keys are all or none of the protocol's.
+    {"ports_on_protocol_without_ports",
+     "ipv4     2 unknown  2 599 src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 "
+     "src=10.0.0.2 dst=10.0.0.1 use=2",
+     "sport= in the original tuple does not belong to protocol 2"},
+    {"ports_on_icmp",
+     "ipv4     2 icmp     1 29 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 id=1 "
+     "src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=1 sport=5 use=2",
+     "sport= in the reply tuple does not belong to protocol 1"},
+    {"dport_missing", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1 " GOOD_REPLY "use=2",
+     "no dport= in the original tuple"},
+    {"icmp_id_missing",
+     "ipv4     2 icmp     1 29 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 "
+     "src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=1 use=2",
+     "no id= in the original tuple"},
+    {"gre_key_missing",
+     "ipv4     2 gre      47 29 src=10.0.0.1 dst=10.0.0.2 srckey=0x1 dstkey=0x2 "
+     "src=10.0.0.2 dst=10.0.0.1 srckey=0x2 use=2",
+     "no dstkey= in the reply tuple"},
+    {"second_sport", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1 sport=3 dport=2 " GOOD_REPLY
+     "use=2", "second sport= in one tuple"},
+    {"l4_keys_in_one_tuple_only",
+     "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.2 "
+     "\x1asrckey=0x0 dstkey=0x0 src=127.0.0.2 dst=127.0.0.1 srckey=0x0 dstkey=0x0 use=2",
+     "L4 keys in the reply tuple but not in the original tuple"},
+    {"gre_timeouts_without_keys",
+     "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.2 "
+     "src=127.0.0.2 dst=127.0.0.1 use=2",
+     "GRE timeout=/stream_timeout= without srckey=/dstkey="},
+    {"offload_and_assured", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[OFFLOAD] [ASSURED] use=2",
+     "\"[ASSURED]\" after another of [HW_OFFLOAD], [OFFLOAD], [ASSURED] (the kernel prints "
+     "one)"},
     {"binary_junk_quoted", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1\x01 " GOOD_REPLY
      "use=2", "bad port \"1\\x01\" in sport="},
 };

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -197,6 +199,82 @@ TEST(MakeProcInputBackendTest, ReadsStdinOnce) {
   ASSERT_EQ(dup2(saved_stdin, STDIN_FILENO), STDIN_FILENO);
   close(saved_stdin);
   EXPECT_NE(fcntl(STDIN_FILENO, F_GETFD), -1);
+}
+
+}  // namespace
+}  // namespace ctdump
+
+namespace ctdump {
+namespace {
+
+// Sinks of the tests below: counts flows, keeps skip reports, and runs `on_first_flow`
+// once (to change the file while it is being read).
+class VanishingSink : public FlowSink {
+ public:
+  bool OnFlow(const Flow&) override {
+    if (flows++ == 0 && on_first_flow) on_first_flow();
+    return true;
+  }
+  void OnSkipped(const absl::Status& why) override {
+    skipped.push_back(std::string(why.message()));
+  }
+  std::function<void()> on_first_flow;
+  size_t flows = 0;
+  std::vector<std::string> skipped;
+};
+
+constexpr char kLine[] =
+    "ipv4     2 udp      17 26 src=192.0.2.1 dst=198.51.100.53 sport=5353 dport=53 "
+    "[UNREPLIED] src=198.51.100.53 dst=192.0.2.1 sport=53 dport=5353 mark=0 zone=0 use=2\n";
+
+// 3000 lines (about 450 KiB, several reads).
+std::string ManyLines() {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += kLine;
+  return text;
+}
+
+// The file is removed after the backend opened it: the open descriptor still reads the
+// whole file; the next Dump(), which opens the path again, says the file is gone and
+// lists nothing.
+TEST(ProcFileVanishingTest, RemovedAfterOpen) {
+  const std::string path = WriteTempFile("removed.txt", ManyLines(), 0644);
+  auto backend = MakeProcBackend(path);
+  ASSERT_THAT(backend, IsOk());
+  ASSERT_EQ(unlink(path.c_str()), 0);
+  VanishingSink sink;
+  EXPECT_THAT((*backend)->Dump(DumpRequest{}, sink), IsOk());
+  EXPECT_EQ(sink.flows, 3000u);
+  EXPECT_THAT(sink.skipped, ::testing::IsEmpty());
+  VanishingSink again;
+  EXPECT_THAT((*backend)->Dump(DumpRequest{}, again),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr(path), HasSubstr("does not exist"))));
+  EXPECT_EQ(again.flows, 0u);
+}
+
+// The file is cut in the middle of a line while it is being read (as when the writer of
+// a saved copy is still at work, or a file system goes away): the lines before the cut
+// are listed and the cut line is reported, so the listing is called incomplete.
+TEST(ProcFileVanishingTest, TruncatedWhileReadIsReported) {
+  const std::string text = ManyLines();
+  const std::string path = WriteTempFile("truncated.txt", text, 0644);
+  const size_t line_size = std::strlen(kLine);
+  const size_t keep_lines = 2000;  // past the first read (64 KiB is about 430 lines)
+  const size_t cut = keep_lines * line_size + line_size / 2;
+  for (auto make : {&MakeProcBackend, &MakeProcInputBackend}) {
+    ASSERT_EQ(truncate(path.c_str(), 0), 0);
+    const std::string fresh = WriteTempFile("truncated.txt", text, 0644);
+    auto backend = make(fresh);
+    ASSERT_THAT(backend, IsOk());
+    VanishingSink sink;
+    sink.on_first_flow = [&] { ASSERT_EQ(truncate(fresh.c_str(), cut), 0); };
+    EXPECT_THAT((*backend)->Dump(DumpRequest{}, sink), IsOk());
+    EXPECT_EQ(sink.flows, keep_lines);
+    EXPECT_THAT(sink.skipped,
+                ElementsAre(absl::StrCat("line ", keep_lines + 1,
+                                         ": truncated last line (no newline at end)")));
+  }
 }
 
 }  // namespace

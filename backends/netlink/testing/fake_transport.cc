@@ -41,7 +41,7 @@ class FakeTransport final : public Transport {
     k_->current_.pop_front();
     if (r.err != 0) return TransportError(r.err, "netlink recv");
     const size_t n = std::min(buffer.size(), r.bytes.size());
-    std::memcpy(buffer.data(), r.bytes.data(), n);
+    if (n != 0) std::memcpy(buffer.data(), r.bytes.data(), n);  // empty: no data()
     if (!r.keep_header) Rewrite(buffer.data(), n);
     if (n < r.bytes.size()) return TransportError(ENOSPC, "netlink recv");
     return n;
