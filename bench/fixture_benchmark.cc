@@ -311,7 +311,8 @@ void BM_ParseJson(benchmark::State& state) {
       state.SkipWithError("ParseJsonLine failed");
       return;
     }
-    benchmark::DoNotOptimize(f.use);
+    const uint32_t use = f.use.value_or(0);
+    benchmark::DoNotOptimize(use);
     if (++i == lines.size()) i = 0;
   }
   state.SetItemsProcessed(state.iterations());
