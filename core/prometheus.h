@@ -3,9 +3,9 @@
 // `ctdump -o prometheus`: a table summary (core/summary.h, core/summary_format.h) in the
 // Prometheus text exposition format 0.0.4, for node_exporter's textfile collector:
 //
-//   ctdump -o prometheus > /var/lib/node_exporter/textfile/conntrack.prom.$$ &&
-//     mv /var/lib/node_exporter/textfile/conntrack.prom.$$ \
-//        /var/lib/node_exporter/textfile/conntrack.prom
+//   dir=/var/lib/node_exporter/textfile
+//   ctdump -o prometheus > "$dir/conntrack.prom.$$" &&
+//     mv "$dir/conntrack.prom.$$" "$dir/conntrack.prom"
 //
 //   AppendPrometheus(summary, ctx, &buffer);
 //
