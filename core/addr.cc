@@ -114,28 +114,6 @@ char* FormatAddr(uint8_t family, const Addr& addr, AddrStyle style, char* out) {
                                        : PutIPv6Compressed(addr, out);
 }
 
-bool ParseIPv4(absl::string_view text, Addr* out) {
-  Addr a{};
-  size_t i = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (i >= text.size() || text[i] != '.') return false;
-      ++i;
-    }
-    unsigned v = 0;
-    size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 3) {
-      v = v * 10 + static_cast<unsigned>(text[i] - '0');
-      ++i;
-    }
-    if (i == start || v > 255) return false;
-    a[part] = static_cast<uint8_t>(v);
-  }
-  if (i != text.size()) return false;
-  *out = a;
-  return true;
-}
-
 bool ParseIPv6(absl::string_view text, Addr* out) {
   uint16_t words[8] = {};
   int n = 0;           // words written

@@ -28,9 +28,33 @@ enum class AddrStyle { kCompressed, kExpanded };
 // bytes. A family other than IPv4/IPv6 writes nothing.
 char* FormatAddr(uint8_t family, const Addr& addr, AddrStyle style, char* out);
 
-// Parses an IPv4 dotted quad (exactly four decimal parts, each 0-255). Returns false on
-// anything else.
-bool ParseIPv4(absl::string_view text, Addr* out);
+// Parses an IPv4 dotted quad (exactly four decimal parts of 1 to 3 digits, each 0-255).
+// Returns false on anything else. Inline: /proc parsing calls it four times a line.
+inline bool ParseIPv4(absl::string_view text, Addr* out) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  Addr a{};
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
+    if (p == end) return false;
+    unsigned v = static_cast<unsigned>(static_cast<unsigned char>(*p)) - unsigned{'0'};
+    if (v > 9) return false;
+    ++p;
+    for (int k = 0; k < 2 && p != end; ++k, ++p) {
+      const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - unsigned{'0'};
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    if (v > 255) return false;
+    a[part] = static_cast<uint8_t>(v);
+  }
+  if (p != end) return false;
+  *out = a;
+  return true;
+}
 // Parses an IPv6 address in any RFC 4291 text form (full, "::", embedded IPv4).
 bool ParseIPv6(absl::string_view text, Addr* out);
 

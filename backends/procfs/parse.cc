@@ -207,15 +207,58 @@ class LineParser {
     return false;
   }
 
-  // The next blank-separated token; false at the end of the line.
-  bool Next(Sv* tok) {
-    while (p_ < end_ && *p_ == ' ') ++p_;
-    if (p_ == end_) return false;
-    const char* start = p_;
-    const void* blank = std::memchr(start, ' ', static_cast<size_t>(end_ - start));
-    p_ = blank != nullptr ? static_cast<const char*>(blank) : end_;
-    *tok = Sv(start, static_cast<size_t>(p_ - start));
+  // The next blank-separated token; false at the end of the line. Sets eq_ to the
+  // token's first '=' (nullptr if none), found in the same pass: tokens are short
+  // (10-20 bytes), so a word-at-a-time scan beats two memchr calls per token.
+  inline __attribute__((always_inline)) bool Next(Sv* tok) {
+    const char* p = p_;
+    while (p < end_ && *p == ' ') ++p;
+    if (p == end_) {
+      p_ = p;
+      return false;
+    }
+    const char* const start = p;
+    const char* eq = nullptr;
+    for (;;) {
+      if (end_ - p >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w);  // first byte in the lowest bits, as ctz expects
+#endif
+        const uint64_t blank = ZeroBytes(w ^ Splat(' '));
+        if (eq == nullptr) {
+          const uint64_t eqs = ZeroBytes(w ^ Splat('='));
+          if (eqs != 0 && (blank == 0 || __builtin_ctzll(eqs) < __builtin_ctzll(blank))) {
+            eq = p + __builtin_ctzll(eqs) / 8;
+          }
+        }
+        if (blank != 0) {
+          p += __builtin_ctzll(blank) / 8;
+          break;
+        }
+        p += 8;
+        continue;
+      }
+      while (p < end_ && *p != ' ') {
+        if (*p == '=' && eq == nullptr) eq = p;
+        ++p;
+      }
+      break;
+    }
+    p_ = p;
+    eq_ = eq;
+    *tok = Sv(start, static_cast<size_t>(p - start));
     return true;
+  }
+
+  // Word-at-a-time helpers. ZeroBytes() flags the zero bytes of w; only its lowest flag
+  // is exact (a borrow can flag a byte above a zero byte), and only the lowest is used.
+  static constexpr uint64_t Splat(char c) {
+    return 0x0101010101010101ull * static_cast<unsigned char>(c);
+  }
+  static uint64_t ZeroBytes(uint64_t w) {
+    return (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
   }
 
   Tuple& Current() { return dir_ == 1 ? f_->orig : f_->reply; }
@@ -295,7 +338,7 @@ class LineParser {
       if (!Next(&tok_)) return Fail("no src= (no original tuple)");
     }
     do {
-      if (!Field(tok_)) return false;
+      if (!Field(tok_, eq_)) return false;
     } while (Next(&tok_));
     return true;
   }
@@ -336,9 +379,9 @@ class LineParser {
     return true;
   }
 
-  bool Field(Sv tok) {
+  // `eq` is the token's first '=' or nullptr (from Next()).
+  bool Field(Sv tok, const char* eq) {
     if (tok[0] == '[') return Flag(tok);
-    const char* eq = static_cast<const char*>(std::memchr(tok.data(), '=', tok.size()));
     if (eq == nullptr) {
       if (p_ == end_ && !f_->use) {  // most likely a line cut short
         return Fail(absl::StrCat("missing use= (the line ends in ", Quote(tok), ")"));
@@ -670,6 +713,7 @@ class LineParser {
   const char* const end_;
   Flow* const f_;
   Sv tok_;
+  const char* eq_ = nullptr;  // first '=' of the token Next() returned last
   absl::Status error_;
 
   int dir_ = 0;            // 0: before the first src=, 1: original, 2: reply

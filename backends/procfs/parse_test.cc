@@ -585,6 +585,63 @@ TEST(ParseProcLineTest, LongTokensAreQuotedShort) {
   EXPECT_LT(s.message().size(), 120u) << s.message();
 }
 
+// The tokenizer reads 8 bytes at a time: where a token, its '=' and the next blank fall
+// within a word, and how many blanks separate tokens, must not change the result.
+TEST(ParseProcLineTest, BlanksAndAlignmentChangeNothing) {
+  for (const GoodCase& c : kGoodCases) {
+    const std::string line = c.line;
+    if (line.find("secctx=") != std::string::npos) continue;  // its value may hold blanks
+    for (int blanks = 1; blanks <= 9; ++blanks) {
+      std::string wide;
+      for (char ch : line) {
+        if (ch == ' ') {
+          wide.append(static_cast<size_t>(blanks), ' ');
+        } else {
+          wide.push_back(ch);
+        }
+      }
+      for (size_t shift = 0; shift < 8; ++shift) {
+        // The line at every offset of a word, followed by bytes that must not be read
+        // as part of it.
+        const std::string buffer = std::string(shift, 'x') + wide + " =x=";
+        Flow flow;
+        ASSERT_THAT(ParseProcLine(absl::string_view(buffer).substr(shift, wide.size()), &flow),
+                    IsOk())
+            << c.name << " blanks=" << blanks << " shift=" << shift;
+        EXPECT_EQ(DebugString(flow), c.want) << c.name << " blanks=" << blanks;
+      }
+    }
+  }
+}
+
+// A key=value token's first '=' splits it, wherever the '=' falls in a word.
+TEST(ParseProcLineTest, VendorFieldWithSeveralEquals) {
+  for (const char* vendor : {"a=b=c", "x==", "=y", "vendor_field_name=1=2=3"}) {
+    Flow flow;
+    ASSERT_THAT(ParseProcLine(absl::StrCat(GOOD_HEAD GOOD_ORIG GOOD_REPLY, vendor, " use=2"),
+                              &flow),
+                IsOk())
+        << vendor;
+    EXPECT_EQ(flow.use, 2u);
+  }
+}
+
+// A token without '=' is reported as itself, even when the next token's '=' is within
+// the same 8-byte word.
+TEST(ParseProcLineTest, TokenWithoutEqualsBeforeKeyValue) {
+  for (const char* junk : {"j", "junk", "junk567"}) {
+    for (size_t shift = 0; shift < 8; ++shift) {
+      const std::string buffer = absl::StrCat(std::string(shift, 'x'), GOOD_HEAD GOOD_ORIG,
+                                              junk, " m=1 " GOOD_REPLY "use=2");
+      Flow flow;
+      EXPECT_THAT(ParseProcLine(absl::string_view(buffer).substr(shift), &flow),
+                  StatusIs(absl::StatusCode::kDataLoss,
+                           HasSubstr(absl::StrCat("unexpected token \"", junk, "\""))))
+          << junk << " shift=" << shift;
+    }
+  }
+}
+
 // Every prefix of a good line fails cleanly (no crash, no OK) until use= is complete.
 TEST(ParseProcLineTest, EveryTruncationFails) {
   const std::string line =
