@@ -161,7 +161,10 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
   absl::Status sized = l->SizeBuffer(l->options_.rcvbuf);
   if (!sized.ok()) return sized;
   absl::StatusOr<uint64_t> drops = l->socket_->Drops();
-  if (drops.ok()) l->drops_base_ = *drops;
+  if (drops.ok()) {
+    l->drops_base_ = *drops;
+    l->drops_resynced_ = *drops;
+  }
   return l;
 }
 
@@ -191,8 +194,12 @@ void EventListener::RefreshLoss() {
   stats_.lost_known = true;
 }
 
-void EventListener::HandleOverrun(EventSink& sink) {
-  ++stats_.overruns;
+void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
+  if (enobufs) {
+    ++stats_.overruns;
+  } else {
+    ++stats_.silent_overruns;
+  }
   RefreshLoss();
   if (target_ < options_.rcvbuf_max) {
     const uint64_t next = target_ * 2 < options_.rcvbuf_max ? target_ * 2 : options_.rcvbuf_max;
@@ -208,11 +215,23 @@ void EventListener::HandleOverrun(EventSink& sink) {
   sink.OnLost(loss);
   if (options_.resync) {
     ++stats_.resyncs;
+    // Drops from here on may postdate the dump's walk: CheckSilentDrops() compares with
+    // this count.
+    if (drops_base_) {
+      absl::StatusOr<uint64_t> drops = socket_->Drops();
+      if (drops.ok()) drops_resynced_ = *drops;
+    }
     absl::Status s = options_.resync(sink);
     if (!s.ok()) {
       sink.OnSkipped(absl::Status(s.code(), absl::StrCat("resync dump failed: ", s.message())));
     }
   }
+}
+
+void EventListener::CheckSilentDrops(EventSink& sink) {
+  if (!options_.resync || !drops_base_) return;
+  absl::StatusOr<uint64_t> drops = socket_->Drops();
+  if (drops.ok() && *drops > drops_resynced_) HandleOverrun(sink, /*enobufs=*/false);
 }
 
 bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink) {
@@ -269,6 +288,7 @@ absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
     }
     absl::StatusOr<size_t> got = socket_->Recv(buf, /*block=*/false, wake_fd);
     if (got.ok() && *got == 0) {
+      CheckSilentDrops(sink);
       sink.OnIdle();
       since_check = 0;
       got = socket_->Recv(buf, /*block=*/true, wake_fd);
@@ -279,7 +299,7 @@ absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
       const int err = TransportErrno(got.status());
       if (err == EINTR) continue;
       if (err == ENOBUFS) {
-        HandleOverrun(sink);
+        HandleOverrun(sink, /*enobufs=*/true);
         continue;
       }
       if (err == ENOSPC) {

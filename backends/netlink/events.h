@@ -37,6 +37,13 @@
 //    to EventListenerOptions::rcvbuf_max; EventSink::OnLost() is told; and, when
 //    EventListenerOptions::resync is set, it is called to dump the table again so that a
 //    consumer can rebuild its state. Listening then goes on.
+//  * The kernel reports ENOBUFS once per congestion episode: drops that happen while
+//    the socket is still congested (for example while a resync dump runs) come with no
+//    error of their own. With a resync callback the listener therefore also reads the
+//    drop counter whenever it has drained the queue, and a count that grew since the
+//    last resync began is handled like an overrun (OnLost(), buffer growth, resync),
+//    counted in EventListenerStats::silent_overruns. So every entry of the table is
+//    reported, as an event or a resync line, once the flood ends.
 //
 // Errors of Start(): kPermissionDenied (EPERM on subscribing: needs CAP_NET_ADMIN),
 // others from the socket calls with the operation named. Errors of Run(): receive
@@ -130,6 +137,7 @@ struct EventListenerStats {
   bool rcvbuf_forced = false;   // SO_RCVBUFFORCE worked (else SO_RCVBUF, rmem_max-capped)
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
+  uint64_t silent_overruns = 0;  // drops found without an ENOBUFS (resync mode only)
 };
 
 class EventListener {
@@ -155,7 +163,10 @@ class EventListener {
  private:
   EventListener(std::unique_ptr<EventSocket> socket, EventListenerOptions options);
   absl::Status SizeBuffer(uint64_t bytes);
-  void HandleOverrun(EventSink& sink);
+  // enobufs: reported by the kernel (else: drops found by CheckSilentDrops()).
+  void HandleOverrun(EventSink& sink, bool enobufs);
+  // With a resync callback: handles drops since the last resync began, if any.
+  void CheckSilentDrops(EventSink& sink);
   // Handles one datagram; false when the sink asked to stop.
   bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink);
 
@@ -164,6 +175,7 @@ class EventListener {
   EventListenerStats stats_;
   uint64_t target_ = 0;               // the size last asked for
   std::optional<uint64_t> drops_base_;  // sk_drops at start (if known)
+  uint64_t drops_resynced_ = 0;         // sk_drops when the last resync began
   std::unique_ptr<uint8_t[]> buf_;
   Flow flow_;
   std::string progname_;

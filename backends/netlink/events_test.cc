@@ -191,6 +191,59 @@ TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
   EXPECT_EQ((*l)->stats().lost, 45u);
 }
 
+// The kernel raises ENOBUFS once per congestion episode: drops while the socket is still
+// congested (here: during the resync dump) come without an error. They are found when the
+// queue has been drained, and resynced like an overrun.
+FakeEventStep IdleWithDrops(uint64_t drops) {
+  FakeEventStep step;
+  step.idle = true;
+  step.drops = drops;
+  return step;
+}
+
+TEST(EventListener, DropsWithoutEnobufsAreResyncedWhenTheQueueDrains) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 10});
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 1)));
+  s->steps.push_back(IdleWithDrops(5));  // dropped after the first resync began
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 2)));
+  s->steps.push_back(IdleWithDrops(0));
+  EventListenerOptions o = Options();
+  int resyncs = 0;
+  o.resync = [&resyncs](EventSink&) {
+    ++resyncs;
+    return absl::OkStatus();
+  };
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("lost 10 overruns 1 rcvbuf 4000", "NEW 1 pid=0 t=7",
+                                 "lost 15 overruns 1 rcvbuf 6000", "NEW 2 pid=0 t=7"));
+  EXPECT_EQ(resyncs, 2);
+  const EventListenerStats& st = (*l)->stats();
+  EXPECT_EQ(st.overruns, 1u);
+  EXPECT_EQ(st.silent_overruns, 1u);
+  EXPECT_EQ(st.resyncs, 2u);
+  EXPECT_EQ(st.lost, 15u);
+}
+
+// Without a resync there is nothing to repair: such drops only raise the final count.
+TEST(EventListener, DropsWithoutEnobufsAndWithoutResyncAreCountedAtTheEnd) {
+  auto s = std::make_shared<FakeEventState>();
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 10});
+  s->steps.push_back(IdleWithDrops(5));
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 1)));
+  auto l = StartOn(s);
+  ASSERT_THAT(l, IsOk());
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, -1), IsOk());
+  EXPECT_THAT(r.log, ElementsAre("lost 10 overruns 1 rcvbuf 4000", "NEW 1 pid=0 t=7"));
+  EXPECT_EQ((*l)->stats().silent_overruns, 0u);
+  (*l)->RefreshLoss();
+  EXPECT_EQ((*l)->stats().lost, 15u);
+}
+
 TEST(EventListener, EnobufsWithoutADropCounterCountsOverruns) {
   auto s = std::make_shared<FakeEventState>();
   s->drops_supported = false;

@@ -16,7 +16,10 @@
 #      (the name is looked up in /proc when the event is read; the process may be gone);
 #   4. `-e NEW` shows only NEW events, `-o timestamp` prefixes "[SEC.USEC]\t";
 #   5. `ctdump -E --backend procfs --interval 0.2` reports ctgen's entries as [POLLED]
-#      NEW events and their deletion as [POLLED] DESTROY events.
+#      NEW events and their deletion as [POLLED] DESTROY events;
+#   6. `--resync` repairs a flood's loss: with the same 4 KiB buffer, every entry the
+#      table holds afterwards appears in the output as a "new" or a "resync" event, the
+#      summary counts the resync dumps, and the exit status is still 1 (events were lost).
 set -euo pipefail
 
 _lib="${TEST_SRCDIR:-/nonexistent}/${TEST_WORKSPACE:-ctdump}/tools/testing/netns.sh"
@@ -197,6 +200,40 @@ polled() {
   echo "ok: --backend procfs --interval 0.2: 40 NEW + 50 DESTROY [POLLED]"
 }
 
+flood_resync() {
+  local NS="$NS_F"
+  start_bg "$NS" "$TMP/r.out" "$TMP/r.err" "listening for" \
+    "$CTDUMP" -E -e NEW -o json --rcvbuf 4096 --rcvbuf-max 4096 --resync -v
+  ip netns exec "$NS" "$CTGEN" --count 20000 --mix mixed -q || ct_fail "ctgen --count 20000 failed"
+  # Wait until the output stops growing: the last drop's resync dump has been written.
+  local prev=-1 now i
+  for i in $(seq 1 200); do
+    now="$(wc -l <"$TMP/r.out")"
+    [[ "$now" == "$prev" ]] && break
+    prev="$now"
+    sleep 0.5
+  done
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 1 ]] || { tail -5 "$TMP/r.err" >&2; ct_fail "resync: want exit 1 (events were lost), got $BG_RC"; }
+  local resyncs lines
+  resyncs="$(sed -nE 's/.* ([0-9]+) resync dumps;.*/\1/p' "$TMP/r.err")"
+  lines="$(grep -c '"event":"resync"' "$TMP/r.out" || true)"
+  [[ -n "$resyncs" && "$resyncs" -gt 0 && "$lines" -gt 0 ]] ||
+    { tail -5 "$TMP/r.err" >&2; ct_fail "resync: no resync dump after the loss ($resyncs dumps, $lines lines)"; }
+  # The table's entries, by original tuple, against those the output reported.
+  local key='[.protonum, .zone, .orig.src, .orig.dst, .orig.sport, .orig.dport, .orig.type, .orig.code, .orig.id, .orig.srckey, .orig.dstkey] | tostring'
+  ip netns exec "$NS" "$CTDUMP" -L -o json 2>/dev/null | jq -r "$key" | sort -u >"$TMP/r.table"
+  jq -r "select(.event == \"new\" or .event == \"resync\") | $key" "$TMP/r.out" | sort -u >"$TMP/r.seen"
+  local table missing
+  table="$(wc -l <"$TMP/r.table")"
+  [[ "$table" == "$(ip netns exec "$NS" conntrack -C)" ]] ||
+    ct_fail "resync: ctdump -L lists $table entries, conntrack -C says $(ip netns exec "$NS" conntrack -C)"
+  [[ "$table" == 20000 ]] || ct_fail "resync: the table holds $table entries, want 20000"
+  missing="$(comm -23 "$TMP/r.table" "$TMP/r.seen" | wc -l)"
+  [[ "$missing" == 0 ]] || { comm -23 "$TMP/r.table" "$TMP/r.seen" | head -3 >&2; ct_fail "resync: $missing of $table entries never reported"; }
+  echo "ok: flood with --resync: $resyncs resync dumps, $lines [RESYNC] lines, all $table entries reported, exit 1"
+}
+
 # One namespace per part, made here so that the EXIT trap of this shell removes them
 # (and kills whatever a failed part left running in them).
 ct_netns_create NS_A
@@ -204,10 +241,12 @@ ct_netns_create NS_B
 ct_netns_create NS_C
 ct_netns_create NS_D
 ct_netns_create NS_E
+ct_netns_create NS_F
 
 ct_part "500 NEW + 500 DESTROY (-o json)" insert_delete_500
 ct_part "flood reports lost events" flood
 ct_part "parity with conntrack -E" parity
 ct_part "-e NEW, -o timestamp, filter" mask_and_timestamp
 ct_part "polled procfs events" polled
+ct_part "--resync after a flood" flood_resync
 ct_finish

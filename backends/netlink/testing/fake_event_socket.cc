@@ -42,6 +42,7 @@ absl::StatusOr<size_t> FakeEventSocket::Recv(absl::Span<uint8_t> buffer, bool bl
   s_->steps.pop_front();
   s_->drops += step.drops;
   if (step.err != 0) return TransportError(step.err, "netlink recv");
+  if (step.idle) return size_t{0};
   if (step.bytes.size() > buffer.size()) return TransportError(ENOSPC, "netlink recv");
   std::memcpy(buffer.data(), step.bytes.data(), step.bytes.size());
   return step.bytes.size();

@@ -30,6 +30,7 @@ struct FakeEventStep {
   std::vector<uint8_t> bytes;  // the datagram (when err == 0)
   int err = 0;                 // non-zero: Recv() fails with this errno
   uint64_t drops = 0;          // added to the drop counter when this step is served
+  bool idle = false;           // Recv() returns 0 bytes (the queue is empty for now)
 };
 
 struct FakeEventState {
