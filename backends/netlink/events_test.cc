@@ -74,6 +74,16 @@ EventListenerOptions Options() {
   return o;
 }
 
+// Options() with a resync callback that only counts its calls.
+EventListenerOptions CountingResync(int* calls) {
+  EventListenerOptions o = Options();
+  o.resync = [calls](EventSink&) {
+    ++*calls;
+    return absl::OkStatus();
+  };
+  return o;
+}
+
 absl::StatusOr<std::unique_ptr<EventListener>> StartOn(std::shared_ptr<FakeEventState> s,
                                                        EventListenerOptions o = Options()) {
   return EventListener::Start(std::make_unique<FakeEventSocket>(s), std::move(o));
@@ -165,12 +175,8 @@ TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
   s->steps.push_back(FakeEventStep{{}, ENOBUFS, 3});
   s->steps.push_back(FakeEventStep{{}, ENOBUFS, 1});
   s->steps.push_back(Datagram(EventMsg(EventType::kDestroy, 1)));
-  EventListenerOptions o = Options();
   int resyncs = 0;
-  o.resync = [&resyncs](EventSink&) {
-    ++resyncs;
-    return absl::OkStatus();
-  };
+  EventListenerOptions o = CountingResync(&resyncs);
   auto l = StartOn(s, o);
   ASSERT_THAT(l, IsOk());
   Recorder r;
@@ -208,12 +214,8 @@ TEST(EventListener, DropsWithoutEnobufsAreResyncedWhenTheQueueDrains) {
   s->steps.push_back(IdleWithDrops(5));  // dropped after the first resync began
   s->steps.push_back(Datagram(EventMsg(EventType::kNew, 2)));
   s->steps.push_back(IdleWithDrops(0));
-  EventListenerOptions o = Options();
   int resyncs = 0;
-  o.resync = [&resyncs](EventSink&) {
-    ++resyncs;
-    return absl::OkStatus();
-  };
+  EventListenerOptions o = CountingResync(&resyncs);
   auto l = StartOn(s, o);
   ASSERT_THAT(l, IsOk());
   Recorder r;

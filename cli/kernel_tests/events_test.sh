@@ -69,6 +69,17 @@ wait_count() {
   ct_fail "only $got of $n lines matching '$re' in $file after 60 s"
 }
 
+# wait_quiet FILE: waits (up to 60 s) until FILE has stopped growing for 0.5 s.
+wait_quiet() {
+  local file="$1" prev=-1 now i
+  for i in $(seq 1 120); do
+    now="$(wc -l <"$file")"
+    [[ "$now" == "$prev" ]] && return 0
+    prev="$now"
+    sleep 0.5
+  done
+}
+
 insert_delete_500() {
   local NS="$NS_A"
   start_bg "$NS" "$TMP/j.out" "$TMP/j.err" "listening for" "$CTDUMP" -E -o json -v
@@ -98,14 +109,8 @@ flood() {
     "$CTDUMP" -E -e NEW --rcvbuf 4096 --rcvbuf-max 4096 -v
   ip netns exec "$NS" "$CTGEN" --count 20000 -q || ct_fail "ctgen --count 20000 failed"
   # Everything the kernel sent is queued or dropped once ctgen returns; let the reader
-  # drain the queue (bounded wait for the line count to stop growing).
-  local prev=-1 now i
-  for i in $(seq 1 100); do
-    now="$(wc -l <"$TMP/f.out")"
-    [[ "$now" == "$prev" ]] && break
-    prev="$now"
-    sleep 0.3
-  done
+  # drain the queue.
+  wait_quiet "$TMP/f.out"
   stop_bg "$BG_PID"
   [[ "$BG_RC" == 1 ]] || { cat "$TMP/f.err" >&2; ct_fail "flood: want exit 1 (events lost), got $BG_RC"; }
   grep -q 'WARNING: the kernel dropped events (ENOBUFS' "$TMP/f.err" ||
@@ -205,14 +210,8 @@ flood_resync() {
   start_bg "$NS" "$TMP/r.out" "$TMP/r.err" "listening for" \
     "$CTDUMP" -E -e NEW -o json --rcvbuf 4096 --rcvbuf-max 4096 --resync -v
   ip netns exec "$NS" "$CTGEN" --count 20000 --mix mixed -q || ct_fail "ctgen --count 20000 failed"
-  # Wait until the output stops growing: the last drop's resync dump has been written.
-  local prev=-1 now i
-  for i in $(seq 1 200); do
-    now="$(wc -l <"$TMP/r.out")"
-    [[ "$now" == "$prev" ]] && break
-    prev="$now"
-    sleep 0.5
-  done
+  # The last drop's resync dump has been written when the output stops growing.
+  wait_quiet "$TMP/r.out"
   stop_bg "$BG_PID"
   [[ "$BG_RC" == 1 ]] || { tail -5 "$TMP/r.err" >&2; ct_fail "resync: want exit 1 (events were lost), got $BG_RC"; }
   local resyncs lines
