@@ -265,9 +265,10 @@ absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_give
     return absl::InvalidArgumentError("--top goes with --summary or -o prometheus");
   }
   if (events) {
-    if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson) {
+    if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson &&
+        o.format != OutputFormat::kXml) {
       return absl::InvalidArgumentError(
-          "-E prints conntrack's event lines or -o json (not xml, proc or prometheus)");
+          "-E prints conntrack's event lines, -o json or -o xml (not proc or prometheus)");
     }
     if (!o.input.empty()) {
       return absl::InvalidArgumentError(

@@ -27,9 +27,10 @@ class EventPrinter : public EventSink {
  public:
   EventPrinter(const Filter& filter, OutputFormat format, const EventTextStyle& style)
       : gate_(filter),
-        json_format_(format == OutputFormat::kJson),
+        format_(format),
         style_(style),
         json_(JsonStyle{style.line.labels}),
+        xml_(XmlStyle{style.line.ktimestamp, style.line.labels}, style.timestamp),
         out_(STDOUT_FILENO) {}
 
   bool OnEvent(const FlowEvent& ev, const Flow& flow) override {
@@ -40,10 +41,10 @@ class EventPrinter : public EventSink {
       case FilterGate::kMatch: break;
     }
     const uint64_t now = WallClockNs();
-    if (json_format_) {
-      json_.Append(ev, flow, now, &out_.buffer());
-    } else {
-      AppendEventLine(ev, flow, style_, now, &out_.buffer());
+    switch (format_) {
+      case OutputFormat::kJson: json_.Append(ev, flow, now, &out_.buffer()); break;
+      case OutputFormat::kXml: xml_.Append(ev, flow, now, &out_.buffer()); break;
+      default: AppendEventLine(ev, flow, style_, now, &out_.buffer()); break;
     }
     ++shown_;
     write_status_ = out_.MaybeFlush();
@@ -70,7 +71,9 @@ class EventPrinter : public EventSink {
     if (write_status_.ok()) write_status_ = out_.Flush();
   }
 
+  // Ends the XML document (if one was started) and writes what is buffered.
   absl::Status Finish() {
+    if (write_status_.ok()) xml_.End(&out_.buffer());
     OnIdle();
     return write_status_;
   }
@@ -81,9 +84,10 @@ class EventPrinter : public EventSink {
 
  private:
   FilterGate gate_;
-  bool json_format_;
+  OutputFormat format_;
   EventTextStyle style_;
   EventJsonWriter json_;
+  EventXmlWriter xml_;
   FdWriter out_;
   absl::Status write_status_;
   uint64_t shown_ = 0;

@@ -1,5 +1,7 @@
 #include "core/event_format.h"
 
+#include <ctime>
+
 #include "absl/strings/string_view.h"
 
 namespace ctdump {
@@ -15,6 +17,7 @@ absl::string_view Tag(EventType t) {
   return "[UNKNOWN] ";
 }
 
+// The event type as JSON and XML name it.
 absl::string_view JsonName(EventType t) {
   switch (t) {
     case EventType::kNew: return "new";
@@ -84,6 +87,28 @@ void EventJsonWriter::Append(const FlowEvent& event, const Flow& flow, uint64_t 
   if (event.polled) out->Append(",\"polled\":true");
   out->Append(',');
   out->Append(body);
+}
+
+void EventXmlWriter::Append(const FlowEvent& event, const Flow& flow, uint64_t now_ns,
+                            TextBuffer* out) {
+  if (!started_) {
+    out->Append(kXmlHeader);
+    started_ = true;
+  }
+  XmlEventParts parts;
+  parts.type = JsonName(event.type);
+  parts.polled = event.polled;
+  std::tm tm;
+  if (when_) {
+    const time_t sec = static_cast<time_t>(event.time_ns / 1000000000u);
+    if (localtime_r(&sec, &tm) != nullptr) parts.when = &tm;
+  }
+  AppendXmlEventFlow(flow, style_, now_ns, parts, out);
+}
+
+void EventXmlWriter::End(TextBuffer* out) {
+  if (started_) out->Append(kXmlFooter);
+  started_ = false;
 }
 
 }  // namespace ctdump

@@ -32,6 +32,13 @@
 // Example:
 //   {"v":1,"event":"destroy","time_ns":1764060998123456789,"portid":3414919298,
 //    "source":"netlink","family":"ipv4",...}
+//
+// XML (-o xml with -E): `conntrack -E -o xml`'s document (EventXmlWriter): the header
+// (kXmlHeader) with the first event, one <flow type="new|update|destroy"> line per event
+// (core/xml.h; ctdump's resync events: type="resync", polled events: polled="yes"),
+// with -o timestamp the event's local time as <when>, and kXmlFooter at End() if a
+// header was written. Unlike conntrack, no " [USERSPACE] portid=N" text follows
+// </flow>: conntrack's suffix makes the document ill-formed (its bug 11).
 
 #ifndef CTDUMP_CORE_EVENT_FORMAT_H_
 #define CTDUMP_CORE_EVENT_FORMAT_H_
@@ -43,6 +50,7 @@
 #include "core/format.h"
 #include "core/json.h"
 #include "core/text_buffer.h"
+#include "core/xml.h"
 
 namespace ctdump {
 
@@ -67,6 +75,22 @@ class EventJsonWriter {
  private:
   JsonStyle style_;
   TextBuffer scratch_;
+};
+
+// Writes the -E -o xml document.
+class EventXmlWriter {
+ public:
+  // `when`: -o timestamp (<when> in each line).
+  EventXmlWriter(const XmlStyle& style, bool when) : style_(style), when_(when) {}
+  // Appends kXmlHeader before the first event, then the event's line.
+  void Append(const FlowEvent& event, const Flow& flow, uint64_t now_ns, TextBuffer* out);
+  // Appends kXmlFooter if a header was written and no footer yet.
+  void End(TextBuffer* out);
+
+ private:
+  XmlStyle style_;
+  bool when_;
+  bool started_ = false;
 };
 
 }  // namespace ctdump

@@ -1,7 +1,11 @@
 #include "core/event_format.h"
 
+#include <stdlib.h>
+#include <time.h>
+
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "core/event.h"
 #include "core/flow.h"
 #include "core/json.h"
@@ -135,6 +139,52 @@ TEST(EventJsonWriter, EventKeysFirstAndStillAFlow) {
   w.Append(ev, f, 0, &out);
   EXPECT_EQ(std::string(out.view()).substr(0, 58),
             "{\"v\":1,\"event\":\"new\",\"time_ns\":0,\"polled\":true,\"source\":\"n");
+}
+
+// -E -o xml: conntrack's event document (observed from conntrack 1.4.7: `conntrack -E
+// -o xml,timestamp`), without its " [USERSPACE] portid=N" suffix after </flow>.
+TEST(EventXmlWriter, DocumentWithTypesAndWhen) {
+  setenv("TZ", "UTC", 1);
+  tzset();
+  const std::string body =
+      "<meta direction=\"original\"><layer3 protonum=\"2\" protoname=\"ipv4\">"
+      "<src>10.7.0.1</src><dst>10.7.0.2</dst></layer3><layer4 protonum=\"6\" "
+      "protoname=\"tcp\"><sport>9</sport><dport>10</dport></layer4><counters><packets>0"
+      "</packets><bytes>0</bytes></counters></meta><meta direction=\"reply\"><layer3 "
+      "protonum=\"2\" protoname=\"ipv4\"><src>10.7.0.2</src><dst>10.7.0.1</dst></layer3>"
+      "<layer4 protonum=\"6\" protoname=\"tcp\"><sport>10</sport><dport>9</dport>"
+      "</layer4><counters><packets>0</packets><bytes>0</bytes></counters></meta><meta "
+      "direction=\"independent\"><state>SYN_SENT</state><timeout>48</timeout><mark>99"
+      "</mark><id>12345</id><unreplied/><deltatime>1</deltatime></meta>";
+  FlowEvent ev;
+  ev.type = EventType::kNew;
+  ev.port_id = 77;  // not printed in XML
+  ev.time_ns = 1764000065ull * 1000000000ull;  // Monday 2025-11-24 16:01:05 UTC
+  TextBuffer out;
+  EventXmlWriter plain(XmlStyle{}, /*when=*/false);
+  plain.End(&out);  // no event: no document at all, as with conntrack
+  EXPECT_EQ(out.view(), "");
+  plain.Append(ev, DestroyedFlow(), 0, &out);
+  ev.type = EventType::kDestroy;
+  ev.polled = true;
+  plain.Append(ev, DestroyedFlow(), 0, &out);
+  plain.End(&out);
+  EXPECT_EQ(out.view(), absl::StrCat(kXmlHeader, "<flow type=\"new\">", body, "</flow>\n",
+                                     "<flow type=\"destroy\" polled=\"yes\">", body,
+                                     "</flow>\n", kXmlFooter));
+
+  TextBuffer timed;
+  EventXmlWriter when(XmlStyle{}, /*when=*/true);
+  ev.type = EventType::kResync;
+  ev.polled = false;
+  Flow helped = DestroyedFlow();
+  helped.helper = "ftp";
+  when.Append(ev, helped, 0, &timed);
+  EXPECT_EQ(timed.view(),
+            absl::StrCat(kXmlHeader, "<flow type=\"resync\">", body,
+                         "<when><hour>16</hour><min>01</min><sec>05</sec><wday>2</wday>"
+                         "<day>24</day><month>11</month><year>2025</year></when>"
+                         "<helper>ftp</helper></flow>\n"));
 }
 
 }  // namespace

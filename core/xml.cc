@@ -117,7 +117,40 @@ void AppendXmlEscaped(absl::string_view s, TextBuffer* out) {
   out->Commit(PutEscaped(out->Reserve(kEscapeGrowth * s.size()), s));
 }
 
-void AppendXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns, TextBuffer* out) {
+namespace {
+
+// "<tag>NN</tag>": at least two digits.
+template <size_t N, size_t M>
+inline char* PutElement2(char* p, const char (&open)[N], int v, const char (&close)[M]) {
+  p = Put(p, open);
+  if (v >= 0 && v < 10) *p++ = '0';
+  p = text::PutI(p, v);
+  return Put(p, close);
+}
+
+template <size_t N, size_t M>
+inline char* PutIntElement(char* p, const char (&open)[N], int v, const char (&close)[M]) {
+  p = Put(p, open);
+  p = text::PutI(p, v);
+  return Put(p, close);
+}
+
+char* PutWhen(char* p, const std::tm& tm) {
+  p = PutIntElement(p, "<when><hour>", tm.tm_hour, "</hour>");
+  p = PutElement2(p, "<min>", tm.tm_min, "</min>");
+  p = PutElement2(p, "<sec>", tm.tm_sec, "</sec>");
+  p = PutIntElement(p, "<wday>", tm.tm_wday + 1, "</wday>");
+  p = PutIntElement(p, "<day>", tm.tm_mday, "</day>");
+  p = PutIntElement(p, "<month>", tm.tm_mon + 1, "</month>");
+  p = PutIntElement(p, "<year>", 1900 + tm.tm_year, "</year></when>");
+  return p;
+}
+
+// <when> at its widest (seven ints of up to 11 characters and the tags).
+constexpr size_t kWhenBound = 256;
+
+void PutXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns,
+                const XmlEventParts* event, TextBuffer* out) {
   const bool labels = style.labels != nullptr && f.labels.has_value();
   size_t need = kFixedBound + kEscapeGrowth * (f.secctx.size() + f.helper.size());
   if (labels) {
@@ -126,9 +159,16 @@ void AppendXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns, TextBu
       if (f.labels->Test(bit)) need += kEscapeGrowth * names[bit].size() + 15;
     }
   }
+  if (event != nullptr) need += kWhenBound + 32 + event->type.size();
   char* p = out->Reserve(need);
 
-  p = Put(p, "<flow>");
+  if (event == nullptr) {
+    p = Put(p, "<flow>");
+  } else {
+    p = Put(p, "<flow type=\"");
+    p = Put(p, event->type);
+    p = Put(p, event->polled ? "\" polled=\"yes\">" : "\">");
+  }
   p = PutDirection(p, f, f.orig, true, f.orig_counters);
   p = PutDirection(p, f, f.reply, false, f.reply_counters);
 
@@ -193,6 +233,7 @@ void AppendXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns, TextBu
     p = PutElement(p, "<deltatime>", *f.delta_time, "</deltatime>");
   }
   if (independent) p = Put(p, "</meta>");
+  if (event != nullptr && event->when != nullptr) p = PutWhen(p, *event->when);
   if (!f.helper.empty()) {
     p = Put(p, "<helper>");
     p = PutEscaped(p, f.helper);
@@ -200,6 +241,17 @@ void AppendXmlFlow(const Flow& f, const XmlStyle& style, uint64_t now_ns, TextBu
   }
   p = Put(p, "</flow>\n");
   out->Commit(p);
+}
+
+}  // namespace
+
+void AppendXmlFlow(const Flow& flow, const XmlStyle& style, uint64_t now_ns, TextBuffer* out) {
+  PutXmlFlow(flow, style, now_ns, nullptr, out);
+}
+
+void AppendXmlEventFlow(const Flow& flow, const XmlStyle& style, uint64_t now_ns,
+                        const XmlEventParts& event, TextBuffer* out) {
+  PutXmlFlow(flow, style, now_ns, &event, out);
 }
 
 void XmlWriter::AddFlow(const Flow& flow, uint64_t now_ns, TextBuffer* out) {

@@ -62,6 +62,7 @@
 #define CTDUMP_CORE_XML_H_
 
 #include <cstdint>
+#include <ctime>
 
 #include "absl/strings/string_view.h"
 #include "core/flow.h"
@@ -84,6 +85,21 @@ inline constexpr absl::string_view kXmlFooter = "</conntrack>\n";
 // ns since the epoch) is used for <deltatime> when the record has a start timestamp but
 // no stop. Never fails.
 void AppendXmlFlow(const Flow& flow, const XmlStyle& style, uint64_t now_ns, TextBuffer* out);
+
+// What an event adds to its <flow> line (`-E -o xml`; core/event_format.h):
+//   <flow type="TYPE"[ polled="yes"]>, and with `when` (-o timestamp), just before
+//   <helper>: <when><hour>H</hour><min>MM</min><sec>SS</sec><wday>1-7</wday><day>D</day>
+//   <month>1-12</month><year>YYYY</year></when> (libnetfilter_conntrack's
+//   __snprintf_localtime_xml(): minutes and seconds two digits, wday counts from Sunday=1).
+struct XmlEventParts {
+  absl::string_view type;        // "new", "update", "destroy" (ctdump: "resync")
+  bool polled = false;           // ctdump's polled events (core/event.h)
+  const std::tm* when = nullptr;  // local time of the event, or no <when>
+};
+
+// AppendXmlFlow() for an event's line.
+void AppendXmlEventFlow(const Flow& flow, const XmlStyle& style, uint64_t now_ns,
+                        const XmlEventParts& event, TextBuffer* out);
 
 // Appends `s` with XML escaping as described above (for element content and attribute
 // values).
