@@ -194,7 +194,9 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
     log(absl::StrCat("received ", st.events, " events (", st.news, " new, ", st.updates,
                      " update, ", st.destroys, " destroy) in ", st.datagrams,
                      " datagrams; ", st.overruns, " overruns",
-                     st.silent_overruns ? absl::StrCat(" (+", st.silent_overruns, " without ENOBUFS)") : std::string(),
+                     st.silent_overruns
+                         ? absl::StrCat(" (+", st.silent_overruns, " without ENOBUFS)")
+                         : std::string(),
                      ", ",
                      st.lost_known ? absl::StrCat(st.lost) : std::string("unknown"),
                      " lost; ", st.resyncs, " resync dumps; receive buffer ", st.rcvbuf,

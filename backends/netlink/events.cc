@@ -161,10 +161,7 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
   absl::Status sized = l->SizeBuffer(l->options_.rcvbuf);
   if (!sized.ok()) return sized;
   absl::StatusOr<uint64_t> drops = l->socket_->Drops();
-  if (drops.ok()) {
-    l->drops_base_ = *drops;
-    l->drops_resynced_ = *drops;
-  }
+  if (drops.ok()) l->drops_base_ = *drops;
   return l;
 }
 
@@ -215,12 +212,9 @@ void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
   sink.OnLost(loss);
   if (options_.resync) {
     ++stats_.resyncs;
-    // Drops from here on may postdate the dump's walk: CheckSilentDrops() compares with
-    // this count.
-    if (drops_base_) {
-      absl::StatusOr<uint64_t> drops = socket_->Drops();
-      if (drops.ok()) drops_resynced_ = *drops;
-    }
+    // Drops counted after this may postdate the dump's walk: CheckSilentDrops() compares
+    // with this count (read by RefreshLoss() above, before the dump starts).
+    lost_resynced_ = stats_.lost;
     absl::Status s = options_.resync(sink);
     if (!s.ok()) {
       sink.OnSkipped(absl::Status(s.code(), absl::StrCat("resync dump failed: ", s.message())));
@@ -230,8 +224,8 @@ void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
 
 void EventListener::CheckSilentDrops(EventSink& sink) {
   if (!options_.resync || !drops_base_) return;
-  absl::StatusOr<uint64_t> drops = socket_->Drops();
-  if (drops.ok() && *drops > drops_resynced_) HandleOverrun(sink, /*enobufs=*/false);
+  RefreshLoss();
+  if (stats_.lost > lost_resynced_) HandleOverrun(sink, /*enobufs=*/false);
 }
 
 bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink) {

@@ -175,7 +175,7 @@ class EventListener {
   EventListenerStats stats_;
   uint64_t target_ = 0;               // the size last asked for
   std::optional<uint64_t> drops_base_;  // sk_drops at start (if known)
-  uint64_t drops_resynced_ = 0;         // sk_drops when the last resync began
+  uint64_t lost_resynced_ = 0;          // stats_.lost when the last resync began
   std::unique_ptr<uint8_t[]> buf_;
   Flow flow_;
   std::string progname_;
