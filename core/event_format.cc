@@ -91,10 +91,6 @@ void EventJsonWriter::Append(const FlowEvent& event, const Flow& flow, uint64_t 
 
 void EventXmlWriter::Append(const FlowEvent& event, const Flow& flow, uint64_t now_ns,
                             TextBuffer* out) {
-  if (!started_) {
-    out->Append(kXmlHeader);
-    started_ = true;
-  }
   XmlEventParts parts;
   parts.type = JsonName(event.type);
   parts.polled = event.polled;
@@ -103,12 +99,7 @@ void EventXmlWriter::Append(const FlowEvent& event, const Flow& flow, uint64_t n
     const time_t sec = static_cast<time_t>(event.time_ns / 1000000000u);
     if (localtime_r(&sec, &tm) != nullptr) parts.when = &tm;
   }
-  AppendXmlEventFlow(flow, style_, now_ns, parts, out);
-}
-
-void EventXmlWriter::End(TextBuffer* out) {
-  if (started_) out->Append(kXmlFooter);
-  started_ = false;
+  xml_.AddEventFlow(flow, now_ns, parts, out);
 }
 
 }  // namespace ctdump

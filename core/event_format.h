@@ -81,16 +81,15 @@ class EventJsonWriter {
 class EventXmlWriter {
  public:
   // `when`: -o timestamp (<when> in each line).
-  EventXmlWriter(const XmlStyle& style, bool when) : style_(style), when_(when) {}
+  EventXmlWriter(const XmlStyle& style, bool when) : xml_(style), when_(when) {}
   // Appends kXmlHeader before the first event, then the event's line.
   void Append(const FlowEvent& event, const Flow& flow, uint64_t now_ns, TextBuffer* out);
   // Appends kXmlFooter if a header was written and no footer yet.
-  void End(TextBuffer* out);
+  void End(TextBuffer* out) { xml_.End(out); }
 
  private:
-  XmlStyle style_;
+  XmlWriter xml_;
   bool when_;
-  bool started_ = false;
 };
 
 }  // namespace ctdump

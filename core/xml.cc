@@ -121,28 +121,23 @@ namespace {
 
 // "<tag>NN</tag>": at least two digits.
 template <size_t N, size_t M>
-inline char* PutElement2(char* p, const char (&open)[N], int v, const char (&close)[M]) {
+inline char* PutElement2(char* p, const char (&open)[N], uint64_t v, const char (&close)[M]) {
   p = Put(p, open);
-  if (v >= 0 && v < 10) *p++ = '0';
-  p = text::PutI(p, v);
+  if (v < 10) *p++ = '0';
+  p = PutU(p, v);
   return Put(p, close);
 }
 
-template <size_t N, size_t M>
-inline char* PutIntElement(char* p, const char (&open)[N], int v, const char (&close)[M]) {
-  p = Put(p, open);
-  p = text::PutI(p, v);
-  return Put(p, close);
-}
-
+// The fields of a tm from localtime_r() are all non-negative.
 char* PutWhen(char* p, const std::tm& tm) {
-  p = PutIntElement(p, "<when><hour>", tm.tm_hour, "</hour>");
-  p = PutElement2(p, "<min>", tm.tm_min, "</min>");
-  p = PutElement2(p, "<sec>", tm.tm_sec, "</sec>");
-  p = PutIntElement(p, "<wday>", tm.tm_wday + 1, "</wday>");
-  p = PutIntElement(p, "<day>", tm.tm_mday, "</day>");
-  p = PutIntElement(p, "<month>", tm.tm_mon + 1, "</month>");
-  p = PutIntElement(p, "<year>", 1900 + tm.tm_year, "</year></when>");
+  auto u = [](int v) { return static_cast<uint64_t>(v); };
+  p = PutElement(p, "<when><hour>", u(tm.tm_hour), "</hour>");
+  p = PutElement2(p, "<min>", u(tm.tm_min), "</min>");
+  p = PutElement2(p, "<sec>", u(tm.tm_sec), "</sec>");
+  p = PutElement(p, "<wday>", u(tm.tm_wday + 1), "</wday>");
+  p = PutElement(p, "<day>", u(tm.tm_mday), "</day>");
+  p = PutElement(p, "<month>", u(tm.tm_mon + 1), "</month>");
+  p = PutElement(p, "<year>", u(1900 + tm.tm_year), "</year></when>");
   return p;
 }
 
@@ -255,11 +250,21 @@ void AppendXmlEventFlow(const Flow& flow, const XmlStyle& style, uint64_t now_ns
 }
 
 void XmlWriter::AddFlow(const Flow& flow, uint64_t now_ns, TextBuffer* out) {
+  Start(out);
+  AppendXmlFlow(flow, style_, now_ns, out);
+}
+
+void XmlWriter::AddEventFlow(const Flow& flow, uint64_t now_ns, const XmlEventParts& event,
+                             TextBuffer* out) {
+  Start(out);
+  AppendXmlEventFlow(flow, style_, now_ns, event, out);
+}
+
+void XmlWriter::Start(TextBuffer* out) {
   if (!started_) {
     out->Append(kXmlHeader);
     started_ = true;
   }
-  AppendXmlFlow(flow, style_, now_ns, out);
 }
 
 void XmlWriter::End(TextBuffer* out) {

@@ -112,6 +112,9 @@ class XmlWriter {
 
   // Appends kXmlHeader before the first flow, then the flow's line.
   void AddFlow(const Flow& flow, uint64_t now_ns, TextBuffer* out);
+  // The same for an event's line (AppendXmlEventFlow()).
+  void AddEventFlow(const Flow& flow, uint64_t now_ns, const XmlEventParts& event,
+                    TextBuffer* out);
   // Appends kXmlFooter if a flow was written since the start (or the last End()), and
   // returns to the start: another AddFlow() begins a new document.
   void End(TextBuffer* out);
@@ -120,6 +123,8 @@ class XmlWriter {
   bool started() const { return started_; }
 
  private:
+  void Start(TextBuffer* out);  // the header, unless written already
+
   XmlStyle style_;
   bool started_ = false;
 };
