@@ -1,7 +1,6 @@
 #include "backends/netlink/events.h"
 
 #include <errno.h>
-#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -26,21 +25,20 @@ constexpr int kSoMeminfo = 55;     // SO_MEMINFO (4.12+)
 constexpr int kMeminfoDrops = 8;   // SK_MEMINFO_DROPS (4.14+)
 constexpr int kMeminfoVars = 9;    // SK_MEMINFO_VARS on 4.14 .. 6.18
 
-class MnlEventSocket final : public EventSocket {
+class NetlinkEventSocket final : public EventSocket {
  public:
-  explicit MnlEventSocket(struct mnl_socket* nl) : nl_(nl) {}
-  ~MnlEventSocket() override { mnl_socket_close(nl_); }
+  explicit NetlinkEventSocket(NetlinkSocket socket) : socket_(std::move(socket)) {}
 
   absl::Status Subscribe(int group) override {
-    if (mnl_socket_setsockopt(nl_, ctnl::kNetlinkAddMembership, &group, sizeof group) < 0) {
+    if (socket_.SetOption(ctnl::kSolNetlink, ctnl::kNetlinkAddMembership, group) < 0) {
       return TransportError(errno, absl::StrCat("netlink add membership (group ", group, ")"));
     }
     return absl::OkStatus();
   }
 
   absl::Status SetReceiveBuffer(uint64_t bytes, bool force) override {
-    int v = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
-    if (setsockopt(Fd(), SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, &v, sizeof v) < 0) {
+    const int v = bytes > 0x3fffffff ? 0x3fffffff : static_cast<int>(bytes);
+    if (socket_.SetOption(SOL_SOCKET, force ? SO_RCVBUFFORCE : SO_RCVBUF, v) < 0) {
       return TransportError(errno, force ? "setsockopt(SO_RCVBUFFORCE)" : "setsockopt(SO_RCVBUF)");
     }
     return absl::OkStatus();
@@ -100,8 +98,8 @@ class MnlEventSocket final : public EventSocket {
   }
 
  private:
-  int Fd() const { return mnl_socket_get_fd(nl_); }
-  struct mnl_socket* nl_;
+  int Fd() const { return socket_.fd(); }
+  NetlinkSocket socket_;
 };
 
 EventType TypeOf(const NlItem& item) {
@@ -114,10 +112,10 @@ EventType TypeOf(const NlItem& item) {
 EventSocket::~EventSocket() = default;
 
 absl::StatusOr<std::unique_ptr<EventSocket>> OpenEventSocket() {
-  absl::StatusOr<struct mnl_socket*> nl =
+  absl::StatusOr<NetlinkSocket> socket =
       OpenNetfilterSocket("poll /proc instead with --backend procfs --interval S");
-  if (!nl.ok()) return nl.status();
-  return std::unique_ptr<EventSocket>(new MnlEventSocket(*nl));
+  if (!socket.ok()) return socket.status();
+  return std::unique_ptr<EventSocket>(new NetlinkEventSocket(*std::move(socket)));
 }
 
 bool FdReadable(int fd) {

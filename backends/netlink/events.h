@@ -99,7 +99,7 @@ class EventSocket {
 };
 
 // OpenEventSocket() opens socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_NETFILTER)
-// through libmnl and binds it with a kernel-assigned port id and no groups (Start()
+// (socket.h) and binds it with a kernel-assigned port id and no groups (Start()
 // subscribes). Errors as OpenCtnetlinkTransport() (transport.h).
 absl::StatusOr<std::unique_ptr<EventSocket>> OpenEventSocket();
 

@@ -2,7 +2,7 @@
 //
 // The byte seam between the netlink backend and the kernel (style anchor 12): send one
 // request, receive one datagram at a time. The real implementation is a NETLINK_NETFILTER
-// socket opened through libmnl; tests use backends/netlink/testing/fake_transport.h, which
+// socket (socket.h); tests use backends/netlink/testing/fake_transport.h, which
 // replays recorded or hand-built replies and injects errors.
 //
 //   CTDUMP_ASSIGN_OR_RETURN(std::unique_ptr<Transport> t, OpenCtnetlinkTransport());
@@ -25,8 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-
-struct mnl_socket;
+#include "backends/netlink/socket.h"  // NetlinkSocket, TransportError(), TransportErrno()
 
 namespace ctdump {
 namespace netlink {
@@ -57,27 +56,22 @@ class Transport {
   Transport() = default;
 };
 
-// absl::ErrnoToStatus(err, op) with `err` attached, for TransportErrno().
-absl::Status TransportError(int err, absl::string_view op);
-// The errno attached by TransportError(), or 0 (OK status or none attached).
-int TransportErrno(const absl::Status& status);
-
 // OpenCtnetlinkTransport() opens socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC,
-// NETLINK_NETFILTER) through libmnl, binds it with a kernel-assigned port id, asks for a
+// NETLINK_NETFILTER) (socket.h), binds it with a kernel-assigned port id, asks for a
 // 1 MiB receive buffer with SO_RCVBUF (capped by net.core.rmem_max; failure ignored) and
 // enables NETLINK_EXT_ACK where the kernel has it (4.12+; failure ignored).
 // Opening needs no privilege; the kernel checks CAP_NET_ADMIN per request.
 // Errors:
 //   kFailedPrecondition  "ctnetlink is not available (nfnetlink missing: ...)" when the
 //                        socket call fails with EPROTONOSUPPORT (no CONFIG_NETFILTER_NETLINK)
-//   others               absl::ErrnoToStatus(errno, "netlink socket" / "netlink bind")
+//   others               TransportError(errno, "netlink socket" / "netlink bind" / ...)
 absl::StatusOr<std::unique_ptr<Transport>> OpenCtnetlinkTransport();
 
 // The socket part of OpenCtnetlinkTransport(), shared with the event listener (events.h):
-// a NETLINK_NETFILTER libmnl socket, CLOEXEC, bound with a kernel-assigned port id and no
-// groups. `fallback` ends the EPROTONOSUPPORT message (what to use instead). The caller
-// owns the socket (mnl_socket_close()). Errors as OpenCtnetlinkTransport().
-absl::StatusOr<struct mnl_socket*> OpenNetfilterSocket(absl::string_view fallback);
+// a NETLINK_NETFILTER socket, CLOEXEC, bound with a kernel-assigned port id and no
+// groups. `fallback` ends the EPROTONOSUPPORT message (what to use instead). Errors as
+// OpenCtnetlinkTransport().
+absl::StatusOr<NetlinkSocket> OpenNetfilterSocket(absl::string_view fallback);
 
 }  // namespace netlink
 }  // namespace ctdump
