@@ -1,7 +1,6 @@
 #include "cli/filter_options.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "core/addr.h"
 #include "core/kernel.h"
+#include "core/protocols.h"
 
 namespace ctdump {
 namespace {
@@ -103,14 +103,8 @@ absl::StatusOr<uint8_t> ParseProtoOption(absl::string_view value) {
   if (ParseUnsigned(value, &n)) {
     if (n <= 255) return static_cast<uint8_t>(n);
   } else if (!absl::EqualsIgnoreCase(value, "unknown")) {
-    std::string name(value);
-    struct protoent pe;
-    struct protoent* res = nullptr;
-    char buf[1024];
-    if (getprotobyname_r(name.c_str(), &pe, buf, sizeof buf, &res) == 0 && res != nullptr &&
-        res->p_proto >= 0 && res->p_proto <= 255) {
-      return static_cast<uint8_t>(res->p_proto);
-    }
+    absl::optional<uint8_t> number = LookupProtocolName(value);
+    if (number.has_value()) return *number;
   }
   return Bad(absl::StrCat("`", value, "' unsupported protocol"));
 }

@@ -27,7 +27,8 @@ absl::StatusOr<AddrCondition> ParseAddrOption(absl::string_view option, absl::st
                                               bool allow_cidr);
 // --mask-src/--mask-dst value, applied to an existing condition of the same family.
 absl::Status ApplyMaskOption(absl::string_view value, AddrCondition* cond);
-// -p value: a protocol name (case-insensitive), a name from /etc/protocols, or 0-255.
+// -p value: a protocol name (case-insensitive), a name from /etc/protocols (built in:
+// core/protocols.h), or 0-255.
 absl::StatusOr<uint8_t> ParseProtoOption(absl::string_view value);
 // A decimal number in [0, max] (ports, zones, ICMP values, GRE keys accept 0x hex too).
 absl::StatusOr<uint32_t> ParseNumberOption(absl::string_view option, absl::string_view value,
