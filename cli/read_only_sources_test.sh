@@ -4,8 +4,9 @@
 # Read-only by construction, checked in the source (issue 7). Over every product source
 # file outside tools/ (core/, backends/ and its subpackages, cli/; tests, benchmarks and
 # testing/ helpers excepted), with // comments removed:
-#   1. only backends/netlink/transport.cc calls a socket send primitive (sendto, sendmsg,
-#      sendmmsg, send, mnl_socket_sendto);
+#   1. only backends/netlink/socket.cc calls a socket send primitive (sendto, sendmsg,
+#      sendmmsg, send, mnl_socket_sendto), in NetlinkSocket::SendToKernel(), and only
+#      backends/netlink/transport.cc calls that (the event socket never sends);
 #   2. write()/writev() appear only where stdout and stderr are written
 #      (core/text_buffer.cc, cli/main.cc, cli/cli_util.cc) and in the self-pipe that wakes
 #      the event loop on SIGINT (cli/stop_signal.cc);
@@ -58,9 +59,12 @@ check() {
   fi
 }
 
-check "socket sends only in the transport" \
+check "socket send primitives only in NetlinkSocket" \
   '(^|[^A-Za-z0-9_])(sendto|sendmsg|sendmmsg|send|mnl_socket_sendto)[[:space:]]*\(' \
-  'backends/netlink/transport\.cc'
+  'backends/netlink/socket\.cc'
+check "NetlinkSocket sends only for the transport" \
+  'SendToKernel' \
+  'backends/netlink/socket\.(h|cc)|backends/netlink/transport\.cc'
 check "write()/writev() only for stdout and stderr" \
   '(^|[^A-Za-z0-9_.>])(write|writev|pwrite)[[:space:]]*\(' \
   'core/text_buffer\.cc|cli/main\.cc|cli/cli_util\.cc|cli/stop_signal\.cc'
