@@ -13,6 +13,18 @@
 #include "absl/strings/strip.h"
 
 namespace ctdump {
+namespace {
+
+// Both setns(2) and the /proc/PID/ns/ files came with Linux 3.0 (CentOS 6's 2.6.32 has
+// neither); listing another namespace from outside cannot work there.
+absl::Status NoSetnsError() {
+  return absl::FailedPreconditionError(
+      "--netns needs Linux 3.0 or later: this kernel has no setns(2) or /proc/PID/ns/net "
+      "(ENOSYS); run ctdump inside the namespace instead (from a process that lives in "
+      "it), or list the host's own table without --netns");
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> ScopedNetns::PathOf(absl::string_view spec) {
   if (spec.empty()) return absl::InvalidArgumentError("--netns needs a name, path or pid:N");
@@ -37,6 +49,10 @@ absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_vie
   int target = open(path->c_str(), O_RDONLY | O_CLOEXEC);
   if (target < 0) {
     int err = errno;
+    if (err == ENOENT && access("/proc/self/ns/net", F_OK) != 0 && errno == ENOENT &&
+        access("/proc/self", F_OK) == 0) {
+      return NoSetnsError();  // no namespace files at all: a kernel before 3.0
+    }
     if (err == ENOENT) {
       return absl::NotFoundError(absl::StrCat(
           "network namespace `", spec, "' not found (", *path, " does not exist)",
@@ -68,6 +84,7 @@ absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_vie
       return absl::FailedPreconditionError(
           absl::StrCat(*path, " is not a network namespace file"));
     }
+    if (err == ENOSYS) return NoSetnsError();
     return absl::ErrnoToStatus(err, absl::StrCat("setns ", *path));
   }
   close(target);

@@ -10,7 +10,8 @@
 // process N (/proc/N/ns/net), anything with a '/' is a path to a namespace file.
 // setns(2) moves the calling thread only; ctdump is single-threaded. Sockets keep the
 // namespace they were created in, so create backends after Enter().
-// Needs CAP_SYS_ADMIN (root). Linux 3.0+.
+// Needs CAP_SYS_ADMIN (root). Linux 3.0+: on older kernels (no setns(2), ENOSYS, and no
+// /proc/PID/ns/ files) Enter() fails with kFailedPrecondition saying so.
 
 #ifndef CTDUMP_BACKENDS_NETNS_H_
 #define CTDUMP_BACKENDS_NETNS_H_

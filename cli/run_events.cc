@@ -22,6 +22,10 @@
 namespace ctdump {
 namespace {
 
+// Appended to a loss count that is only a lower bound (one per ENOBUFS).
+constexpr absl::string_view kNoDropCounter =
+    " (only a lower bound: this kernel has no drop counter, SO_MEMINFO needs 4.14+)";
+
 // Filters and prints events; reports skipped records and losses on stderr as they come.
 class EventPrinter : public EventSink {
  public:
@@ -63,7 +67,8 @@ class EventPrinter : public EventSink {
         "WARNING: the kernel dropped events (ENOBUFS, receive buffer overrun ", loss.overruns,
         "): ",
         loss.lost_known ? absl::StrCat(loss.lost, " events lost so far")
-                        : absl::StrCat("at least ", loss.overruns, " events lost so far"),
+                        : absl::StrCat("at least ", loss.overruns, " events lost so far",
+                                       kNoDropCounter),
         "; receive buffer now ", loss.rcvbuf, " bytes"));
   }
 
@@ -140,7 +145,8 @@ int Finish(EventPrinter& printer, const absl::Status& ran, uint64_t lost, bool l
     PrintErr(absl::StrCat(
         lost_known ? absl::StrCat(lost) : absl::StrCat("at least ", overruns),
         " events were lost: the kernel dropped them when the receive buffer overflowed (",
-        overruns, " ENOBUFS); the event stream is incomplete"));
+        overruns, " ENOBUFS", lost_known ? "" : kNoDropCounter,
+        "); the event stream is incomplete"));
     rc = 1;
   }
   if (printer.skipped() > 0) {
@@ -186,7 +192,11 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
   if (log) {
     log(absl::StrCat("listening for ", MaskText(opts.event_mask),
                      " events (ctnetlink); receive buffer ", st.rcvbuf, " bytes (",
-                     st.rcvbuf_forced ? "SO_RCVBUFFORCE" : st.rcvbuf_note, ")"));
+                     st.rcvbuf_forced ? "SO_RCVBUFFORCE" : st.rcvbuf_note, "); ",
+                     st.drop_counter_note.empty()
+                         ? std::string("lost events are counted exactly (SO_MEMINFO)")
+                         : absl::StrCat("lost events cannot be counted exactly: ",
+                                        st.drop_counter_note)));
   }
   absl::Status ran = (*listener)->Run(printer, stop.fd());
   (*listener)->RefreshLoss();

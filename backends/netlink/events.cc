@@ -159,7 +159,11 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
   absl::Status sized = l->SizeBuffer(l->options_.rcvbuf);
   if (!sized.ok()) return sized;
   absl::StatusOr<uint64_t> drops = l->socket_->Drops();
-  if (drops.ok()) l->drops_base_ = *drops;
+  if (drops.ok()) {
+    l->drops_base_ = *drops;
+  } else {
+    l->stats_.drop_counter_note = std::string(drops.status().message());
+  }
   return l;
 }
 

@@ -138,6 +138,9 @@ struct EventListenerStats {
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
   uint64_t silent_overruns = 0;  // drops found without an ENOBUFS (resync mode only)
+  // Why the kernel's drop counter cannot be read ("" when it can): before 4.14 an
+  // overrun is still reported (ENOBUFS) but only as "at least N events lost".
+  std::string drop_counter_note;
 };
 
 class EventListener {

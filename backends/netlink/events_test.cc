@@ -190,6 +190,7 @@ TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
   EXPECT_EQ(st.overruns, 3u);
   EXPECT_EQ(st.lost, 41u);
   EXPECT_TRUE(st.lost_known);
+  EXPECT_EQ(st.drop_counter_note, "");
   EXPECT_EQ(st.resyncs, 3u);
   // Drops after the last overrun are picked up by RefreshLoss().
   s->drops += 4;
@@ -256,6 +257,7 @@ TEST(EventListener, EnobufsWithoutADropCounterCountsOverruns) {
   ASSERT_THAT((*l)->Run(r, -1), IsOk());
   EXPECT_THAT(r.log, ElementsAre("lost ? overruns 1 rcvbuf 4000"));
   EXPECT_FALSE((*l)->stats().lost_known);
+  EXPECT_EQ((*l)->stats().drop_counter_note, "no SO_MEMINFO drops");
 }
 
 TEST(EventListener, FailedResyncIsReportedAndListeningGoesOn) {
