@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# File: tools/release/package_test.sh
+#
+# //tools/release:package_test: packages BINARY with tools/release/package.sh into a
+# scratch directory and checks every artefact the way a user would meet it:
+#   - version.sh's version strings (table), and that dpkg and rpm order them as meant;
+#   - SHA256SUMS verifies (sha256sum -c) and names exactly the three artefacts;
+#   - the tarball lists ctdump-VERSION/{ctdump,LICENSE,README.md}, owned by 0/0;
+#   - the .deb's control fields (dpkg-deb -f) and files, installed with dpkg -x;
+#   - the .rpm's header and file list (rpm -qp, rpm -qlp), extracted with rpm2cpio | cpio;
+#   - the three binaries are one stripped copy of BINARY, and each one's --version and
+#     --input FIXTURE (stdout, stderr, exit status) equal BINARY's;
+#   - packaging again gives byte-identical artefacts (same SOURCE_DATE_EPOCH);
+#   - with docs/ctdump.1 and docs/completion/ctdump.bash present, the man page and the
+#     completion are in all three.
+# package.sh runs from scratch copies of the tree (make_tree), one with docs/ added.
+#
+#   package_test.sh BINARY        (Bazel passes $(rootpath) of the binary; cwd = runfiles)
+#
+# Needs no root and no network. Prints "ok: ..." per check, "FAIL: ..." per failure, and
+# exits 1 when any check failed.
+set -euo pipefail
+
+[ $# -eq 1 ] || { echo "usage: $0 BINARY" >&2; exit 2; }
+bin=$(realpath "$1")
+R=tools/release
+# shellcheck source-path=SCRIPTDIR source=version.sh
+source "$R/version.sh"
+
+tmp=$(mktemp -d "${TEST_TMPDIR:-${TMPDIR:-/tmp}}/package_test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export SOURCE_DATE_EPOCH=1700000000
+failures=0
+
+# The /proc fixtures run through --input: every testdata/procfs/*/input.txt in the
+# runfiles. Until //testdata/procfs:fixtures is visible to this package (BUILD.bazel),
+# there are none, and two samples of their lines (one with bad lines) stand in.
+shopt -s nullglob
+FIXTURES=(testdata/procfs/*/input.txt)
+shopt -u nullglob
+if [ ${#FIXTURES[@]} -eq 0 ]; then
+  echo "NOTE: no testdata/procfs fixtures in the runfiles; using two inline samples"
+  mkdir "$tmp/fixtures"
+  good='ipv4     2 tcp      6 296 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 dport=80 src=198.51.100.2 dst=192.0.2.1 sport=80 dport=40000 [ASSURED] mark=0 zone=0 use=2
+ipv6     10 udp      17 27 src=2001:0db8:0000:0000:0000:0000:0000:0001 dst=2001:0db8:0000:0000:0000:0000:0000:0002 sport=1 dport=53 [UNREPLIED] src=2001:0db8:0000:0000:0000:0000:0000:0002 dst=2001:0db8:0000:0000:0000:0000:0000:0001 sport=53 dport=1 mark=0 zone=0 use=2
+tcp      6 431999 ESTABLISHED src=10.1.0.5 dst=10.1.0.1 sport=41234 dport=22 packets=1523 bytes=98231 src=10.1.0.1 dst=10.1.0.5 sport=22 dport=41234 packets=1201 bytes=4294967295 [ASSURED] mark=0 secmark=0 use=1'
+  echo "$good" >"$tmp/fixtures/good.txt"
+  printf '%s\nipv4     2 tcp      6 296 ESTABLISHD src=192.0.2.1\n%s\n' "$good" "$good" \
+    >"$tmp/fixtures/malformed.txt"
+  FIXTURES=("$tmp/fixtures/good.txt" "$tmp/fixtures/malformed.txt")
+fi
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+# expect_eq WHAT GOT WANT
+expect_eq() {
+  if [ "$2" == "$3" ]; then
+    echo "ok: $1"
+  else
+    fail "$1: got '$2', want '$3'"
+  fi
+}
+
+# --- version strings ---
+while read -r describe want; do
+  expect_eq "release_version $describe" "$(release_version "$describe" 0.1.0)" "$want"
+done <<'TABLE'
+2eec2fb 0.1.0+g2eec2fb
+2eec2fb-dirty 0.1.0+g2eec2fb.dirty
+v1.2.3 1.2.3
+1.2.3 1.2.3
+v1.2.3-dirty 1.2.3+dirty
+v1.2.3-4-gabc1234 1.2.3+4.gabc1234
+v1.2.3-4-gabc1234-dirty 1.2.3+4.gabc1234.dirty
+v1.2.3-rc1 1.2.3-rc1
+v1.2.3-rc1-4-gabc1234 1.2.3-rc1+4.gabc1234
+TABLE
+for bad in release-candidate "v1.2 3" "v1.2/3"; do
+  if release_version "$bad" 0.1.0 >/dev/null 2>&1; then
+    fail "release_version '$bad' should fail"
+  else
+    echo "ok: release_version '$bad' fails"
+  fi
+done
+expect_eq "package_version 0.1.0+g2eec2fb" "$(package_version 0.1.0+g2eec2fb)" 0.1.0+g2eec2fb
+expect_eq "package_version 1.2.3-rc1+4.gabc1234" "$(package_version 1.2.3-rc1+4.gabc1234)" \
+  1.2.3~rc1+4.gabc1234
+# Both package managers must see: pre-release < release < later untagged build.
+ordered=(1.2.3~rc1 1.2.3~rc1+4.gabc1234 1.2.3 1.2.3+4.gabc1234)
+for ((i = 0; i + 1 < ${#ordered[@]}; i++)); do
+  a=${ordered[i]} b=${ordered[i + 1]}
+  if dpkg --compare-versions "$a" lt "$b"; then echo "ok: dpkg: $a < $b"; else fail "dpkg: $a >= $b"; fi
+  cmp=$(rpm --eval "%{lua: print(rpm.vercmp('$a', '$b'))}")
+  expect_eq "rpm: $a < $b" "$cmp" -1
+done
+
+# --- package ---
+version=0.1.0+g1234abc
+pkgver=$(package_version "$version")
+top="ctdump-$version"
+tarball="$top-linux-x86_64.tar.gz"
+deb="ctdump_${pkgver}_amd64.deb"
+rpm="ctdump-$pkgver-1.x86_64.rpm"
+# make_tree DIR: a scratch copy of what package.sh reads (itself, version.sh, LICENSE,
+# README.md), so that docs/ can be added. README.md is the real one when the runfiles have
+# it (see BUILD.bazel), else a stand-in.
+make_tree() {
+  mkdir -p "$1/$R"
+  cp -L "$R/package.sh" "$R/version.sh" "$1/$R/"
+  cp -L LICENSE "$1/"
+  if [ -f README.md ]; then
+    cp -L README.md "$1/"
+  else
+    printf '# ctdump\n\nA stand-in README.md for package_test.\n' >"$1/README.md"
+  fi
+}
+tree="$tmp/tree"
+make_tree "$tree"
+out="$tmp/out"
+"$tree/$R/package.sh" "$bin" "$version" "$out" >"$tmp/printed"
+expect_eq "package.sh prints the four paths" "$(cat "$tmp/printed")" \
+  "$(printf '%s\n' "$out/$tarball" "$out/$deb" "$out/$rpm" "$out/SHA256SUMS")"
+
+# --- SHA256SUMS ---
+if (cd "$out" && sha256sum --quiet -c SHA256SUMS); then echo "ok: sha256sum -c"; else fail "sha256sum -c"; fi
+expect_eq "SHA256SUMS names" "$(awk '{print $2}' "$out/SHA256SUMS")" \
+  "$(printf '%s\n' "$tarball" "$deb" "$rpm")"
+
+# --- tarball ---
+expect_eq "tar tzf" "$(tar tzf "$out/$tarball")" \
+  "$(printf '%s\n' "$top/" "$top/LICENSE" "$top/README.md" "$top/ctdump")"
+expect_eq "tarball owners" "$(tar --numeric-owner -tvzf "$out/$tarball" | awk '{print $2}' | sort -u)" 0/0
+mkdir "$tmp/tar"
+tar xzf "$out/$tarball" -C "$tmp/tar"
+
+# --- .deb ---
+deb_field() { dpkg-deb -f "$out/$deb" "$1"; }
+expect_eq "deb Package" "$(deb_field Package)" ctdump
+expect_eq "deb Version" "$(deb_field Version)" "$pkgver"
+expect_eq "deb Architecture" "$(deb_field Architecture)" amd64
+expect_eq "deb Section" "$(deb_field Section)" net
+expect_eq "deb Depends" "$(deb_field Depends)" ""
+expect_eq "deb Pre-Depends" "$(deb_field Pre-Depends)" ""
+# (Listings go through variables: grep -q would cut a pipe short, which pipefail reports.)
+info=$(dpkg-deb -I "$out/$deb")
+if grep -q '^ Description: .*conntrack' <<<"$info" &&
+   [ "$(deb_field Description | wc -l)" -ge 3 ]; then
+  echo "ok: deb Description has a synopsis and a long description"
+else
+  fail "deb Description: $(deb_field Description)"
+fi
+expect_eq "deb owners" "$(dpkg-deb -c "$out/$deb" | awk '{print $2}' | sort -u)" root/root
+deb_files=(./usr/bin/ctdump ./usr/share/doc/ctdump/README.md ./usr/share/doc/ctdump/copyright)
+expect_eq "deb files" "$(dpkg-deb -c "$out/$deb" | awk '!/^d/ {print $6}')" \
+  "$(printf '%s\n' "${deb_files[@]}")"
+dpkg -x "$out/$deb" "$tmp/deb"
+for f in "${deb_files[@]}"; do
+  [ -f "$tmp/deb/$f" ] || fail "dpkg -x: no $f"
+done
+if grep -q '^License: MIT$' "$tmp/deb/usr/share/doc/ctdump/copyright"; then
+  echo "ok: deb copyright: License: MIT"
+else
+  fail "deb copyright has no 'License: MIT'"
+fi
+
+# --- .rpm ---
+expect_eq "rpm header" \
+  "$(rpm -qp --qf '%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{LICENSE}\n' "$out/$rpm")" \
+  "ctdump $pkgver 1 x86_64 MIT"
+rpm_files=(/usr/bin/ctdump /usr/share/doc/ctdump /usr/share/doc/ctdump/README.md
+  /usr/share/licenses/ctdump /usr/share/licenses/ctdump/LICENSE)
+expect_eq "rpm -qlp" "$(rpm -qlp "$out/$rpm")" "$(printf '%s\n' "${rpm_files[@]}")"
+expect_eq "rpm requires only rpmlib features" \
+  "$(rpm -qpR "$out/$rpm" | grep -cv '^rpmlib(' || true)" 0
+mkdir "$tmp/rpm"
+(cd "$tmp/rpm" && rpm2cpio "$out/$rpm" | cpio -idm --quiet)
+[ -f "$tmp/rpm/usr/bin/ctdump" ] || fail "rpm2cpio | cpio: no usr/bin/ctdump"
+
+# --- the binaries ---
+installed=("$tmp/tar/$top/ctdump" "$tmp/deb/usr/bin/ctdump" "$tmp/rpm/usr/bin/ctdump")
+for b in "${installed[@]}"; do
+  cmp -s "$b" "${installed[0]}" || fail "$b differs from the tarball's ctdump"
+  [ -x "$b" ] || fail "$b is not executable"
+done
+sections=$(readelf -S "${installed[0]}")
+if grep -q '\.symtab' <<<"$sections"; then
+  fail "the packaged ctdump is not stripped"
+else
+  echo "ok: packaged ctdump is stripped"
+fi
+# run BINARY ARGS... > DIR/stdout, DIR/stderr, DIR/status: writes into $tmp/run/<n>/.
+run_count=0
+run() {
+  run_count=$((run_count + 1))
+  local dir="$tmp/run/$run_count" status=0
+  mkdir -p "$dir"
+  "$@" >"$dir/stdout" 2>"$dir/stderr" || status=$?
+  echo "$status" >"$dir/status"
+  echo "$dir"
+}
+cases=("--version")
+for f in "${FIXTURES[@]}"; do cases+=("--input $f"); done
+for c in "${cases[@]}"; do
+  read -ra args <<<"$c"
+  want=$(run "$bin" "${args[@]}")
+  [ -s "$want/stdout" ] || fail "$bin $c printed nothing"
+  for b in "${installed[@]}"; do
+    got=$(run "$b" "${args[@]}")
+    if diff -r "$want" "$got" >"$tmp/diff"; then
+      echo "ok: ${b#"$tmp"/} ${c//"$tmp"\//} (status $(cat "$got/status"))"
+    else
+      fail "${b#"$tmp"/} ${c//"$tmp"\//} differs from $bin:"; cat "$tmp/diff"
+    fi
+  done
+done
+
+# --- reproducible ---
+"$tree/$R/package.sh" "$bin" "$version" "$tmp/again" >/dev/null
+if cmp -s "$out/SHA256SUMS" "$tmp/again/SHA256SUMS"; then
+  echo "ok: packaging again gives the same artefacts"
+else
+  fail "packaging again gives other artefacts:"; diff "$out/SHA256SUMS" "$tmp/again/SHA256SUMS" || true
+fi
+
+# --- optional docs: a scratch tree with a man page and a completion ---
+tree="$tmp/docs-tree"
+make_tree "$tree"
+mkdir -p "$tree/docs/completion"
+printf '.TH CTDUMP 1\n.SH NAME\nctdump \\- list the conntrack table\n' >"$tree/docs/ctdump.1"
+echo 'complete -F _ctdump ctdump' >"$tree/docs/completion/ctdump.bash"
+"$tree/$R/package.sh" "$bin" "$version" "$tmp/docs" >/dev/null
+listing=$(tar tzf "$tmp/docs/$tarball")
+if grep -qx "$top/ctdump.1" <<<"$listing" &&
+   grep -qx "$top/completion/ctdump.bash" <<<"$listing"; then
+  echo "ok: docs: tarball has ctdump.1 and completion/ctdump.bash"
+else
+  fail "docs: tarball: $listing"
+fi
+dpkg -x "$tmp/docs/$deb" "$tmp/docs-deb"
+if zcat "$tmp/docs-deb/usr/share/man/man1/ctdump.1.gz" | cmp -s - "$tree/docs/ctdump.1" &&
+   cmp -s "$tmp/docs-deb/usr/share/bash-completion/completions/ctdump" \
+     "$tree/docs/completion/ctdump.bash"; then
+  echo "ok: docs: deb installs the man page and the completion"
+else
+  fail "docs: deb: $(dpkg-deb -c "$tmp/docs/$deb")"
+fi
+listing=$(rpm -qlp "$tmp/docs/$rpm")
+if grep -qx /usr/share/man/man1/ctdump.1.gz <<<"$listing" &&
+   grep -qx /usr/share/bash-completion/completions/ctdump <<<"$listing"; then
+  echo "ok: docs: rpm installs the man page and the completion"
+else
+  fail "docs: rpm: $listing"
+fi
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "PASS"
