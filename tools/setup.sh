@@ -17,6 +17,8 @@ PACKAGES=(
   prometheus
   # fuzzing (fuzz/, tools/fuzz/run.sh): clang with the libFuzzer and sanitizer runtimes
   clang-14 libclang-rt-14-dev
+  # release artefacts (tools/release.sh): rpmbuild; rpm2cpio and cpio for its test
+  rpm rpm2cpio cpio
 )
 
 if [ "$(id -u)" -ne 0 ]; then
