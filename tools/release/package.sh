@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # File: tools/release/package.sh
 #
-# Packages a built ctdump binary into release artefacts. Pure packaging: no Bazel, no git
-# (tools/release.sh builds and picks the version; //tools/release:package_test calls this
-# directly).
+# Packages a built ctdump binary into release artefacts. Pure packaging: no Bazel, and git
+# only for SOURCE_DATE_EPOCH's default (tools/release.sh builds and picks the version;
+# //tools/release:package_test calls this directly).
 #
 #   tools/release/package.sh BINARY VERSION OUTDIR
 #
@@ -58,7 +58,7 @@ for f in LICENSE README.md; do
 done
 license_kind=$(sed -n '1s/ License$//p' "$root/LICENSE")
 [ -n "$license_kind" ] || { echo "package.sh: LICENSE's first line is not 'KIND License'" >&2; exit 1; }
-copyright=$(sed -n 's/^Copyright (c) //p' "$root/LICENSE" | head -n 1)
+copyright=$(sed -n '/^Copyright (c) /{s///p;q;}' "$root/LICENSE")
 [ -n "$copyright" ] || { echo "package.sh: LICENSE has no 'Copyright (c) ' line" >&2; exit 1; }
 manpage="$root/docs/ctdump.1"
 completion="$root/docs/completion/ctdump.bash"
