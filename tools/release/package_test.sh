@@ -32,22 +32,13 @@ trap 'rm -rf "$tmp"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
 failures=0
 
-# The /proc fixtures run through --input: every testdata/procfs/*/input.txt in the
-# runfiles. Until //testdata/procfs:fixtures is visible to this package (BUILD.bazel),
-# there are none, and two samples of their lines (one with bad lines) stand in.
+# The /proc fixtures run through --input: every testdata/procfs/*/input.txt.
 shopt -s nullglob
 FIXTURES=(testdata/procfs/*/input.txt)
 shopt -u nullglob
 if [ ${#FIXTURES[@]} -eq 0 ]; then
-  echo "NOTE: no testdata/procfs fixtures in the runfiles; using two inline samples"
-  mkdir "$tmp/fixtures"
-  good='ipv4     2 tcp      6 296 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 dport=80 src=198.51.100.2 dst=192.0.2.1 sport=80 dport=40000 [ASSURED] mark=0 zone=0 use=2
-ipv6     10 udp      17 27 src=2001:0db8:0000:0000:0000:0000:0000:0001 dst=2001:0db8:0000:0000:0000:0000:0000:0002 sport=1 dport=53 [UNREPLIED] src=2001:0db8:0000:0000:0000:0000:0000:0002 dst=2001:0db8:0000:0000:0000:0000:0000:0001 sport=53 dport=1 mark=0 zone=0 use=2
-tcp      6 431999 ESTABLISHED src=10.1.0.5 dst=10.1.0.1 sport=41234 dport=22 packets=1523 bytes=98231 src=10.1.0.1 dst=10.1.0.5 sport=22 dport=41234 packets=1201 bytes=4294967295 [ASSURED] mark=0 secmark=0 use=1'
-  echo "$good" >"$tmp/fixtures/good.txt"
-  printf '%s\nipv4     2 tcp      6 296 ESTABLISHD src=192.0.2.1\n%s\n' "$good" "$good" \
-    >"$tmp/fixtures/malformed.txt"
-  FIXTURES=("$tmp/fixtures/good.txt" "$tmp/fixtures/malformed.txt")
+  echo "FAIL: no testdata/procfs fixtures in the runfiles"
+  exit 1
 fi
 
 fail() {
@@ -104,17 +95,11 @@ tarball="$top-linux-x86_64.tar.gz"
 deb="ctdump_${pkgver}_amd64.deb"
 rpm="ctdump-$pkgver-1.x86_64.rpm"
 # make_tree DIR: a scratch copy of what package.sh reads (itself, version.sh, LICENSE,
-# README.md), so that docs/ can be added. README.md is the real one when the runfiles have
-# it (see BUILD.bazel), else a stand-in.
+# README.md), so that docs/ can be added.
 make_tree() {
   mkdir -p "$1/$R"
   cp -L "$R/package.sh" "$R/version.sh" "$1/$R/"
-  cp -L LICENSE "$1/"
-  if [ -f README.md ]; then
-    cp -L README.md "$1/"
-  else
-    printf '# ctdump\n\nA stand-in README.md for package_test.\n' >"$1/README.md"
-  fi
+  cp -L LICENSE README.md "$1/"
 }
 tree="$tmp/tree"
 make_tree "$tree"
