@@ -8,6 +8,7 @@ PACKAGES=(
   bazel-bootstrap bazel-rules-java g++ pkg-config
   libmnl-dev libnetfilter-conntrack-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libseccomp-dev strace  # tools/oldkernel: static libseccomp; strace for its coverage test
   # kernel tests: the oracle, rules that make a namespace track, namespaces, traffic
   conntrack nftables iproute2 socat procps
   # checks of the output formats in kernel tests
