@@ -8,11 +8,13 @@
 //
 // Needs root. For each size N it creates a throwaway network namespace (`ip netns add`),
 // enters it, fills its table with `ctgen --count N --mix mixed --v6-percent 10 --seed 1`,
-// checks that `ctdump -L` and `conntrack -L` both list N lines, then times these commands
-// (stdout and stderr to /dev/null or a scratch file, never to a terminal):
+// checks that `ctdump -L` (both builds) and `conntrack -L` list N lines each, then times
+// these commands (stdout and stderr to /dev/null or a scratch file, never to a terminal):
 //   kernel_floor        bench/kernel_floor: the same ctnetlink dump, decoding nothing
 //   ctdump_L            ctdump -L
 //   ctdump_L_json       ctdump -L -o json
+//   ctdump_static_L     ctdump -L, the fully static build (//cli:ctdump_static)
+//   ctdump_static_L_json  ctdump -L -o json, the static build
 //   ctdump_L_procfs     ctdump -L --backend procfs
 //   cat_proc            cat /proc/net/nf_conntrack
 //   conntrack_L         conntrack -L
@@ -25,8 +27,9 @@
 // x_<reference> = median(command) / median(reference) over the same runs. The namespace
 // is deleted when the size is done, and on exit or SIGINT/SIGTERM.
 //
-// After the runs it prints the issue's targets for the largest size (and every size for
-// peak RSS) with PASS or MISS; --targets_out=FILE writes the same table as Markdown.
+// After the runs it prints the issues' targets for the largest size (and every size for
+// peak RSS; the static build's RSS separately) with PASS or MISS; --targets_out=FILE
+// writes the same table as Markdown.
 // Exit status: 0 when every benchmark ran (missed targets are reported, not errors), 1 when
 // a command failed or listed the wrong number of entries, 2 on usage errors.
 
@@ -229,6 +232,7 @@ std::string EnsureTable(int64_t size) {
   if (!Ok(r)) return Failure(fill, r);
   for (const std::vector<std::string>& lister :
        {std::vector<std::string>{Bin("cli/ctdump"), "-L"},
+        std::vector<std::string>{Bin("cli/ctdump_static"), "-L"},
         std::vector<std::string>{"/usr/sbin/conntrack", "-L"}}) {
     r = Run(lister, /*count_lines=*/true);
     if (!Ok(r)) return Failure(lister, r);
@@ -248,6 +252,8 @@ std::map<std::string, std::vector<std::string>> Commands() {
       {"kernel_floor", {Bin("bench/kernel_floor")}},
       {"ctdump_L", {Bin("cli/ctdump"), "-L"}},
       {"ctdump_L_json", {Bin("cli/ctdump"), "-L", "-o", "json"}},
+      {"ctdump_static_L", {Bin("cli/ctdump_static"), "-L"}},
+      {"ctdump_static_L_json", {Bin("cli/ctdump_static"), "-L", "-o", "json"}},
       {"ctdump_L_procfs", {Bin("cli/ctdump"), "-L", "--backend", "procfs"}},
       {"cat_proc", {"/bin/cat", "/proc/net/nf_conntrack"}},
       {"conntrack_L", {"/usr/sbin/conntrack", "-L"}},
@@ -264,6 +270,10 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& Plan() {
       {"kernel_floor", {}},
       {"ctdump_L", {"kernel_floor", "conntrack_L"}},
       {"ctdump_L_json", {"kernel_floor"}},
+      // The static build (issue 11): the same references as ctdump_L, and the dynamic
+      // build itself, so that static/dynamic is also a ratio over the same runs.
+      {"ctdump_static_L", {"kernel_floor", "conntrack_L", "ctdump_L"}},
+      {"ctdump_static_L_json", {"kernel_floor"}},
       {"ctdump_L_procfs", {"cat_proc"}},
       {"cat_proc", {"kernel_floor"}},
       {"conntrack_L", {"kernel_floor"}},
@@ -354,6 +364,9 @@ void ReportTargets() {
        "cat_proc", 1.10},
       {"`ctdump -L -p tcp -s HOST --dport PORT` / same `conntrack -L`", "ctdump_filtered",
        "conntrack_filtered", 0.50},
+      // The static build (issue 11).
+      {"static `ctdump -L` / kernel floor", "ctdump_static_L", "kernel_floor", 1.10},
+      {"static `ctdump -L` / `conntrack -L`", "ctdump_static_L", "conntrack_L", 0.40},
   };
   std::string md = absl::StrCat("| target (", n, " entries, medians of ", g_config.reps,
                                 " runs) | limit | measured | |\n|---|---|---|---|\n");
@@ -364,11 +377,21 @@ void ReportTargets() {
     absl::StrAppend(&md, "| ", t.what, " | <= ", absl::StrFormat("%.2fx", t.limit), " | ",
                     absl::StrFormat("%.2fx", x), " | ", x <= t.limit ? "PASS" : "MISS", " |\n");
   }
-  // Peak RSS of every ctdump run, at every size: <= 6 MB and flat.
-  long lo = 0, hi = 0;
-  std::string where;
+  // Peak RSS of every ctdump run, at every size: <= 6 MB and flat; the static build's
+  // runs on their own, <= 3 MB.
+  const auto is_static = [](const std::string& name) {
+    return name.rfind("ctdump_static", 0) == 0;
+  };
+  long lo = 0, hi = 0, static_hi = 0;
+  std::string where, static_where;
   for (const auto& [key, out] : g_outcomes) {
     if (key.first.rfind("ctdump", 0) != 0) continue;
+    if (is_static(key.first)) {
+      if (out.rss_kb > static_hi) {
+        static_hi = out.rss_kb, static_where = absl::StrCat(key.first, "/", key.second);
+      }
+      continue;
+    }
     if (lo == 0 || out.rss_kb < lo) lo = out.rss_kb;
     if (out.rss_kb > hi) hi = out.rss_kb, where = absl::StrCat(key.first, "/", key.second);
   }
@@ -378,6 +401,11 @@ void ReportTargets() {
     absl::StrAppend(&md, "| RSS growth from ", g_config.sizes.front(), " to ", n,
                     " entries (flat) | <= 512 KiB | ", hi - lo, " KiB | ",
                     hi - lo <= 512 ? "PASS" : "MISS", " |\n");
+  }
+  if (static_hi > 0) {
+    absl::StrAppend(&md, "| peak RSS of static ctdump, every command and size | <= 3072 KiB | ",
+                    static_hi, " KiB (", static_where, ") | ",
+                    static_hi <= 3072 ? "PASS" : "MISS", " |\n");
   }
   // Absolute medians, for the README table.
   std::string abs = absl::StrCat("\n| command | ");
