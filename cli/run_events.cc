@@ -24,7 +24,7 @@ namespace {
 
 // Appended to a loss count that is only a lower bound (one per ENOBUFS).
 constexpr absl::string_view kNoDropCounter =
-    " (only a lower bound: this kernel has no drop counter, SO_MEMINFO needs 4.14+)";
+    " (only a lower bound: this kernel has no drop counter, SO_MEMINFO needs 4.12+)";
 
 // Filters and prints events; reports skipped records and losses on stderr as they come.
 class EventPrinter : public EventSink {

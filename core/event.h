@@ -67,7 +67,7 @@ struct EventLoss {
   // ENOBUFS errors seen so far (each is one overflow episode; one or more events lost).
   uint64_t overruns = 0;
   // Events the kernel dropped for this socket so far (its sk_drops counter), when the
-  // kernel reports it (SO_MEMINFO, 4.14+); otherwise `lost_known` is false and only
+  // kernel reports it (SO_MEMINFO, 4.12+); otherwise `lost_known` is false and only
   // `overruns` (a lower bound: at least one event per overrun) is known.
   uint64_t lost = 0;
   bool lost_known = false;

@@ -22,8 +22,8 @@ namespace {
 constexpr int kWakeCheckEvery = 64;
 
 constexpr int kSoMeminfo = 55;     // SO_MEMINFO (4.12+)
-constexpr int kMeminfoDrops = 8;   // SK_MEMINFO_DROPS (4.14+)
-constexpr int kMeminfoVars = 9;    // SK_MEMINFO_VARS on 4.14 .. 6.18
+constexpr int kMeminfoDrops = 8;   // SK_MEMINFO_DROPS (4.7+; SO_MEMINFO itself is 4.12+)
+constexpr int kMeminfoVars = 9;    // SK_MEMINFO_VARS on 4.12 .. 6.18
 
 class NetlinkEventSocket final : public EventSocket {
  public:
@@ -59,11 +59,11 @@ class NetlinkEventSocket final : public EventSocket {
     if (getsockopt(Fd(), SOL_SOCKET, kSoMeminfo, mem, &len) < 0) {
       return absl::UnimplementedError(
           absl::StrCat("getsockopt(SO_MEMINFO) failed (", std::strerror(errno),
-                       "): the kernel does not report dropped events (needs 4.14+)"));
+                       "): the kernel does not report dropped events (needs 4.12+)"));
     }
     if (len < static_cast<socklen_t>(sizeof(uint32_t) * kMeminfoVars)) {
       return absl::UnimplementedError(
-          "getsockopt(SO_MEMINFO) has no drop counter on this kernel (needs 4.14+)");
+          "getsockopt(SO_MEMINFO) has no drop counter on this kernel (needs 4.12+)");
     }
     return uint64_t{mem[kMeminfoDrops]};
   }

@@ -32,7 +32,7 @@
 //    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back
 //    (it doubles the request) and reported in EventListenerStats.
 //  * On ENOBUFS: the overrun is counted; the number of events lost so far is read from
-//    the kernel (sk_drops through getsockopt(SO_MEMINFO), 4.14+; when unavailable only the
+//    the kernel (sk_drops through getsockopt(SO_MEMINFO), 4.12+; when unavailable only the
 //    overruns are known, each meaning at least one lost event); the buffer is doubled up
 //    to EventListenerOptions::rcvbuf_max; EventSink::OnLost() is told; and, when
 //    EventListenerOptions::resync is set, it is called to dump the table again so that a
@@ -85,7 +85,7 @@ class EventSocket {
   // The receive buffer size the kernel granted (getsockopt SO_RCVBUF).
   virtual absl::StatusOr<uint64_t> ReceiveBuffer() = 0;
   // The kernel's count of messages dropped for this socket (sk_drops, SO_MEMINFO).
-  // kUnimplemented when the kernel does not report it (before 4.14).
+  // kUnimplemented when the kernel does not report it (before 4.12).
   virtual absl::StatusOr<uint64_t> Drops() = 0;
   // Receives one datagram into `buffer` and returns its size. With `block` false,
   // returns 0 at once when nothing is pending; with `block` true, waits until a datagram
@@ -138,7 +138,7 @@ struct EventListenerStats {
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
   uint64_t silent_overruns = 0;  // drops found without an ENOBUFS (resync mode only)
-  // Why the kernel's drop counter cannot be read ("" when it can): before 4.14 an
+  // Why the kernel's drop counter cannot be read ("" when it can): before 4.12 an
   // overrun is still reported (ENOBUFS) but only as "at least N events lost".
   std::string drop_counter_note;
 };

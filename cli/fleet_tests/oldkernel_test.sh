@@ -10,7 +10,7 @@
 #   * with ctnetlink: -L equals conntrack -L (ticking fields aside) and -v names the
 #     netlink backend; -C equals conntrack -C; -E shows the NEW and the DESTROY of an
 #     entry inserted and deleted with conntrack -I/-D, and -v says whether lost events can
-#     be counted exactly (SO_MEMINFO's drop counter, 4.14+); --doctor reports and exits 0;
+#     be counted exactly (SO_MEMINFO's drop counter, 4.12+); --doctor reports and exits 0;
 #     from the root namespace, --netns NAME -C equals conntrack -C on 3.0+, and before
 #     3.0 fails (exit 1) saying that --netns needs Linux 3.0;
 #   * without ctnetlink (--no-ctnetlink: socket(AF_NETLINK, NETLINK_NETFILTER) fails with
