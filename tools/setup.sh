@@ -20,6 +20,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # release artefacts (tools/release.sh): rpmbuild; rpm2cpio and cpio for its test
   rpm rpm2cpio cpio
+  # tools/perfgate.sh: instruction counts under callgrind
+  valgrind
 )
 
 if [ "$(id -u)" -ne 0 ]; then
