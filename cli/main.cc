@@ -29,45 +29,118 @@
 namespace ctdump {
 namespace {
 
-// Formats every flow to stdout; reports skipped records on stderr as they come.
-class ListSink : public FlowSink {
+// Filters and formats one flow at a time into a buffer: the part of ListSink that the
+// shards of a parallel read (core/backend.h, FlowShard) each have a copy of.
+class FlowPrinter {
  public:
-  ListSink(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-           std::string source)
+  FlowPrinter(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
+              uint64_t now_ns)
       : filter_(filter),
         filter_empty_(filter.empty()),
         format_(format),
         style_(style),
         json_{style.labels},
         xml_(XmlStyle{style.ktimestamp, style.labels}),
-        source_(std::move(source)),
-        out_(STDOUT_FILENO),
-        now_ns_(WallClockNs()) {}
+        now_ns_(now_ns) {}
 
-  bool OnFlow(const Flow& flow) override {
+  // Appends `flow` to `out` when it passes the filter. False when the filter cannot be
+  // judged on this source (judge_status() says why): the listing must stop.
+  bool Print(const Flow& flow, TextBuffer* out) {
     if (!filter_empty_) {
       if (flow.source != judged_source_) {
         judged_source_ = flow.source;
         judge_status_ = CanJudge(filter_, flow);
       }
-      if (!judge_status_.ok()) return false;  // Finish() reports it
+      if (!judge_status_.ok()) return false;
       if (!Matches(filter_, flow)) return true;
     }
     switch (format_) {
       case OutputFormat::kText:
-        AppendConntrackLine(flow, style_, now_ns_, &out_.buffer());
+        AppendConntrackLine(flow, style_, now_ns_, out);
         break;
       case OutputFormat::kJson:
-        AppendJsonLine(flow, json_, now_ns_, &out_.buffer());
+        AppendJsonLine(flow, json_, now_ns_, out);
         break;
       case OutputFormat::kProc:
-        AppendProcLine(flow, now_ns_, &out_.buffer());
+        AppendProcLine(flow, now_ns_, out);
         break;
       case OutputFormat::kXml:
-        xml_.AddFlow(flow, now_ns_, &out_.buffer());
+        xml_.AddFlow(flow, now_ns_, out);
         break;
+      case OutputFormat::kPrometheus:  // handled by RunSummary(), never listed here
+        return true;
     }
     ++shown_;
+    return true;
+  }
+
+  // Ends the XML document, if one was started.
+  void End(TextBuffer* out) {
+    if (format_ == OutputFormat::kXml) xml_.End(out);
+  }
+  // Whether copies of this printer may print consecutive parts of one listing: every
+  // format but XML, whose document has one header (written with its first flow).
+  bool Shardable() const { return format_ != OutputFormat::kXml; }
+
+  const absl::Status& judge_status() const { return judge_status_; }
+  uint64_t shown() const { return shown_; }
+  void reset_shown() { shown_ = 0; }
+
+ private:
+  const Filter& filter_;
+  bool filter_empty_;
+  OutputFormat format_;
+  ConntrackStyle style_;
+  JsonStyle json_;
+  XmlWriter xml_;
+  uint64_t now_ns_;
+  Source judged_source_ = Source::kUnknown;
+  absl::Status judge_status_;
+  uint64_t shown_ = 0;
+};
+
+// A chunk's share of a listing (parallel reads of large saved files): a printer of its
+// own and the text it made, taken back by ListSink::CommitShard() in input order.
+class ListShard : public FlowShard {
+ public:
+  ListShard(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
+            uint64_t now_ns)
+      : printer_(filter, format, style, now_ns), text_(64 * 1024) {}
+
+  bool OnFlow(const Flow& flow) override { return printer_.Print(flow, &text_); }
+  size_t Position() const override { return text_.size(); }
+
+  const FlowPrinter& printer() const { return printer_; }
+  absl::string_view text() const { return text_.view(); }
+  // Empties the shard for another chunk (its buffer keeps its memory).
+  void Reset() {
+    printer_.reset_shown();
+    text_.clear();
+  }
+
+ private:
+  FlowPrinter printer_;
+  TextBuffer text_;
+};
+
+// Formats every flow to stdout; reports skipped records on stderr as they come.
+class ListSink : public FlowSink {
+ public:
+  ListSink(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
+           std::string source)
+      : filter_(filter),
+        format_(format),
+        style_(style),
+        now_ns_(WallClockNs()),
+        printer_(filter, format, style, now_ns_),
+        source_(std::move(source)),
+        out_(STDOUT_FILENO) {}
+
+  bool OnFlow(const Flow& flow) override {
+    if (!printer_.Print(flow, &out_.buffer())) {
+      judge_status_ = printer_.judge_status();
+      return false;  // Finish() reports it
+    }
     write_status_ = out_.MaybeFlush();
     return write_status_.ok();
   }
@@ -79,32 +152,59 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
 
+  std::unique_ptr<FlowShard> NewShard() override {
+    if (!printer_.Shardable()) return nullptr;
+    if (spare_.empty()) return std::make_unique<ListShard>(filter_, format_, style_, now_ns_);
+    std::unique_ptr<FlowShard> shard = std::move(spare_.back());
+    spare_.pop_back();
+    return shard;
+  }
+
+  bool CommitShard(std::unique_ptr<FlowShard> shard, std::vector<ShardSkip> skipped) override {
+    // Only NewShard() makes the shards; a used one is kept for the next chunk, so that
+    // its buffer is not allocated (and faulted in) again for every chunk.
+    std::unique_ptr<ListShard> part(static_cast<ListShard*>(shard.release()));
+    absl::string_view text = part->text();
+    size_t done = 0;
+    for (const ShardSkip& skip : skipped) {
+      write_status_.Update(out_.Write(text.substr(done, skip.position - done)));
+      done = skip.position;
+      OnSkipped(skip.why);
+    }
+    write_status_.Update(out_.Write(text.substr(done)));
+    shard_shown_ += part->printer().shown();
+    if (!part->printer().judge_status().ok()) {
+      judge_status_ = part->printer().judge_status();
+      return false;
+    }
+    part->Reset();
+    spare_.push_back(std::move(part));
+    return write_status_.ok();
+  }
+
   // A filter the source cannot answer (for example -u EXPECTED from /proc).
   const absl::Status& judge_status() const { return judge_status_; }
 
   absl::Status Finish() {
-    if (format_ == OutputFormat::kXml && write_status_.ok()) xml_.End(&out_.buffer());
+    if (write_status_.ok()) printer_.End(&out_.buffer());
     write_status_.Update(out_.Flush());
     return write_status_;
   }
 
-  uint64_t shown() const { return shown_; }
+  uint64_t shown() const { return printer_.shown() + shard_shown_; }
   uint64_t skipped() const { return skipped_; }
-  void set_source(std::string s) { source_ = std::move(s); }
 
  private:
   const Filter& filter_;
-  bool filter_empty_;
   OutputFormat format_;
   ConntrackStyle style_;
-  JsonStyle json_;
-  XmlWriter xml_;
-  Source judged_source_ = Source::kUnknown;
+  uint64_t now_ns_;
+  FlowPrinter printer_;
   absl::Status judge_status_;
   std::string source_;
   FdWriter out_;
-  uint64_t now_ns_;
-  uint64_t shown_ = 0;
+  uint64_t shard_shown_ = 0;
+  std::vector<std::unique_ptr<ListShard>> spare_;  // committed shards, for NewShard()
   uint64_t skipped_ = 0;
   absl::Status write_status_;
 };

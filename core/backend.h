@@ -14,8 +14,11 @@
 #ifndef CTDUMP_CORE_BACKEND_H_
 #define CTDUMP_CORE_BACKEND_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -38,6 +41,29 @@ struct DumpRequest {
   const Filter* filter = nullptr;
 };
 
+// One part of a FlowSink, for decoding on several threads at once (optional; see
+// FlowSink::NewShard()). A backend that decodes independent chunks of its input in
+// parallel (the procfs backend, on large saved files) gives each chunk its own shard,
+// which receives that chunk's flows on a worker thread and keeps what it makes of them
+// (formatted text, say) to itself until the sink takes it back in input order.
+class FlowShard {
+ public:
+  virtual ~FlowShard() = default;
+  // As FlowSink::OnFlow(), on the worker thread that owns the shard. Return false to end
+  // the dump after this shard's chunk.
+  virtual bool OnFlow(const Flow& flow) = 0;
+  // Where, among the results of this shard so far, a record skipped now belongs: handed
+  // back with the skip in FlowSink::CommitShard().
+  virtual size_t Position() const = 0;
+};
+
+// A record skipped inside a shard's chunk: FlowSink::OnSkipped()'s argument, and the
+// shard's Position() when it was skipped.
+struct ShardSkip {
+  size_t position = 0;
+  absl::Status why;
+};
+
 // Receives what a backend decodes. Not thread-safe; called on the dumping thread.
 class FlowSink {
  public:
@@ -49,6 +75,18 @@ class FlowSink {
   // dump goes on. `why` names the record (for example "line 17") and what was wrong.
   // A caller that gets any of these must not present the listing as complete.
   virtual void OnSkipped(const absl::Status& why) = 0;
+
+  // Parallel decoding, optional. A sink that can take flows on several threads returns
+  // a new, empty shard for one chunk of the input (called on the dumping thread); the
+  // default, nullptr, means flows come one at a time through OnFlow(), in order.
+  virtual std::unique_ptr<FlowShard> NewShard() { return nullptr; }
+  // Takes back, on the dumping thread and in input order, a finished shard made by this
+  // sink's NewShard(), with the records skipped in its chunk in order. The sink must end
+  // up as if the chunk's flows and skips had come through OnFlow() and OnSkipped()
+  // interleaved as their positions say. Returns false to end the dump, as OnFlow().
+  virtual bool CommitShard(std::unique_ptr<FlowShard> shard, std::vector<ShardSkip> skipped) {
+    return false;
+  }
 };
 
 class Backend {

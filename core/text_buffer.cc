@@ -66,22 +66,35 @@ void TextBuffer::AppendHex(uint64_t v) {
   Append(absl::string_view(t, static_cast<size_t>(tmp + 16 - t)));
 }
 
-absl::Status FdWriter::Flush() {
-  absl::string_view pending = buffer_.view();
+absl::Status FdWriter::WriteAll(absl::string_view bytes) {
   size_t done = 0;
-  while (done < pending.size()) {
-    ssize_t n = ::write(fd_, pending.data() + done, pending.size() - done);
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
-      buffer_.clear();
       if (err == EPIPE) return absl::CancelledError("output closed by the reader");
       return absl::ErrnoToStatus(err, absl::StrCat("write to fd ", fd_));
     }
     done += static_cast<size_t>(n);
   }
-  buffer_.clear();
   return absl::OkStatus();
+}
+
+absl::Status FdWriter::Flush() {
+  absl::Status s = WriteAll(buffer_.view());
+  buffer_.clear();
+  return s;
+}
+
+absl::Status FdWriter::Write(absl::string_view bytes) {
+  if (bytes.size() < kFlushThreshold) {
+    buffer_.Append(bytes);
+    return MaybeFlush();
+  }
+  absl::Status s = Flush();
+  if (!s.ok()) return s;
+  return WriteAll(bytes);
 }
 
 }  // namespace ctdump

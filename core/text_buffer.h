@@ -133,8 +133,14 @@ class FdWriter {
   absl::Status MaybeFlush() {
     return buffer_.size() >= kFlushThreshold ? Flush() : absl::OkStatus();
   }
+  // Appends `bytes` after what is buffered; a large piece is written straight from
+  // `bytes` (after the buffer) instead of being copied. Errors as Flush().
+  absl::Status Write(absl::string_view bytes);
 
  private:
+  // write()s all of `bytes`, retrying EINTR and short writes. Errors as Flush().
+  absl::Status WriteAll(absl::string_view bytes);
+
   int fd_;
   TextBuffer buffer_;
 };

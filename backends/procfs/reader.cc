@@ -9,8 +9,10 @@
 #include <atomic>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "backends/procfs/parallel_read.h"
 #include "backends/procfs/parse.h"
 #include "core/kernel.h"
 #include "core/read_ahead.h"
@@ -46,6 +48,14 @@ uint8_t FamilyFromPrefix(absl::string_view line) {
   return 0;
 }
 
+// How many threads decode a large file: ProcReaderOptions::parallel_workers, or one per
+// CPU (at most 8).
+int ParallelWorkers(int configured) {
+  if (configured > 0) return configured;
+  const unsigned cpus = std::thread::hardware_concurrency();
+  return static_cast<int>(std::min(cpus == 0 ? 1u : cpus, 8u));
+}
+
 }  // namespace
 
 ProcReader::ProcReader(ProcReaderOptions options) : options_(options) {
@@ -65,6 +75,14 @@ void ProcReader::Grow(size_t needed, const char* live, size_t live_size) {
   capacity_ = want;
 }
 
+void ProcReader::SkipLine(uint64_t line, absl::string_view what, FlowSink& sink) {
+  if (options_.on_skipped_line) {
+    options_.on_skipped_line(line, what);
+  } else {
+    sink.OnSkipped(absl::DataLossError(absl::StrCat("line ", line, ": ", what)));
+  }
+}
+
 bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (IsBlankOrComment(line)) return true;
@@ -75,7 +93,7 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
   }
   absl::Status status = ParseProcLine(line, &flow_);
   if (!status.ok()) {
-    sink.OnSkipped(absl::DataLossError(absl::StrCat("line ", line_, ": ", status.message())));
+    SkipLine(line_, status.message(), sink);
     return true;
   }
   if (want != 0 && flow_.family != want) return true;
@@ -84,7 +102,19 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
 
 absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) {
   struct stat st;
-  if (!options_.read_ahead || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+  const bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  const int workers = ParallelWorkers(options_.parallel_workers);
+  if (regular && workers > 1 && st.st_size > 0 &&
+      static_cast<uint64_t>(st.st_size) >= options_.parallel_min_bytes &&
+      lseek(fd, 0, SEEK_CUR) == 0) {
+    if (std::unique_ptr<FlowShard> shard = sink.NewShard()) {
+      absl::optional<absl::Status> done = ReadInParallel(
+          fd, static_cast<uint64_t>(st.st_size), name, options_, workers, std::move(shard), sink);
+      if (done.has_value()) return *done;
+      // No thread could be started: read on this one.
+    }
+  }
+  if (!options_.read_ahead || !regular) {
     return Read([fd](char* buf, size_t size) { return ::read(fd, buf, size); }, name, sink);
   }
   // A regular file (the /proc files are): read() never blocks for long, so a second
@@ -184,8 +214,7 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
       if (skipping) {
         skipping = false;
       } else if (nl_pos - begin > max_line) {
-        sink.OnSkipped(absl::DataLossError(absl::StrCat(
-            "line ", line_, ": line longer than ", max_line, " bytes, skipped")));
+        SkipLine(line_, absl::StrCat("line longer than ", max_line, " bytes, skipped"), sink);
       } else if (!HandleLine(absl::string_view(buf + begin, nl_pos - begin), sink)) {
         return absl::OkStatus();
       }
@@ -194,8 +223,8 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
     if (end - begin > max_line) {
       // Report now, drop what is buffered, and drop the rest up to the next '\n'.
       if (!skipping) {
-        sink.OnSkipped(absl::DataLossError(absl::StrCat(
-            "line ", line_ + 1, ": line longer than ", max_line, " bytes, skipped")));
+        SkipLine(line_ + 1, absl::StrCat("line longer than ", max_line, " bytes, skipped"),
+                 sink);
         skipping = true;
       }
       begin = scan = end;
@@ -209,8 +238,7 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
     ++line_;
     absl::string_view fragment(buffer_.get() + begin, end - begin);
     if (!IsBlankOrComment(fragment)) {
-      sink.OnSkipped(absl::DataLossError(
-          absl::StrCat("line ", line_, ": truncated last line (no newline at end)")));
+      SkipLine(line_, "truncated last line (no newline at end)", sink);
     }
   }
   return absl::OkStatus();

@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/functional/function_ref.h"
@@ -61,6 +62,19 @@ struct ProcReaderOptions {
   // of printing /proc/net/nf_conntrack inside read() overlaps with parsing. Pipes,
   // terminals and sockets are always read on the calling thread.
   bool read_ahead = true;
+  // ReadFd() on a regular file of at least `parallel_min_bytes` (a saved copy: the /proc
+  // files report size 0), for a sink that offers shards (FlowSink::NewShard()): decode
+  // chunks of about `parallel_chunk_bytes`, split at line starts, on `parallel_workers`
+  // threads (0: one per CPU, at most 8; 1: never in parallel). Flows, skipped lines and
+  // line numbers reach the sink exactly as a sequential read gives them, in order
+  // (parallel_read.h). Memory stays bounded: at most 2 * workers + 2 chunks are in flight.
+  int parallel_workers = 0;
+  size_t parallel_chunk_bytes = size_t{1} << 20;
+  uint64_t parallel_min_bytes = uint64_t{16} << 20;
+  // When set, a skipped line goes here, with its number (counted from 1 within this
+  // Read()) and what was wrong, instead of to FlowSink::OnSkipped() as
+  // DataLossError("line N: what"). For the parallel reader, which numbers lines later.
+  std::function<void(uint64_t line, absl::string_view what)> on_skipped_line;
 };
 
 class ProcReader {
@@ -87,6 +101,8 @@ class ProcReader {
  private:
   // Handles one complete line (without '\n'); false when the sink asked to stop.
   bool HandleLine(absl::string_view line, FlowSink& sink);
+  // Reports line `line` as skipped because of `what` (to on_skipped_line or the sink).
+  void SkipLine(uint64_t line, absl::string_view what, FlowSink& sink);
   // Replaces the buffer by one of at least `needed` bytes that starts with the
   // `live_size` bytes at `live`.
   void Grow(size_t needed, const char* live, size_t live_size);
