@@ -32,7 +32,9 @@ rc=0; "$driver" no_such_workload >/dev/null 2>&1 || rc=$?
   fail "--update exited $?"
 cat "$keep/update.txt"
 # A flat object of "name": number.
-grep -qE '^\{$' "$t/a.json" && grep -qE '^\}$' "$t/a.json" || fail "a.json is not an object"
+if ! grep -qE '^\{$' "$t/a.json" || ! grep -qE '^\}$' "$t/a.json"; then
+  fail "a.json is not an object"
+fi
 n="$(grep -cE '^  "[a-z0-9_]+": [0-9]+\.[0-9]+,?$' "$t/a.json")"
 [[ "$n" == "$(($(wc -l <"$t/a.json") - 2))" ]] || fail "a.json has lines that are not \"name\": number"
 [[ "$n" -ge 8 ]] || fail "only $n workloads, want at least 8"
