@@ -1,5 +1,6 @@
 #include "core/addr.h"
 
+#include <array>
 #include <cstring>
 
 #include "core/kernel.h"
@@ -9,15 +10,34 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-char* PutDec8(uint8_t v, char* out) {
-  if (v >= 100) {
-    *out++ = static_cast<char>('0' + v / 100);
-    *out++ = static_cast<char>('0' + v / 10 % 10);
-  } else if (v >= 10) {
-    *out++ = static_cast<char>('0' + v / 10);
+// The decimal digits of every byte value, for PutDec8().
+struct Dec8 {
+  char digits[3];
+  uint8_t len;
+};
+constexpr std::array<Dec8, 256> MakeDec8Table() {
+  std::array<Dec8, 256> t{};
+  for (int v = 0; v < 256; ++v) {
+    Dec8& d = t[static_cast<size_t>(v)];
+    if (v >= 100) {
+      d = {{static_cast<char>('0' + v / 100), static_cast<char>('0' + v / 10 % 10),
+            static_cast<char>('0' + v % 10)}, 3};
+    } else if (v >= 10) {
+      d = {{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10), 0}, 2};
+    } else {
+      d = {{static_cast<char>('0' + v), 0, 0}, 1};
+    }
   }
-  *out++ = static_cast<char>('0' + v % 10);
-  return out;
+  return t;
+}
+constexpr std::array<Dec8, 256> kDec8 = MakeDec8Table();
+
+// Writes v in decimal. Always stores 3 bytes (up to 2 past the digits): callers have
+// kMaxAddrText bytes of room for at most 15 characters of an IPv4 address.
+char* PutDec8(uint8_t v, char* out) {
+  const Dec8& d = kDec8[v];
+  std::memcpy(out, d.digits, 3);
+  return out + d.len;
 }
 
 char* PutIPv4(const uint8_t* b, char* out) {
