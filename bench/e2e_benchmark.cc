@@ -20,6 +20,11 @@
 //   conntrack_L         conntrack -L
 //   ctdump_filtered     ctdump -L -p tcp -s HOST --dport PORT (one entry's address/port)
 //   conntrack_filtered  conntrack -L -p tcp -s HOST --dport PORT
+//   input_L             ctdump -L --input FILE, FILE a saved copy of the namespace's
+//                       /proc/net/nf_conntrack repeated to --input_mb MB (default 480;
+//                       0 leaves the three input benchmarks out)
+//   input_filtered      ctdump -L -p tcp -s HOST --dport PORT --input FILE
+//   wc_l                wc -l FILE (what reading the file costs at memory speed)
 // Benchmark E2E/<command>/<N> runs its command --reps times, each run next to one run of
 // each of its reference commands (in rotating order, so drift hits all alike). The time
 // reported is the command's whole-process wall time (fork to exit, manual time); the
@@ -50,6 +55,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -78,10 +84,12 @@ struct Config {
   std::string netns_base;  // namespaces are <base>-<N>
   std::string targets_out;
   std::string runfiles;  // .../ctdump: where cli/ctdump etc. are
+  int64_t input_mb = 480;  // size of the saved file for the --input benchmarks; 0: none
 };
 Config g_config;
 
 std::string g_current_netns;  // the namespace that exists now ("" when none)
+std::string g_input_path;     // the saved file of the --input benchmarks
 int64_t g_current_size = 0;
 int g_init_netns_fd = -1;
 
@@ -210,6 +218,26 @@ std::pair<std::string, std::string> FilterTarget() {
   }
 }
 
+// Writes the namespace's /proc/net/nf_conntrack, repeated until it holds at least
+// --input_mb MB, to g_input_path: the saved file of the --input benchmarks. Returns an
+// error text, or "" on success.
+std::string MakeInputFile() {
+  std::ifstream in("/proc/net/nf_conntrack");
+  std::stringstream table;
+  table << in.rdbuf();
+  const std::string copy = table.str();
+  if (!in.good() && !in.eof()) return "cannot read /proc/net/nf_conntrack";
+  if (copy.empty()) return "/proc/net/nf_conntrack is empty";
+  std::ofstream out(g_input_path, std::ios::trunc | std::ios::binary);
+  for (int64_t written = 0; written < g_config.input_mb << 20;
+       written += static_cast<int64_t>(copy.size())) {
+    out << copy;
+  }
+  out.close();
+  if (!out) return absl::StrCat("cannot write ", g_input_path);
+  return "";
+}
+
 // Makes sure the namespace for `size` exists, is entered and holds `size` entries.
 // Returns an error text, or "" on success.
 std::string EnsureTable(int64_t size) {
@@ -240,6 +268,10 @@ std::string EnsureTable(int64_t size) {
       return absl::StrCat(Describe(lister), " listed ", r.stdout_lines, " lines, want ", size);
     }
   }
+  if (g_config.input_mb > 0) {
+    const std::string made = MakeInputFile();
+    if (!made.empty()) return made;
+  }
   g_current_size = size;
   return "";
 }
@@ -261,6 +293,11 @@ std::map<std::string, std::vector<std::string>> Commands() {
        {Bin("cli/ctdump"), "-L", "-p", "tcp", "-s", host, "--dport", port}},
       {"conntrack_filtered",
        {"/usr/sbin/conntrack", "-L", "-p", "tcp", "-s", host, "--dport", port}},
+      {"input_L", {Bin("cli/ctdump"), "-L", "--input", g_input_path}},
+      {"input_filtered",
+       {Bin("cli/ctdump"), "-L", "-p", "tcp", "-s", host, "--dport", port, "--input",
+        g_input_path}},
+      {"wc_l", {"/usr/bin/wc", "-l", g_input_path}},
   };
 }
 
@@ -278,8 +315,15 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& Plan() {
       {"cat_proc", {"kernel_floor"}},
       {"conntrack_L", {"kernel_floor"}},
       {"ctdump_filtered", {"conntrack_filtered", "kernel_floor"}},
+      // --input at memory speed (issue 13): against reading the file, and the filtered
+      // listing against the unfiltered one.
+      {"input_L", {"wc_l"}},
+      {"input_filtered", {"input_L"}},
   };
-  return *plan;
+  static const auto* without_input =
+      new std::vector<std::pair<std::string, std::vector<std::string>>>(plan->begin(),
+                                                                        plan->end() - 2);
+  return g_config.input_mb > 0 ? *plan : *without_input;
 }
 
 struct Outcome {
@@ -367,6 +411,9 @@ void ReportTargets() {
       // The static build (issue 11).
       {"static `ctdump -L` / kernel floor", "ctdump_static_L", "kernel_floor", 1.10},
       {"static `ctdump -L` / `conntrack -L`", "ctdump_static_L", "conntrack_L", 0.40},
+      // --input of a large saved file (issue 13).
+      {"`ctdump -L --input FILE` / `wc -l FILE`", "input_L", "wc_l", 4.0},
+      {"filtered `ctdump -L --input FILE` / unfiltered", "input_filtered", "input_L", 1.0},
   };
   std::string md = absl::StrCat("| target (", n, " entries, medians of ", g_config.reps,
                                 " runs) | limit | measured | |\n|---|---|---|---|\n");
@@ -452,7 +499,7 @@ std::string FindRunfiles(const char* argv0) {
 int Usage(const std::string& why) {
   fprintf(stderr,
           "e2e_benchmark: %s\nusage: e2e_benchmark [--sizes=N,N,...] [--reps=N] "
-          "[--netns-name=NAME] [--targets_out=FILE] [--benchmark_* flags]\n",
+          "[--netns-name=NAME] [--input_mb=MB] [--targets_out=FILE] [--benchmark_* flags]\n",
           why.c_str());
   return 2;
 }
@@ -475,6 +522,10 @@ int Main(int argc, char** argv) {
       }
     } else if (absl::ConsumePrefix(&a, "--netns-name=")) {
       g_config.netns_base = std::string(a);
+    } else if (absl::ConsumePrefix(&a, "--input_mb=")) {
+      if (!absl::SimpleAtoi(a, &g_config.input_mb) || g_config.input_mb < 0) {
+        return Usage(absl::StrCat("bad --input_mb '", a, "'"));
+      }
     } else if (absl::ConsumePrefix(&a, "--targets_out=")) {
       g_config.targets_out = std::string(a);
     } else {
@@ -495,6 +546,10 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::sort(g_config.sizes.begin(), g_config.sizes.end());
+  const char* tmp = getenv("TEST_TMPDIR");
+  if (tmp == nullptr) tmp = getenv("TMPDIR");
+  g_input_path = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/ctdump-bench-input-", getpid(),
+                              ".txt");
   g_init_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   signal(SIGINT, OnSignal);
   signal(SIGTERM, OnSignal);
@@ -514,6 +569,7 @@ int Main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   DeleteNetns();
+  unlink(g_input_path.c_str());
   ReportTargets();
   return g_failed ? 1 : 0;
 }
