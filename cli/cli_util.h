@@ -40,6 +40,10 @@ bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<Scop
 int SetupLabels(const Options& opts, Filter* filter, LabelNames* names,
                 const LabelNames** style_labels);
 
+// -n/-g/-j on a source without NAT status bits (/proc, --input): says once on stderr,
+// as a WARNING, that NAT is inferred from the tuples. `*warned` remembers it.
+void WarnOnceIfNatInferred(const Filter& filter, const Flow& flow, bool* warned);
+
 // The user filter as the commands apply it: a source that cannot answer the filter (for
 // example -u EXPECTED from /proc) is found once per source and ends the run.
 class FilterGate {
@@ -51,6 +55,7 @@ class FilterGate {
     if (flow.source != judged_source_) {
       judged_source_ = flow.source;
       status_ = CanJudge(filter_, flow);
+      WarnOnceIfNatInferred(filter_, flow, &nat_warned_);
     }
     if (!status_.ok()) return kCannotJudge;
     return Matches(filter_, flow) ? kMatch : kNoMatch;
@@ -63,6 +68,7 @@ class FilterGate {
   bool empty_;
   Source judged_source_ = Source::kUnknown;
   absl::Status status_;
+  bool nat_warned_ = false;
 };
 
 // The exit code for a MakeBackend() failure, after printing it: 2 for a bad spec, else 1.

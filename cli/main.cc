@@ -3,6 +3,8 @@
 // backends/select.h, lines out through core/format.h. -E and --summary / -o prometheus
 // are in cli/run_events.cc and cli/run_summary.cc.
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "cli/cli_util.h"
+#include "cli/command_json.h"
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
@@ -49,6 +52,7 @@ class ListSink : public FlowSink {
       if (flow.source != judged_source_) {
         judged_source_ = flow.source;
         judge_status_ = CanJudge(filter_, flow);
+        WarnOnceIfNatInferred(filter_, flow, &nat_warned_);
       }
       if (!judge_status_.ok()) return false;  // Finish() reports it
       if (!Matches(filter_, flow)) return true;
@@ -101,6 +105,7 @@ class ListSink : public FlowSink {
   XmlWriter xml_;
   Source judged_source_ = Source::kUnknown;
   absl::Status judge_status_;
+  bool nat_warned_ = false;
   std::string source_;
   FdWriter out_;
   uint64_t now_ns_;
@@ -167,19 +172,34 @@ int RunList(const Options& opts) {
   return 0;
 }
 
+// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
+// why (ENOSPC, EIO, ...). A reader that went away (EPIPE) ends the run quietly, as for -L.
+int WriteStdout(absl::string_view text, absl::string_view what) {
+  FdWriter out(STDOUT_FILENO);
+  out.buffer().Append(text);
+  absl::Status written = out.Flush();
+  if (written.ok() || written.code() == absl::StatusCode::kCancelled) return 0;
+  PrintErr(absl::StrCat("cannot write ", what, ": ", written.message()));
+  return 1;
+}
+
 int RunDoctor(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, nullptr, &netns)) return 1;
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
-  std::string text;
-  if (netns) absl::StrAppend(&text, "network namespace: ", netns->path(), "\n");
-  for (const Finding& f : findings) {
-    absl::StrAppend(&text, "[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n");
-  }
   bool ok = AnySourceWorks(findings);
-  absl::StrAppend(&text, ok ? "ctdump can list this table.\n"
-                            : "ctdump cannot list this table; see the problems above.\n");
-  fputs(text.c_str(), stdout);
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, &text);
+  } else {
+    if (netns) text.Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
+    for (const Finding& f : findings) {
+      text.Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
+    }
+    text.Append(ok ? "ctdump can list this table.\n"
+                   : "ctdump cannot list this table; see the problems above.\n");
+  }
+  if (WriteStdout(text.view(), "the report") != 0) return 1;
   return ok ? 0 : 1;
 }
 
@@ -196,9 +216,14 @@ int RunCount(const Options& opts) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
-  std::string line = absl::StrCat(count->count, "\n");
-  fputs(line.c_str(), stdout);
-  return 0;
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendCountJson(*count, &text);
+  } else {
+    text.AppendU64(count->count);
+    text.Append('\n');
+  }
+  return WriteStdout(text.view(), "the count");
 }
 
 int RunStats(const Options& opts) {
@@ -209,20 +234,42 @@ int RunStats(const Options& opts) {
     PrintErr(stats.status().message());
     return 1;
   }
-  FdWriter out(STDOUT_FILENO);
-  for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &out.buffer());
-  absl::Status written = out.Flush();
-  if (!written.ok() && written.code() != absl::StatusCode::kCancelled) {
-    PrintErr(written.message());
-    return 1;
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendCpuStatsJson(*stats, &text);
+  } else {
+    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &text);
   }
-  return 0;
+  return WriteStdout(text.view(), "the statistics");
+}
+
+bool FdIsOpen(int fd) { return fcntl(fd, F_GETFD) >= 0 || errno != EBADF; }
+
+// Before anything is opened: fds 0 and 2 that are closed get /dev/null, so that no file
+// or socket opened later can take their number (and stdin reads or stderr messages reach
+// it). Returns false when stdout is closed: every command writes there, and the first
+// socket opened would otherwise become fd 1 (`ctdump -L >&-`).
+bool SetUpStandardFds() {
+  const bool stdout_open = FdIsOpen(STDOUT_FILENO);
+  for (int fd : {STDIN_FILENO, STDERR_FILENO}) {
+    if (FdIsOpen(fd)) continue;
+    const int null = open("/dev/null", O_RDWR);
+    if (null >= 0 && null != fd) {
+      dup2(null, fd);
+      close(null);  // may be 1 again when stdout is closed: it stays closed
+    }
+  }
+  return stdout_open;
 }
 
 int Main(int argc, char** argv) {
   // A closed stdout (`ctdump | head -1`) must end the run quietly: take EPIPE as an
   // error code instead of dying of SIGPIPE mid-write.
   signal(SIGPIPE, SIG_IGN);
+  if (!SetUpStandardFds()) {
+    PrintErr("standard output is closed");
+    return 1;
+  }
   absl::StatusOr<Options> opts = ParseOptions(argc, argv);
   if (!opts.ok()) {
     PrintErr(opts.status().message());
@@ -231,11 +278,9 @@ int Main(int argc, char** argv) {
   }
   switch (opts->command) {
     case Command::kHelp:
-      fputs(UsageText(), stdout);
-      return 0;
+      return WriteStdout(UsageText(), "the help");
     case Command::kVersion:
-      printf("ctdump v%s\n", kVersion);
-      return 0;
+      return WriteStdout(absl::StrCat("ctdump v", kVersion, "\n"), "the version");
     case Command::kList:
       return RunList(*opts);
     case Command::kDoctor:

@@ -19,6 +19,8 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev
   # release artefacts (tools/release.sh): rpmbuild; rpm2cpio and cpio for its test
   rpm rpm2cpio cpio
+  # `systemd-analyze verify` of docs/systemd/ (//docs/systemd:units_test)
+  systemd
 )
 
 if [ "$(id -u)" -ne 0 ]; then
