@@ -60,8 +60,14 @@ absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_vie
                                                  : ""));
     }
     if (err == EACCES || err == EPERM) {
+      // Report what the kernel said: for /proc/PID/ns/net an EACCES comes from the ptrace
+      // access check (another user's process), not from a missing root.
       return absl::PermissionDeniedError(absl::StrCat(
-          "cannot open ", *path, ": ", strerror(err), "; entering a namespace needs root"));
+          "cannot open ", *path, ": ", strerror(err), err == EACCES ? " (EACCES)" : " (EPERM)",
+          absl::StartsWith(*path, "/proc/") && err == EACCES
+              ? "; opening another process's namespace needs the right to ptrace it (same "
+                "user, or CAP_SYS_PTRACE)"
+              : ""));
     }
     return absl::ErrnoToStatus(err, absl::StrCat("open ", *path));
   }

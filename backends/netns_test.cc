@@ -1,7 +1,13 @@
 #include "backends/netns.h"
 
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
 
 #include "core/status_matchers.h"
 #include "gmock/gmock.h"
@@ -24,6 +30,44 @@ TEST(ScopedNetns, PathOf) {
 TEST(ScopedNetns, MissingNamespaceSaysSo) {
   EXPECT_THAT(ScopedNetns::Enter("ctdump-no-such-ns"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("ip netns list")));
+}
+
+// Another user's /proc/PID/ns/net gives EACCES (the ptrace access check): the message
+// names the path and the errno, and does not claim that root is the fix (issue 12, 17).
+TEST(ScopedNetns, EaccesIsReportedAsSuch) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    if (geteuid() == 0 && (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+                           setresuid(65534, 65534, 65534) != 0)) {
+      _exit(3);
+    }
+    absl::StatusOr<std::unique_ptr<ScopedNetns>> ns = ScopedNetns::Enter("pid:1");
+    std::string msg = ns.ok() ? "OK" : std::string(ns.status().message());
+    (void)!write(fds[1], msg.data(), msg.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string msg;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0) msg.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died";
+  if (WEXITSTATUS(status) == 3) {
+    GTEST_SKIP() << "cannot drop to nobody here (sandbox); privileges_test checks it";
+  }
+  if (msg.find("Permission denied") == std::string::npos) {
+    GTEST_SKIP() << "opening /proc/1/ns/net as nobody did not give EACCES here: " << msg;
+  }
+  EXPECT_THAT(msg, HasSubstr("/proc/1/ns/net"));
+  EXPECT_THAT(msg, HasSubstr("EACCES"));
+  EXPECT_THAT(msg, testing::Not(HasSubstr("needs root")));
 }
 
 TEST(ScopedNetns, NotANamespaceFile) {

@@ -70,7 +70,8 @@ class FallbackBackend : public Backend {
       CountingSink counting(sink);
       if (backend.ok()) {
         used_ = (*backend)->Name();
-        if (log_) log_(absl::StrCat("using backend ", used_));
+        // "trying" until the source has answered: it may still be passed over.
+        if (log_) log_(absl::StrCat("trying backend ", used_));
         status = (*backend)->Dump(request, counting);
         if (log_ && request.filter != nullptr) {
           if (const NetlinkDumpStats* st = NetlinkStats(**backend)) {
@@ -78,7 +79,12 @@ class FallbackBackend : public Backend {
                               st->kernel_filter.empty() ? "none" : st->kernel_filter));
           }
         }
-        if (status.ok() || counting.delivered() > 0 || !MayFallBack(status)) return status;
+        if (status.ok() || counting.delivered() > 0 || !MayFallBack(status)) {
+          if (log_ && (status.ok() || counting.delivered() > 0)) {
+            log_(absl::StrCat("using backend ", used_));
+          }
+          return status;
+        }
       }
       reasons.push_back(absl::StrCat(c.label, ": ", status.message()));
       if (log_) {

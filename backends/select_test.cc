@@ -42,10 +42,15 @@ TEST(MakeBackend, FallbackListsEveryFailedSource) {
   ASSERT_THAT(procfs, IsOk());
   CountSink sink;
   absl::Status s = (*procfs)->Dump(DumpRequest{}, sink);
+  // A source is only "tried" until it has answered; "using" comes after, never before a
+  // "skipped" for the same source (issue 12, item 17).
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log[0], "trying backend procfs /proc/net/nf_conntrack");
   if (s.ok()) {
     // This machine has /proc/net/nf_conntrack and we may read it.
     EXPECT_THAT(log, testing::Contains(HasSubstr("using backend procfs /proc/net/nf_conntrack")));
   } else {
+    EXPECT_THAT(log, testing::Not(testing::Contains(HasSubstr("using backend"))));
     EXPECT_THAT(s.message(), HasSubstr("/proc/net/ip_conntrack"));
   }
 }

@@ -75,8 +75,12 @@ enum class Stdin { kNull, kPipe };
 // `read_one_line`, stdout is a pipe from which one line is read before it is closed (as
 // `| head -1` does). The test process never holds a large input in memory, so that the
 // child's peak RSS (which starts from this process's at fork) is its own.
+// Where the child's stdout goes when no line is read from it.
+enum class Stdout { kFile, kClosed, kDevFull };
+
 RunResult RunCtdump(std::vector<std::string> args, Stdin in = Stdin::kNull,
-                    const std::string& pipe_from = "", bool read_one_line = false) {
+                    const std::string& pipe_from = "", bool read_one_line = false,
+                    Stdout out_mode = Stdout::kFile, bool close_stdin = false) {
   static int n = 0;
   const std::string base = absl::StrCat(TmpDir(), "/run", ++n);
   const std::string out_path = base + ".out", err_path = base + ".err";
@@ -90,12 +94,16 @@ RunResult RunCtdump(std::vector<std::string> args, Stdin in = Stdin::kNull,
   const pid_t pid = fork();
   if (pid == 0) {
     int fd0 = in == Stdin::kPipe ? in_pipe[0] : open("/dev/null", O_RDONLY);
-    int fd1 = read_one_line ? out_pipe[1] : open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd1 = read_one_line                  ? out_pipe[1]
+              : out_mode == Stdout::kDevFull ? open("/dev/full", O_WRONLY)
+                                             : open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int fd2 = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd0, 0);
     dup2(fd1, 1);
     dup2(fd2, 2);
     for (int fd = 3; fd < 256; ++fd) close(fd);
+    if (out_mode == Stdout::kClosed) close(1);
+    if (close_stdin) close(0);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(kCtdump));
     for (std::string& a : args) argv.push_back(a.data());
@@ -142,7 +150,7 @@ RunResult RunCtdump(std::vector<std::string> args, Stdin in = Stdin::kNull,
   r.exited = WIFEXITED(status);
   r.code = r.exited ? WEXITSTATUS(status) : WTERMSIG(status);
   r.max_rss_kb = ru.ru_maxrss;
-  if (!read_one_line) r.out = ReadFile(out_path);
+  if (!read_one_line && out_mode == Stdout::kFile) r.out = ReadFile(out_path);
   r.err = ReadFile(err_path);
   return r;
 }
@@ -403,6 +411,82 @@ TEST(BadInputTest, ClosedStdoutEndsQuietly) {
     EXPECT_EQ(r.err, "");
     EXPECT_TRUE(absl::EndsWith(r.out, "\n")) << r.out;
   }
+}
+
+// `ctdump -L >&-` (issue 12, item 2): a closed stdout is an error found before anything
+// is opened (the --input file used to become fd 1; as root a netlink socket did, and the
+// listing went to the kernel). Exit 1, one message, nothing else.
+TEST(BadInputTest, AClosedStdoutIsAnError) {
+  const std::string path = WriteTemp("closed.txt", GoodLines()[0]);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--input", path},
+                                             {"--input", path, "-o", "json"},
+                                             {"--summary", "--input", path},
+                                             {"-V"},
+                                             {"-h"}}) {
+    SCOPED_TRACE(args[0] + " " + args.back());
+    const RunResult r = RunCtdump(args, Stdin::kNull, "", false, Stdout::kClosed);
+    EXPECT_TRUE(r.exited);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.err, "ctdump: standard output is closed\n");
+  }
+}
+
+// A closed stdin is replaced by /dev/null: `--input -` then reads nothing.
+TEST(BadInputTest, AClosedStdinReadsAsEmpty) {
+  const RunResult r =
+      RunCtdump({"--input", "-"}, Stdin::kNull, "", false, Stdout::kFile, /*close_stdin=*/true);
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_THAT(r.err, HasSubstr("0 flow entries have been shown."));
+}
+
+// `> /dev/full` (issue 12, item 3): every command says it cannot write and exits 1, and
+// no "shown" count follows a failed listing.
+TEST(BadInputTest, WriteErrorsAreErrors) {
+  const std::string path = WriteTemp("full.txt", GoodLines()[0]);
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"-h"},
+           {"-V"},
+           {"--doctor"},
+           {"--doctor", "-o", "json"},
+           {"--input", path},
+           {"--input", path, "-o", "xml"},
+           {"--summary", "--input", path},
+           {"--summary", "--input", path, "-o", "json"},
+           {"-o", "prometheus", "--input", path}}) {
+    SCOPED_TRACE(args[0] + " " + args.back());
+    const RunResult r = RunCtdump(args, Stdin::kNull, "", false, Stdout::kDevFull);
+    EXPECT_TRUE(r.exited);
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("cannot write"));
+    EXPECT_THAT(r.err, HasSubstr("No space left on device"));
+    EXPECT_THAT(r.err, testing::Not(HasSubstr("have been shown")));
+  }
+}
+
+// -n/-g/-j over a saved /proc file (issue 12, item 13): one WARNING that NAT is inferred
+// from the tuples; the listing itself succeeds.
+TEST(BadInputTest, NatFiltersOverProcWarnOnce) {
+  std::string text;
+  for (const std::string& l : GoodLines()) text += l;
+  const std::string path = WriteTemp("nat.txt", text);
+  for (const char* nat : {"-n", "-g", "-j"}) {
+    SCOPED_TRACE(nat);
+    const RunResult r = RunCtdump({"--input", path, nat});
+    EXPECT_TRUE(r.exited);
+    EXPECT_EQ(r.code, 0) << r.err;
+    size_t n = 0;
+    for (size_t at = r.err.find("WARNING"); at != std::string::npos;
+         at = r.err.find("WARNING", at + 1)) {
+      ++n;
+    }
+    EXPECT_EQ(n, 1u) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("inferred from the tuples"));
+  }
+  const RunResult plain = RunCtdump({"--input", path, "-p", "tcp"});
+  EXPECT_THAT(plain.err, testing::Not(HasSubstr("WARNING")));
 }
 
 }  // namespace

@@ -62,6 +62,23 @@ int SetupLabels(const Options& opts, Filter* filter, LabelNames* label_names,
   return 0;
 }
 
+bool NatIsInferred(const Filter& filter, const Flow& flow) {
+  return (filter.snat || filter.dnat || filter.any_nat) && NatInferredFromTuples(flow);
+}
+
+void WarnOnceIfNatInferred(const Filter& filter, const Flow& flow, bool* warned) {
+  if (!*warned && NatIsInferred(filter, flow)) WarnOnceAboutInferredNat(warned);
+}
+
+void WarnOnceAboutInferredNat(bool* warned) {
+  if (*warned) return;
+  *warned = true;
+  PrintErr(
+      "WARNING: this source has no NAT status bits (/proc does not show them): -n/-g/-j "
+      "are inferred from the tuples (a reply tuple that is not the mirror of the original "
+      "counts as NAT)");
+}
+
 int BackendFailure(const absl::Status& status) {
   PrintErr(status.message());
   return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;

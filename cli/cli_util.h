@@ -40,29 +40,50 @@ bool EnterNetns(const Options& opts, const BackendLog& log, std::unique_ptr<Scop
 int SetupLabels(const Options& opts, Filter* filter, LabelNames* names,
                 const LabelNames** style_labels);
 
+// Whether `filter` asks about NAT (-n/-g/-j) and `flow`'s source has no NAT status
+// bits (/proc, --input), so that NAT is inferred from the tuples.
+bool NatIsInferred(const Filter& filter, const Flow& flow);
+// When NatIsInferred(): says once on stderr, as a WARNING, that NAT is inferred from the
+// tuples. `*warned` remembers it.
+void WarnOnceIfNatInferred(const Filter& filter, const Flow& flow, bool* warned);
+void WarnOnceAboutInferredNat(bool* warned);
+
 // The user filter as the commands apply it: a source that cannot answer the filter (for
-// example -u EXPECTED from /proc) is found once per source and ends the run.
+// example -u EXPECTED from /proc) is found once per source and ends the run. With
+// `warn` false (a gate on a worker thread), the NAT warning is not printed but
+// remembered in nat_inferred(), for the owner to print.
 class FilterGate {
  public:
   enum Verdict { kMatch, kNoMatch, kCannotJudge };
-  explicit FilterGate(const Filter& filter) : filter_(filter), empty_(filter.empty()) {}
+  explicit FilterGate(const Filter& filter, bool warn = true)
+      : filter_(filter), empty_(filter.empty()), warn_(warn) {}
   Verdict Check(const Flow& flow) {
     if (empty_) return kMatch;
     if (flow.source != judged_source_) {
       judged_source_ = flow.source;
       status_ = CanJudge(filter_, flow);
+      if (warn_) {
+        WarnOnceIfNatInferred(filter_, flow, &nat_warned_);
+      } else {
+        nat_inferred_ = nat_inferred_ || NatIsInferred(filter_, flow);
+      }
     }
     if (!status_.ok()) return kCannotJudge;
     return Matches(filter_, flow) ? kMatch : kNoMatch;
   }
   // Why the last source could not be judged (OK otherwise).
   const absl::Status& status() const { return status_; }
+  // With `warn` false: whether a source judged so far had NAT inferred from tuples.
+  bool nat_inferred() const { return nat_inferred_; }
 
  private:
   const Filter& filter_;
   bool empty_;
+  bool warn_;
   Source judged_source_ = Source::kUnknown;
   absl::Status status_;
+  bool nat_warned_ = false;
+  bool nat_inferred_ = false;
 };
 
 // The exit code for a MakeBackend() failure, after printing it: 2 for a bad spec, else 1.

@@ -43,13 +43,33 @@ bool ParseAnyAddr(absl::string_view text, uint8_t* family, Addr* out) {
   return false;
 }
 
-bool ParseUnsigned(absl::string_view v, uint64_t* out) {
+// Digits of `base` only (no sign, space or prefix), at most 0xffffffffff.
+bool ParseDigits(absl::string_view v, unsigned base, uint64_t* out) {
   if (v.empty()) return false;
-  if (absl::StartsWithIgnoreCase(v, "0x")) return absl::SimpleHexAtoi(v.substr(2), out);
+  uint64_t n = 0;
   for (char c : v) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+    unsigned d;
+    if (c >= '0' && c <= '9') {
+      d = static_cast<unsigned>(c - '0');
+    } else if (base == 16 && absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
+      d = static_cast<unsigned>(absl::ascii_tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+    } else {
+      return false;
+    }
+    if (d >= base) return false;
+    n = n * base + d;
+    if (n > 0xffffffffffull) return false;  // far above every option's maximum
   }
-  return absl::SimpleAtoi(v, out);
+  *out = n;
+  return true;
+}
+
+// A number as conntrack's strtoul(value, NULL, 0) reads it, but the whole value: decimal,
+// 0x hex or 0 octal ("010" is 8).
+bool ParseUnsigned(absl::string_view v, uint64_t* out) {
+  if (absl::StartsWithIgnoreCase(v, "0x")) return ParseDigits(v.substr(2), 16, out);
+  if (v.size() > 1 && v[0] == '0') return ParseDigits(v.substr(1), 8, out);
+  return ParseDigits(v, 10, out);
 }
 
 }  // namespace
@@ -113,7 +133,18 @@ absl::StatusOr<uint32_t> ParseNumberOption(absl::string_view option, absl::strin
                                            uint32_t max) {
   uint64_t n;
   if (!ParseUnsigned(value, &n) || n > max) {
-    return Bad(absl::StrCat("invalid value `", value, "' for ", option, " (want 0-", max, ")"));
+    return Bad(absl::StrCat("invalid value `", value, "' for ", option, " (want 0-", max,
+                            ": decimal, 0x hex or 0 octal)"));
+  }
+  return static_cast<uint32_t>(n);
+}
+
+absl::StatusOr<uint32_t> ParseDecimalOption(absl::string_view option, absl::string_view value,
+                                            uint32_t max) {
+  uint64_t n;
+  if (!ParseDigits(value, 10, &n) || n > max) {
+    return Bad(absl::StrCat("invalid value `", value, "' for ", option, " (want a decimal number 0-",
+                            max, ")"));
   }
   return static_cast<uint32_t>(n);
 }
@@ -149,7 +180,9 @@ absl::Status ParseStatusOption(absl::string_view value, Filter* filter,
     bool negate = absl::ConsumePrefix(&word, "!");
     if (word.empty()) return Bad(absl::StrCat("Bad parameter `", value, "'"));
     if (word == "UNREPLIED") {
-      (negate ? filter->status_set : filter->status_clear) |= kStatusSeenReply;
+      // conntrack refuses `!UNREPLIED' (say `SEEN_REPLY' instead); so do we.
+      if (negate) return Bad(absl::StrCat("Bad parameter `!", word, "' (use SEEN_REPLY)"));
+      filter->status_clear |= kStatusSeenReply;
       continue;
     }
     bool nat = false;
@@ -207,7 +240,10 @@ absl::StatusOr<NatCondition> ParseNatOption(absl::string_view value, Filter* fil
   c.addr = a;
   if (!port.empty() || value.size() > addr.size() + (value[0] == '[' ? 2 : 0)) {
     uint64_t p;
-    if (!ParseUnsigned(port, &p) || p > 65535) return Bad(absl::StrCat("Invalid port `", port, "'"));
+    // Decimal, as conntrack reads it (it refuses `1.2.3.4:0x50').
+    if (!ParseDigits(port, 10, &p) || p > 65535) {
+      return Bad(absl::StrCat("Invalid port `", port, "' (want a decimal number 0-65535)"));
+    }
     c.port = static_cast<uint16_t>(p);
   }
   return c;

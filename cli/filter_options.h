@@ -28,12 +28,17 @@ absl::StatusOr<AddrCondition> ParseAddrOption(absl::string_view option, absl::st
 // --mask-src/--mask-dst value, applied to an existing condition of the same family.
 absl::Status ApplyMaskOption(absl::string_view value, AddrCondition* cond);
 // -p value: a protocol name (case-insensitive), a name from /etc/protocols (built in:
-// core/protocols.h), or 0-255.
+// core/protocols.h), or 0-255 (strtoul(,0) like conntrack: "010" is 8).
 absl::StatusOr<uint8_t> ParseProtoOption(absl::string_view value);
-// A decimal number in [0, max] (ports, zones, ICMP values, GRE keys accept 0x hex too).
+// A number in [0, max] read as conntrack's strtoul(value, NULL, 0) reads zones, GRE keys
+// and -c: decimal, 0x hex or 0 octal ("010" is 8), but the whole value must be one.
 absl::StatusOr<uint32_t> ParseNumberOption(absl::string_view option, absl::string_view value,
                                            uint32_t max);
-// -m VALUE[/MASK] (decimal or 0x hex).
+// A decimal number in [0, max], for the values conntrack reads with atoi() (ports, ICMP
+// type, code and id): `--sport 0x50' is refused (conntrack would read 0), not read as 80.
+absl::StatusOr<uint32_t> ParseDecimalOption(absl::string_view option, absl::string_view value,
+                                            uint32_t max);
+// -m VALUE[/MASK] (strtoul(,0) like conntrack: decimal, 0x hex or 0 octal).
 absl::Status ParseMarkOption(absl::string_view value, Filter* filter);
 // -u LIST; appends conntrack's warnings.
 absl::Status ParseStatusOption(absl::string_view value, Filter* filter,

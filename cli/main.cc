@@ -3,6 +3,8 @@
 // backends/select.h, lines out through core/format.h. -E and --summary / -o prometheus
 // are in cli/run_events.cc and cli/run_summary.cc.
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "cli/cli_util.h"
+#include "cli/command_json.h"
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
@@ -33,10 +36,11 @@ namespace {
 // shards of a parallel read (core/backend.h, FlowShard) each have a copy of.
 class FlowPrinter {
  public:
+  // `on_worker`: the printer of a shard, on a worker thread: it prints nothing to stderr
+  // (the NAT warning is kept in gate().nat_inferred() for the sink to print).
   FlowPrinter(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-              uint64_t now_ns)
-      : filter_(filter),
-        filter_empty_(filter.empty()),
+              uint64_t now_ns, bool on_worker)
+      : gate_(filter, /*warn=*/!on_worker),
         format_(format),
         style_(style),
         json_{style.labels},
@@ -44,15 +48,15 @@ class FlowPrinter {
         now_ns_(now_ns) {}
 
   // Appends `flow` to `out` when it passes the filter. False when the filter cannot be
-  // judged on this source (judge_status() says why): the listing must stop.
+  // judged on this source (gate().status() says why): the listing must stop.
   bool Print(const Flow& flow, TextBuffer* out) {
-    if (!filter_empty_) {
-      if (flow.source != judged_source_) {
-        judged_source_ = flow.source;
-        judge_status_ = CanJudge(filter_, flow);
-      }
-      if (!judge_status_.ok()) return false;
-      if (!Matches(filter_, flow)) return true;
+    switch (gate_.Check(flow)) {
+      case FilterGate::kCannotJudge:
+        return false;
+      case FilterGate::kNoMatch:
+        return true;
+      case FilterGate::kMatch:
+        break;
     }
     switch (format_) {
       case OutputFormat::kText:
@@ -82,20 +86,17 @@ class FlowPrinter {
   // format but XML, whose document has one header (written with its first flow).
   bool Shardable() const { return format_ != OutputFormat::kXml; }
 
-  const absl::Status& judge_status() const { return judge_status_; }
+  const FilterGate& gate() const { return gate_; }
   uint64_t shown() const { return shown_; }
   void reset_shown() { shown_ = 0; }
 
  private:
-  const Filter& filter_;
-  bool filter_empty_;
+  FilterGate gate_;
   OutputFormat format_;
   ConntrackStyle style_;
   JsonStyle json_;
   XmlWriter xml_;
   uint64_t now_ns_;
-  Source judged_source_ = Source::kUnknown;
-  absl::Status judge_status_;
   uint64_t shown_ = 0;
 };
 
@@ -105,7 +106,7 @@ class ListShard : public FlowShard {
  public:
   ListShard(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
             uint64_t now_ns)
-      : printer_(filter, format, style, now_ns), text_(64 * 1024) {}
+      : printer_(filter, format, style, now_ns, /*on_worker=*/true), text_(64 * 1024) {}
 
   bool OnFlow(const Flow& flow) override { return printer_.Print(flow, &text_); }
   size_t Position() const override { return text_.size(); }
@@ -132,13 +133,13 @@ class ListSink : public FlowSink {
         format_(format),
         style_(style),
         now_ns_(WallClockNs()),
-        printer_(filter, format, style, now_ns_),
+        printer_(filter, format, style, now_ns_, /*on_worker=*/false),
         source_(std::move(source)),
         out_(STDOUT_FILENO) {}
 
   bool OnFlow(const Flow& flow) override {
     if (!printer_.Print(flow, &out_.buffer())) {
-      judge_status_ = printer_.judge_status();
+      judge_status_ = printer_.gate().status();
       return false;  // Finish() reports it
     }
     write_status_ = out_.MaybeFlush();
@@ -164,6 +165,7 @@ class ListSink : public FlowSink {
     // Only NewShard() makes the shards; a used one is kept for the next chunk, so that
     // its buffer is not allocated (and faulted in) again for every chunk.
     std::unique_ptr<ListShard> part(static_cast<ListShard*>(shard.release()));
+    if (part->printer().gate().nat_inferred()) WarnOnceAboutInferredNat(&nat_warned_);
     absl::string_view text = part->text();
     size_t done = 0;
     for (const ShardSkip& skip : skipped) {
@@ -173,8 +175,8 @@ class ListSink : public FlowSink {
     }
     write_status_.Update(out_.Write(text.substr(done)));
     shard_shown_ += part->printer().shown();
-    if (!part->printer().judge_status().ok()) {
-      judge_status_ = part->printer().judge_status();
+    if (!part->printer().gate().status().ok()) {
+      judge_status_ = part->printer().gate().status();
       return false;
     }
     part->Reset();
@@ -205,6 +207,9 @@ class ListSink : public FlowSink {
   FdWriter out_;
   uint64_t shard_shown_ = 0;
   std::vector<std::unique_ptr<ListShard>> spare_;  // committed shards, for NewShard()
+  // The NAT warning for shards (they run on workers); a sequential read's printer warns
+  // itself, and a listing is read one way or the other.
+  bool nat_warned_ = false;
   uint64_t skipped_ = 0;
   absl::Status write_status_;
 };
@@ -267,19 +272,34 @@ int RunList(const Options& opts) {
   return 0;
 }
 
+// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
+// why (ENOSPC, EIO, ...). A reader that went away (EPIPE) ends the run quietly, as for -L.
+int WriteStdout(absl::string_view text, absl::string_view what) {
+  FdWriter out(STDOUT_FILENO);
+  out.buffer().Append(text);
+  absl::Status written = out.Flush();
+  if (written.ok() || written.code() == absl::StatusCode::kCancelled) return 0;
+  PrintErr(absl::StrCat("cannot write ", what, ": ", written.message()));
+  return 1;
+}
+
 int RunDoctor(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, nullptr, &netns)) return 1;
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
-  std::string text;
-  if (netns) absl::StrAppend(&text, "network namespace: ", netns->path(), "\n");
-  for (const Finding& f : findings) {
-    absl::StrAppend(&text, "[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n");
-  }
   bool ok = AnySourceWorks(findings);
-  absl::StrAppend(&text, ok ? "ctdump can list this table.\n"
-                            : "ctdump cannot list this table; see the problems above.\n");
-  fputs(text.c_str(), stdout);
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, &text);
+  } else {
+    if (netns) text.Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
+    for (const Finding& f : findings) {
+      text.Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
+    }
+    text.Append(ok ? "ctdump can list this table.\n"
+                   : "ctdump cannot list this table; see the problems above.\n");
+  }
+  if (WriteStdout(text.view(), "the report") != 0) return 1;
   return ok ? 0 : 1;
 }
 
@@ -296,9 +316,14 @@ int RunCount(const Options& opts) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
-  std::string line = absl::StrCat(count->count, "\n");
-  fputs(line.c_str(), stdout);
-  return 0;
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendCountJson(*count, &text);
+  } else {
+    text.AppendU64(count->count);
+    text.Append('\n');
+  }
+  return WriteStdout(text.view(), "the count");
 }
 
 int RunStats(const Options& opts) {
@@ -309,20 +334,42 @@ int RunStats(const Options& opts) {
     PrintErr(stats.status().message());
     return 1;
   }
-  FdWriter out(STDOUT_FILENO);
-  for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &out.buffer());
-  absl::Status written = out.Flush();
-  if (!written.ok() && written.code() != absl::StatusCode::kCancelled) {
-    PrintErr(written.message());
-    return 1;
+  TextBuffer text;
+  if (opts.format == OutputFormat::kJson) {
+    AppendCpuStatsJson(*stats, &text);
+  } else {
+    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &text);
   }
-  return 0;
+  return WriteStdout(text.view(), "the statistics");
+}
+
+bool FdIsOpen(int fd) { return fcntl(fd, F_GETFD) >= 0 || errno != EBADF; }
+
+// Before anything is opened: fds 0 and 2 that are closed get /dev/null, so that no file
+// or socket opened later can take their number (and stdin reads or stderr messages reach
+// it). Returns false when stdout is closed: every command writes there, and the first
+// socket opened would otherwise become fd 1 (`ctdump -L >&-`).
+bool SetUpStandardFds() {
+  const bool stdout_open = FdIsOpen(STDOUT_FILENO);
+  for (int fd : {STDIN_FILENO, STDERR_FILENO}) {
+    if (FdIsOpen(fd)) continue;
+    const int null = open("/dev/null", O_RDWR);
+    if (null >= 0 && null != fd) {
+      dup2(null, fd);
+      close(null);  // may be 1 again when stdout is closed: it stays closed
+    }
+  }
+  return stdout_open;
 }
 
 int Main(int argc, char** argv) {
   // A closed stdout (`ctdump | head -1`) must end the run quietly: take EPIPE as an
   // error code instead of dying of SIGPIPE mid-write.
   signal(SIGPIPE, SIG_IGN);
+  if (!SetUpStandardFds()) {
+    PrintErr("standard output is closed");
+    return 1;
+  }
   absl::StatusOr<Options> opts = ParseOptions(argc, argv);
   if (!opts.ok()) {
     PrintErr(opts.status().message());
@@ -331,11 +378,9 @@ int Main(int argc, char** argv) {
   }
   switch (opts->command) {
     case Command::kHelp:
-      fputs(UsageText(), stdout);
-      return 0;
+      return WriteStdout(UsageText(), "the help");
     case Command::kVersion:
-      printf("ctdump v%s\n", kVersion);
-      return 0;
+      return WriteStdout(absl::StrCat("ctdump v", kVersion, "\n"), "the version");
     case Command::kList:
       return RunList(*opts);
     case Command::kDoctor:

@@ -47,6 +47,7 @@ enum LongOnly {
   kOptRcvbuf,
   kOptRcvbufMax,
   kOptResync,
+  kOptTextfile,
 };
 
 const struct option kLongOptions[] = {
@@ -69,6 +70,7 @@ const struct option kLongOptions[] = {
     {"rcvbuf", required_argument, nullptr, kOptRcvbuf},
     {"rcvbuf-max", required_argument, nullptr, kOptRcvbufMax},
     {"resync", no_argument, nullptr, kOptResync},
+    {"textfile", required_argument, nullptr, kOptTextfile},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -141,9 +143,9 @@ absl::Status ParseOutput(const char* arg, Options* o) {
     } else if (m == "labels") {
       o->out_labels = true;
     } else if (m == "timestamp") {
-      o->out_timestamp = true;  // events only; like conntrack, no effect on -L
+      o->out_timestamp = true;  // events only (CheckCommandOptions)
     } else if (m == "userspace") {
-      // Accepted like conntrack 1.4.7, where it does nothing.
+      o->out_userspace = true;  // events only (CheckCommandOptions)
     } else if (m == "xml" || m == "json" || m == "proc" || m == "prometheus") {
       OutputFormat f = m == "xml"    ? OutputFormat::kXml
                        : m == "json" ? OutputFormat::kJson
@@ -218,6 +220,15 @@ absl::Status SetNumber(const char* option, const char* value, uint32_t max,
   return absl::OkStatus();
 }
 
+template <typename T>
+absl::Status SetDecimal(const char* option, const char* value, uint32_t max,
+                        std::optional<T>* field) {
+  absl::StatusOr<uint32_t> n = ParseDecimalOption(option, value, max);
+  if (!n.ok()) return n.status();
+  *field = static_cast<T>(*n);
+  return absl::OkStatus();
+}
+
 // -e: conntrack's event words (ALL, NEW, UPDATES, DESTROY), each matched
 // case-insensitively as a prefix, comma-separated.
 absl::Status ParseEventMask(const char* arg, uint32_t* mask) {
@@ -250,6 +261,16 @@ absl::Status ParseInterval(const char* arg, double* out) {
 // Which options belong to which command: a usage error names the option.
 absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_given,
                                  bool top_given, bool buffer_given) {
+  if (!o.textfile.empty()) {
+    // --textfile publishes the -o prometheus summary.
+    if ((o.command != Command::kList && o.command != Command::kSummary) ||
+        (o.format != OutputFormat::kText && o.format != OutputFormat::kPrometheus)) {
+      return absl::InvalidArgumentError(
+          "--textfile writes the -o prometheus summary (use it with -L, --summary or -o "
+          "prometheus only)");
+    }
+    o.format = OutputFormat::kPrometheus;
+  }
   if (o.format == OutputFormat::kPrometheus && o.command == Command::kList) {
     o.command = Command::kSummary;  // -o prometheus prints the summary
   }
@@ -289,8 +310,37 @@ absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_give
   if (o.format == OutputFormat::kPrometheus && !summary) {
     return absl::InvalidArgumentError("-o prometheus goes with -L or --summary only");
   }
-  if (summary && o.format != OutputFormat::kText && o.format != OutputFormat::kPrometheus) {
-    return absl::InvalidArgumentError("--summary prints text or -o prometheus");
+  // -o that a command cannot honour is a usage error, never silently ignored.
+  const bool line_words = o.out_extended || o.out_id || o.out_ktimestamp || o.out_labels;
+  const bool event_words = o.out_timestamp || o.out_userspace;
+  const char* report = o.command == Command::kCount    ? "-C"
+                       : o.command == Command::kStats  ? "-S"
+                       : o.command == Command::kDoctor ? "--doctor"
+                       : summary                       ? "--summary"
+                                                       : nullptr;
+  if (report != nullptr) {
+    const bool format_ok = o.format == OutputFormat::kText || o.format == OutputFormat::kJson ||
+                           (summary && o.format == OutputFormat::kPrometheus);
+    if (!format_ok || line_words || event_words) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          report, " prints text or -o json", summary ? " or -o prometheus" : "",
+          " (the other -o words are for -L and -E)"));
+    }
+  }
+  if ((o.command == Command::kHelp || o.command == Command::kVersion) &&
+      (o.format != OutputFormat::kText || line_words || event_words)) {
+    return absl::InvalidArgumentError("-h and -V take no -o");
+  }
+  if (o.command == Command::kList) {
+    if (event_words) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "-o ", o.out_timestamp ? "timestamp" : "userspace",
+          " is for -E (events); -L cannot honour it"));
+    }
+    if (o.format == OutputFormat::kProc && (o.out_id || o.out_ktimestamp || o.out_labels)) {
+      return absl::InvalidArgumentError(
+          "-o proc prints /proc's line, which has no id, ktimestamp or labels");
+    }
   }
   return absl::OkStatus();
 }
@@ -328,6 +378,10 @@ const char* UsageText() {
          "      --resync            with -E: after the kernel dropped events, list the\n"
          "                          table again as [RESYNC] lines\n"
          "      --top N             with --summary: items per top list (default 10)\n"
+         "      --textfile PATH     with -o prometheus: write the metrics to PATH\n"
+         "                          atomically (temporary file, fsync, rename), for\n"
+         "                          node_exporter's textfile collector; a failed dump\n"
+         "                          still publishes ctdump_dump_success 0\n"
          "      --backend NAME      auto (default: netlink, then /proc/net/nf_conntrack,\n"
          "                          then /proc/net/ip_conntrack), netlink, procfs,\n"
          "                          or procfs:PATH\n"
@@ -403,7 +457,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         s = set_command(Command::kSummary);
         break;
       case kOptTop: {
-        absl::StatusOr<uint32_t> n = ParseNumberOption("--top", optarg, 10000);
+        absl::StatusOr<uint32_t> n = ParseDecimalOption("--top", optarg, 10000);
         if (n.ok()) o.top = *n;
         s = n.status();
         top_given = true;
@@ -424,6 +478,10 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
       case kOptResync:
         o.resync = true;
         buffer_given = true;
+        break;
+      case kOptTextfile:
+        if (*optarg == '\0') s = absl::InvalidArgumentError("--textfile needs a path");
+        o.textfile = optarg;
         break;
       case 'h':
         s = set_command(Command::kHelp);
@@ -552,9 +610,10 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
                       : c == kOptDport      ? o.filter.orig_dport
                       : c == kOptReplySport ? o.filter.reply_sport
                                             : o.filter.reply_dport;
-        absl::StatusOr<uint32_t> n = ParseNumberOption(absl::StrCat("--", name), optarg, 65535);
+        absl::StatusOr<uint32_t> n = ParseDecimalOption(absl::StrCat("--", name), optarg, 65535);
         if (!n.ok()) {
-          s = absl::InvalidArgumentError(absl::StrCat("Invalid port `", optarg, "'"));
+          s = absl::InvalidArgumentError(absl::StrCat("Invalid port `", optarg, "' for --", name,
+                                                      " (want a decimal number 0-65535)"));
           break;
         }
         field = static_cast<uint16_t>(*n);
@@ -586,9 +645,10 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         s = RequireProto(o, name, v6 ? IsIcmp6 : IsIcmp4, v6 ? "icmpv6" : "icmp");
         if (!s.ok()) break;
         std::string opt = absl::StrCat("--", name);
-        if (which == 0) s = SetNumber(opt.c_str(), optarg, 255, &o.filter.icmp_type);
-        if (which == 1) s = SetNumber(opt.c_str(), optarg, 255, &o.filter.icmp_code);
-        if (which == 2) s = SetNumber(opt.c_str(), optarg, 65535, &o.filter.icmp_id);
+        // conntrack reads these with atoi(): decimal only.
+        if (which == 0) s = SetDecimal(opt.c_str(), optarg, 255, &o.filter.icmp_type);
+        if (which == 1) s = SetDecimal(opt.c_str(), optarg, 255, &o.filter.icmp_code);
+        if (which == 2) s = SetDecimal(opt.c_str(), optarg, 65535, &o.filter.icmp_id);
         break;
       }
       case kOptSrcKey:

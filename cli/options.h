@@ -51,6 +51,7 @@ struct Options {
   bool out_ktimestamp = false;
   bool out_labels = false;
   bool out_timestamp = false;  // -o timestamp: "[SEC.USEC]\t" before each event (-E)
+  bool out_userspace = false;  // -o userspace (-E: conntrack's word; ctdump always shows it)
 
   // -E. Event types (-e NEW,UPDATES,DESTROY,ALL; core/event.h bits), polling instead of
   // ctnetlink events (--interval S), and the receive buffer (--rcvbuf / --rcvbuf-max,
@@ -63,6 +64,8 @@ struct Options {
 
   // --summary / -o prometheus: items per top list (--top N).
   size_t top = 10;
+  // --textfile PATH: publish the -o prometheus summary atomically at PATH (cli/textfile.h).
+  std::string textfile;
 
   // Filter options (-s -d -r -q -p --sport ... -m -u -w -n -g -j -f -l -c). Label names
   // given with -l are kept until the label map is loaded (`filter.labels` is set then).

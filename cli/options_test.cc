@@ -33,7 +33,7 @@ TEST(ParseOptions, ConntrackSpellings) {
   ASSERT_THAT(o, IsOk());
   EXPECT_TRUE(o->out_extended && o->out_id && o->out_ktimestamp && o->out_labels);
   EXPECT_THAT(Parse({"-L", "conn"}), IsOk());
-  EXPECT_THAT(Parse({"--dump", "-o", "timestamp,userspace"}), IsOk());
+  EXPECT_THAT(Parse({"-E", "-o", "timestamp,userspace"}), IsOk());
   o = Parse({"-o", "e", "-L"});  // GNU permutation: options before the command
   ASSERT_THAT(o, IsOk());
   EXPECT_TRUE(o->out_extended);
@@ -43,7 +43,11 @@ TEST(ParseOptions, OutputFormats) {
   EXPECT_EQ(Parse({"-o", "x"})->format, OutputFormat::kXml);
   EXPECT_EQ(Parse({"-o", "json"})->format, OutputFormat::kJson);
   EXPECT_EQ(Parse({"-o", "j"})->format, OutputFormat::kJson);
-  EXPECT_EQ(Parse({"-o", "p,labels"})->format, OutputFormat::kProc);
+  EXPECT_EQ(Parse({"-o", "p,extended"})->format, OutputFormat::kProc);
+  // One JSON object each (cli/command_json.h).
+  for (const char* cmd : {"-C", "-S", "--doctor", "--summary"}) {
+    EXPECT_EQ(Parse({cmd, "-o", "json"})->format, OutputFormat::kJson) << cmd;
+  }
   EXPECT_EQ(Parse({"-o", "extended"})->format, OutputFormat::kText);
 }
 
@@ -153,6 +157,28 @@ TEST(ParseOptions, Filters) {
   EXPECT_EQ(o->label_filter.size(), 2u);
 }
 
+// What conntrack reads with strtoul(value, NULL, 0) (zones, -m, -p, GRE keys) is read the
+// same way, octal included; what it reads with atoi() (ports, ICMP) is decimal.
+TEST(ParseOptions, NumbersAsConntrackReadsThem) {
+  auto o = Parse({"-w", "010", "--orig-zone", "0x10", "--reply-zone", "10", "-m", "010/0x0f",
+                  "-p", "010"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->filter.zone, 8);
+  EXPECT_EQ(o->filter.orig_zone, 16);
+  EXPECT_EQ(o->filter.reply_zone, 10);
+  EXPECT_EQ(o->filter.mark_value, 8u);
+  EXPECT_EQ(o->filter.mark_mask, 15u);
+  EXPECT_EQ(o->filter.l4proto, 8);
+  EXPECT_EQ(Parse({"-p", "0x6"})->filter.l4proto, kProtoTCP);
+  EXPECT_EQ(Parse({"-p", "gre", "--srckey", "010"})->filter.orig_srckey, 8);
+  o = Parse({"-p", "tcp", "--sport", "080", "--dport", "0"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->filter.orig_sport, 80);  // atoi: leading zeros are still decimal
+  EXPECT_EQ(o->filter.orig_dport, 0);
+  EXPECT_EQ(Parse({"-p", "icmp", "--icmp-type", "010"})->filter.icmp_type, 10);
+  EXPECT_EQ(Parse({"-n", "1.2.3.4:010"})->filter.snat->port, 10);
+}
+
 TEST(ParseOptions, UsageErrors) {
   struct {
     std::vector<std::string> args;
@@ -183,6 +209,21 @@ TEST(ParseOptions, UsageErrors) {
       {{"-w", "70000"}, "--zone"},
       {{"-m", "foo"}, "invalid mark"},
       {{"-u", "BOGUS"}, "Bad parameter `BOGUS'"},
+      // conntrack refuses !UNREPLIED (issue 12, item 10).
+      {{"-u", "!UNREPLIED"}, "Bad parameter `!UNREPLIED'"},
+      {{"-u", "ASSURED,!UNREPLIED"}, "Bad parameter `!UNREPLIED'"},
+      // conntrack reads ports and ICMP values with atoi(): decimal only (item 11).
+      {{"-p", "tcp", "--sport", "0x50"}, "Invalid port `0x50' for --sport"},
+      {{"-p", "udp", "--reply-port-dst", "0X1"}, "Invalid port `0X1'"},
+      {{"-p", "tcp", "--dport", " 80"}, "Invalid port ` 80'"},
+      {{"-p", "tcp", "--dport", "+80"}, "Invalid port `+80'"},
+      {{"-p", "icmp", "--icmp-type", "0x8"}, "invalid value `0x8' for --icmp-type"},
+      {{"-p", "icmp", "--icmp-id", "0x10"}, "invalid value `0x10' for --icmp-id"},
+      {{"-p", "icmpv6", "--icmpv6-code", "0x0"}, "invalid value `0x0' for --icmpv6-code"},
+      {{"-n", "1.2.3.4:0x50"}, "Invalid port `0x50'"},
+      {{"-w", "08"}, "invalid value `08' for --zone"},
+      {{"-w", "0x"}, "invalid value `0x' for --zone"},
+      {{"--summary", "--top", "0x3"}, "--top"},
       {{"-z"}, "read-only"},
       {{"-j", "-n"}, "cannot combine"},
       {{"-n", "[fd00::1"}, "No closing ']'"},
@@ -215,7 +256,20 @@ TEST(ParseOptions, UsageErrors) {
       {{"-E", "--input", "f"}, "has no events"},
       {{"--top", "3"}, "--top goes with"},
       {{"--summary", "--top", "x"}, "--top"},
-      {{"--summary", "-o", "json"}, "--summary prints"},
+      // -o that the command cannot honour (issue 12, item 16).
+      {{"--summary", "-o", "xml"}, "--summary prints"},
+      {{"--summary", "-o", "extended"}, "--summary prints"},
+      {{"-C", "-o", "xml"}, "-C prints text or -o json"},
+      {{"-C", "-o", "json,id"}, "-C prints text or -o json"},
+      {{"-S", "-o", "proc"}, "-S prints"},
+      {{"-S", "-o", "extended"}, "-S prints"},
+      {{"--doctor", "-o", "labels"}, "--doctor prints"},
+      {{"-h", "-o", "json"}, "take no -o"},
+      {{"-V", "-o", "extended"}, "take no -o"},
+      {{"-L", "-o", "timestamp"}, "-o timestamp is for -E"},
+      {{"-o", "userspace"}, "-o userspace is for -E"},
+      {{"-o", "proc,labels"}, "no id, ktimestamp or labels"},
+      {{"-o", "proc,id"}, "no id, ktimestamp or labels"},
       {{"-C", "-o", "prometheus"}, "-o prometheus goes with"},
       {{"-o", "prometheus,xml"}, "at a time"},
   };

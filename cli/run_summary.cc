@@ -7,9 +7,12 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "cli/cli_util.h"
+#include "cli/command_json.h"
+#include "cli/textfile.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/format.h"
@@ -60,39 +63,93 @@ double MonotonicSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+std::string ErrorClass(const absl::Status& status) {
+  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
+}
+
+// Writes the finished summary to stdout, or publishes it with --textfile. Returns the
+// exit code for the writing alone (0, or 1 after saying why).
+int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
+  TextBuffer text;
+  if (opts.format == OutputFormat::kPrometheus) {
+    AppendPrometheus(summary, ctx, &text);
+  } else if (opts.format == OutputFormat::kJson) {
+    AppendSummaryJson(summary, ctx, &text);
+  } else {
+    AppendSummaryText(summary, ctx, &text);
+  }
+  if (!opts.textfile.empty()) {
+    absl::Status published = PublishTextfile(opts.textfile, text.view());
+    if (!published.ok()) {
+      PrintErr(absl::StrCat("cannot publish --textfile: ", published.message()));
+      return 1;
+    }
+    return 0;
+  }
+  FdWriter out(STDOUT_FILENO);
+  out.buffer().Append(text.view());
+  absl::Status written = out.Flush();
+  if (written.code() == absl::StatusCode::kCancelled) return 0;
+  if (!written.ok()) {
+    PrintErr(absl::StrCat("cannot write the summary: ", written.message()));
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunSummary(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
+  TableSummary summary(SummaryOptions{opts.top, 0});
+  SummaryContext ctx;
+  ctx.backend = opts.input.empty() ? opts.backend : "input";
+  // --textfile publishes every failure (ctdump_dump_success 0 and the error's class), so
+  // that an old file never keeps reporting success.
+  auto fail_before_dump = [&](int rc, absl::StatusCode code) {
+    if (opts.textfile.empty()) return rc;
+    ctx.success = false;
+    ctx.error_class = ErrorClass(absl::Status(code, "x"));
+    ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+    ctx.table_error = "not read: the dump failed";
+    (void)Emit(opts, summary, ctx);
+    return rc;
+  };
   Filter filter = opts.filter;
   LabelNames label_names;
   const LabelNames* unused = nullptr;
-  if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) return rc;
+  if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) {
+    return fail_before_dump(rc, rc == 2 ? absl::StatusCode::kInvalidArgument
+                                        : absl::StatusCode::kNotFound);
+  }
 
   BackendLog log = VerboseLog(opts);
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, log, &netns)) return 1;
+  if (!EnterNetns(opts, log, &netns)) return fail_before_dump(1, absl::StatusCode::kUnavailable);
   const std::string spec =
       opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
-  if (!backend.ok()) return BackendFailure(backend.status());
+  if (!backend.ok()) {
+    const int rc = BackendFailure(backend.status());
+    return fail_before_dump(rc, backend.status().code());
+  }
 
-  TableSummary summary(SummaryOptions{opts.top, 0});
   SummarySink sink(filter, &summary, (*backend)->Name());
   DumpRequest request;
   request.family = filter.family.value_or(0);
   if (!filter.empty()) request.filter = &filter;
   const double start = MonotonicSeconds();
   absl::Status dumped = (*backend)->Dump(request, sink);
-  SummaryContext ctx;
   ctx.duration_seconds = MonotonicSeconds() - start;
   ctx.timestamp_seconds = WallClockNs() / 1000000000u;
   ctx.backend = (*backend)->Name();
   ctx.entries_read = sink.read();
   ctx.skipped = sink.skipped();
   ctx.success = dumped.ok() && sink.judge_status().ok();
+  if (!ctx.success) ctx.error_class = ErrorClass(dumped.ok() ? sink.judge_status() : dumped);
   if (!sink.judge_status().ok()) {
     PrintErr(sink.judge_status().message());
+    if (!opts.textfile.empty()) (void)Emit(opts, summary, ctx);
     return 1;
   }
   if (opts.input.empty()) {
@@ -113,18 +170,7 @@ int RunSummary(const Options& opts) {
     PrintErr(dumped.message());
     return 1;
   }
-  FdWriter out(STDOUT_FILENO);
-  if (prometheus) {
-    AppendPrometheus(summary, ctx, &out.buffer());
-  } else {
-    AppendSummaryText(summary, ctx, &out.buffer());
-  }
-  absl::Status written = out.Flush();
-  if (written.code() == absl::StatusCode::kCancelled) return 0;
-  if (!written.ok()) {
-    PrintErr(absl::StrCat("cannot write the summary: ", written.message()));
-    return 1;
-  }
+  if (int rc = Emit(opts, summary, ctx); rc != 0) return rc;
   if (!dumped.ok()) {
     PrintErr(absl::StrCat("the summary is incomplete: ", dumped.message()));
     return 1;

@@ -65,6 +65,10 @@ bool DnatMatches(const NatCondition& c, const Flow& f) {
 }  // namespace
 
 bool IsSnat(const Flow& f) { return SnatAddr(f) || SnatPort(f); }
+bool NatInferredFromTuples(const Flow& f) {
+  return (f.status_known & (kStatusSrcNatDone | kStatusDstNatDone)) !=
+         (kStatusSrcNatDone | kStatusDstNatDone);
+}
 bool IsDnat(const Flow& f) { return DnatAddr(f) || DnatPort(f); }
 
 bool Filter::empty() const {
@@ -111,7 +115,7 @@ bool Matches(const Filter& x, const Flow& f) {
   if ((f.status & x.status_set) != x.status_set) return false;
   if ((f.status & x.status_clear) != 0) return false;
   if (x.status_any != 0 && (f.status & x.status_any) == 0) return false;
-  if (x.secmark && (!f.secmark || *f.secmark != *x.secmark)) return false;
+  if (x.secmark && f.secmark.value_or(0) != *x.secmark) return false;
   if (x.snat && !SnatMatches(*x.snat, f)) return false;
   if (x.dnat && !DnatMatches(*x.dnat, f)) return false;
   if (x.any_nat && !SnatMatches(*x.any_nat, f) && !DnatMatches(*x.any_nat, f)) return false;

@@ -72,7 +72,9 @@ struct Filter {
   uint32_t status_clear = 0;
   uint32_t status_any = 0;
   // -c: conntrack 1.4.7 never compares the secmark (its bug 5); we do. A record without
-  // a secmark fails.
+  // a secmark counts as secmark 0, like mark and zones (current kernels never send
+  // CTA_SECMARK, and /proc prints secmark= only up to 2.6.36), so `-c 0` lists the
+  // entries that have no secmark, the same over netlink and /proc.
   std::optional<uint32_t> secmark;
   std::optional<NatCondition> snat, dnat, any_nat;  // -n, -g, -j
   // -l: every listed bit must be set.
@@ -96,6 +98,9 @@ absl::Status CanJudge(const Filter& filter, const Flow& flow);
 // NAT as conntrack judges it (status bit + changed address or port), extended to /proc
 // records, whose NAT bits are unknown, by comparing the tuples.
 bool IsSnat(const Flow& flow);  // address or port of the source translated
+// True when `flow`'s source does not know the NAT status bits (/proc records), so that
+// IsSnat/IsDnat and -n/-g/-j judge it from the tuples alone.
+bool NatInferredFromTuples(const Flow& flow);
 bool IsDnat(const Flow& flow);  // address or port of the destination translated
 
 }  // namespace ctdump

@@ -115,7 +115,8 @@ std::vector<Case> Cases() {
   add("any_nat", [](Filter& f) { f.any_nat = NatCondition{}; }, true, true);
   add("icmp_type_on_tcp", [](Filter& f) { f.icmp_type = 8; }, false, false);
   add("gre_key_on_tcp", [](Filter& f) { f.orig_srckey = 1; }, false, false);
-  add("secmark_missing_fails", [](Filter& f) { f.secmark = 0; }, false, false);
+  add("secmark_missing_counts_as_0", [](Filter& f) { f.secmark = 0; }, true, true);
+  add("secmark_missing_is_not_5", [](Filter& f) { f.secmark = 5; }, false, false);
   add("status_any", [](Filter& f) { f.status_any = kStatusExpected | kStatusAssured; }, true,
       false);
   add("labels_needs_labels", [](Filter& f) { f.labels = Labels{}; }, false, false);
@@ -129,6 +130,16 @@ TEST(Matches, Table) {
     EXPECT_EQ(Matches(c.filter, snat), c.snat_flow) << c.name << " on " << DebugString(snat);
     EXPECT_EQ(Matches(c.filter, dnat), c.dnat_flow) << c.name << " on " << DebugString(dnat);
   }
+}
+
+TEST(Matches, SecmarkPresentIsCompared) {
+  Flow f = SnatFlow();
+  f.secmark = 5;
+  Filter x;
+  x.secmark = 5;
+  EXPECT_TRUE(Matches(x, f));
+  x.secmark = 0;
+  EXPECT_FALSE(Matches(x, f));
 }
 
 TEST(Matches, NoNatWithoutStatusBitFromNetlink) {

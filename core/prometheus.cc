@@ -157,6 +157,11 @@ void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
           ctx.skipped);
   w.Gauge("ctdump_dump_success", "1 when the table was listed completely, else 0.",
           ctx.success ? 1 : 0);
+  if (!ctx.success && !ctx.error_class.empty()) {
+    w.Family("ctdump_dump_error_info",
+             "Why the dump failed (value always 1): the class of the error.");
+    w.Sample("ctdump_dump_error_info", {{"class", ctx.error_class}}, 1);
+  }
   w.Gauge("ctdump_dump_timestamp_seconds", "When the dump ended, in seconds since the epoch.",
           ctx.timestamp_seconds);
   w.Family("ctdump_backend_info", "The backend that listed the table (value always 1).");

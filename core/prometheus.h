@@ -29,6 +29,8 @@
 //   ctdump_dump_entries_read             records read before user-space filtering
 //   ctdump_dump_skipped_entries          malformed records skipped
 //   ctdump_dump_success                  1 when the dump completed, else 0
+//   ctdump_dump_error_info{class}        1, only after a failure that has a class
+//                                        (SummaryContext::error_class)
 //   ctdump_dump_timestamp_seconds        when the dump ended (Unix time)
 //   ctdump_backend_info{backend}         1, labelled with the backend used
 //

@@ -56,6 +56,8 @@ struct SummaryContext {
   uint64_t entries_read = 0;            // flows read, before user-space filtering
   uint64_t skipped = 0;                 // malformed records skipped
   bool success = true;                  // the dump completed
+  std::string error_class;              // when it did not: what failed, e.g.
+                                        // "permission_denied" (absl status code, lower case)
   uint64_t timestamp_seconds = 0;       // wall clock at the end of the dump
 };
 

@@ -22,6 +22,8 @@ PACKAGES=(
   rpm rpm2cpio cpio
   # tools/perfgate.sh: instruction counts under callgrind
   valgrind
+  # `systemd-analyze verify` of docs/systemd/ (//docs/systemd:units_test)
+  systemd
 )
 
 if [ "$(id -u)" -ne 0 ]; then

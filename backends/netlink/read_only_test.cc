@@ -42,6 +42,7 @@
 #include "backends/doctor.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/netlink_backend.h"
+#include "backends/netlink/socket.h"
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "core/addr.h"
@@ -392,6 +393,65 @@ TEST_F(ReadOnlyTest, TheInterposerRefusesWritingRequests) {
   std::lock_guard<std::mutex> lock(seen().mu);
   EXPECT_EQ(seen().violations.size(), 4u);
   seen().violations.clear();  // expected ones; not the product's
+}
+
+// `ctdump -L >&-` (issue 12, item 2): with fd 1 closed, socket() would hand out fd 1 and
+// the listing written to "stdout" would reach the kernel as netlink requests. With stdout
+// closed, a dump whose sink writes each entry's line to fd 1 must send nothing but read
+// requests, and no netlink socket may be fd 0, 1 or 2. (cli/main.cc also refuses a
+// closed stdout before any socket is opened; this checks the library on its own.)
+class WritesToStdout : public FlowSink {
+ public:
+  bool OnFlow(const Flow&) override {
+    static constexpr char kLine[] =
+        "tcp      6 117 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 [UNREPLIED] "
+        "src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 use=1\n";
+    ++flows;
+    if (write(STDOUT_FILENO, kLine, sizeof kLine - 1) < 0 && errno == EBADF) ++ebadf;
+    return true;
+  }
+  void OnSkipped(const absl::Status&) override {}
+  size_t flows = 0;
+  size_t ebadf = 0;
+};
+
+TEST_F(ReadOnlyTest, AClosedStdoutNeverBecomesANetlinkSocket) {
+  size_t violations_before;
+  {
+    std::lock_guard<std::mutex> lock(seen().mu);
+    violations_before = seen().violations.size();
+  }
+  std::cout.flush();
+  const int saved = dup(STDOUT_FILENO);
+  ASSERT_GE(saved, 0);
+  ASSERT_EQ(close(STDOUT_FILENO), 0);
+  bool stdout_was_netlink = false;
+  WritesToStdout sink;
+  absl::Status dumped;
+  for (const char* spec : {"netlink", "auto"}) {
+    auto backend = MakeBackend(spec, nullptr);
+    if (!backend.ok()) continue;
+    dumped = (*backend)->Dump(DumpRequest{}, sink);
+    stdout_was_netlink = stdout_was_netlink || IsNetlinkSocket(STDOUT_FILENO);
+  }
+  (void)ReadTableCount();
+  (void)ReadCpuStats();
+  {
+    auto sock = netlink::NetlinkSocket::Open(ctnl::kNetlinkNetfilter);
+    if (sock.ok()) stdout_was_netlink = stdout_was_netlink || sock->fd() <= STDERR_FILENO;
+  }
+  ASSERT_EQ(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+  close(saved);
+  EXPECT_FALSE(stdout_was_netlink) << "a netlink socket got fd 0, 1 or 2";
+  if (in_fresh_netns_) {
+    EXPECT_TRUE(dumped.ok()) << dumped;
+    EXPECT_EQ(sink.flows, 600u);
+    EXPECT_EQ(sink.ebadf, sink.flows) << "lines written to a closed stdout went somewhere";
+  }
+  std::lock_guard<std::mutex> lock(seen().mu);
+  EXPECT_EQ(seen().violations.size(), violations_before)
+      << "the listing reached the kernel: " << seen().violations.back();
+  seen().violations.resize(violations_before);
 }
 
 }  // namespace

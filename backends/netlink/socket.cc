@@ -22,12 +22,29 @@ constexpr absl::string_view kErrnoPayload = "type.ctdump/netlink.errno";
 // socket() with SOCK_CLOEXEC, or, on a kernel older than 2.6.27 that refuses the flag
 // with EINVAL, without it and FD_CLOEXEC set afterwards (single-threaded then: no exec
 // can race in between).
-int OpenCloexec(int protocol) {
+int OpenCloexecLow(int protocol) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
   if (fd >= 0 || errno != EINVAL) return fd;
   fd = socket(AF_NETLINK, SOCK_RAW, protocol);
   if (fd >= 0) (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
   return fd;
+}
+
+// Never 0, 1 or 2: with a standard descriptor closed (`ctdump -L >&-`), socket() would
+// return it, and text meant for stdout would be sent to the kernel as netlink requests.
+// cli/main.cc refuses a closed stdout at start-up; this keeps the library safe on its own.
+int OpenCloexec(int protocol) {
+  const int fd = OpenCloexecLow(protocol);
+  if (fd < 0 || fd > STDERR_FILENO) return fd;
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  if (high < 0 && errno == EINVAL) {  // before 2.6.24
+    high = fcntl(fd, F_DUPFD, STDERR_FILENO + 1);
+    if (high >= 0) (void)fcntl(high, F_SETFD, FD_CLOEXEC);
+  }
+  const int err = errno;
+  close(fd);
+  errno = err;
+  return high;
 }
 
 absl::Status CloseWithError(int fd, const char* op) {

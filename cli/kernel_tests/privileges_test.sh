@@ -9,7 +9,9 @@
 #     and an error that names the missing privilege: CAP_NET_ADMIN and root (auto,
 #     netlink), root (procfs: the file is mode 0440, root's);
 #   * as nobody, `ctdump --netns NS -L` from the root namespace exits 1 naming
-#     CAP_SYS_ADMIN and root (entering a namespace needs it);
+#     CAP_SYS_ADMIN and root (entering a namespace needs it); `--netns pid:1` names
+#     /proc/1/ns/net and EACCES (not "needs root"); -v says "trying backend netlink",
+#     never "using", for the refused source;
 #   * as root without CAP_NET_ADMIN (bounding set dropped), `--backend netlink` exits 1
 #     naming CAP_NET_ADMIN, while auto falls back to /proc/net/nf_conntrack (the file
 #     needs root's uid, not the capability), lists all 100 entries, and -v says why
@@ -73,6 +75,18 @@ as_nobody() {
     "${X[@]}" "${NOBODY[@]}" "$BIN/ctdump" -L -o json
   refused "nobody --netns $NS -L" CAP_SYS_ADMIN root -- \
     "${NOBODY[@]}" "$BIN/ctdump" --netns "$NS" -L
+  # /proc/1/ns/net gives nobody EACCES (the ptrace check): the message names the path and
+  # the errno, not "needs root" (issue 12, item 17).
+  refused "nobody --netns pid:1 -L" /proc/1/ns/net EACCES -- \
+    "${NOBODY[@]}" "$BIN/ctdump" --netns pid:1 -L
+  if grep -q "needs root" "$TMP/err"; then ct_fail "--netns pid:1: stderr says 'needs root'"; fi
+  # -v says "trying" before it knows whether the source answers (item 17).
+  "${X[@]}" "${NOBODY[@]}" "$BIN/ctdump" -L -v --backend netlink >"$TMP/out" 2>"$TMP/err" || true
+  grep -q "trying backend netlink" "$TMP/err" || ct_fail "-v: no 'trying backend netlink'"
+  if grep -q "using backend netlink" "$TMP/err"; then
+    ct_fail "-v says 'using backend netlink' although it was refused"
+  fi
+  echo "ok: -v says 'trying backend netlink', not 'using'"
 }
 
 without_net_admin() {
@@ -90,7 +104,41 @@ without_net_admin() {
   echo "ok: root without CAP_NET_ADMIN falls back to /proc/net/nf_conntrack: 100 entries"
 }
 
+# --textfile (issue 12, item 14): run as nobody, a stale file that said success is
+# replaced by one that says failure (ctdump_dump_success 0 and the error's class), exit 1,
+# and no temporary file is left; as root in the namespace it publishes success.
+textfile() {
+  local dir="$BIN/textfile"
+  mkdir "$dir"
+  chown nobody "$dir"
+  printf 'ctdump_dump_success 1\n' >"$dir/conntrack.prom"
+  local rc=0
+  "${X[@]}" "${NOBODY[@]}" "$BIN/ctdump" --textfile "$dir/conntrack.prom" \
+    >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [[ "$rc" == 1 ]] || { cat "$TMP/err" >&2; ct_fail "--textfile as nobody: exit $rc, want 1"; }
+  [[ ! -s "$TMP/out" ]] || ct_fail "--textfile wrote to stdout"
+  grep -qx 'ctdump_dump_success 0' "$dir/conntrack.prom" ||
+    ct_fail "--textfile as nobody did not publish ctdump_dump_success 0: $(grep success "$dir/conntrack.prom")"
+  grep -q '^ctdump_dump_error_info{class="[a-z_]*"} 1$' "$dir/conntrack.prom" ||
+    ct_fail "--textfile as nobody: no error class: $(grep error_info "$dir/conntrack.prom")"
+  [[ "$(ls -A "$dir")" == conntrack.prom ]] || ct_fail "--textfile left files: $(ls -A "$dir")"
+  rc=0
+  "${X[@]}" "${NOBODY[@]}" "$BIN/ctdump" --backend netlink --textfile "$dir/conntrack.prom" \
+    >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [[ "$rc" == 1 ]] || ct_fail "--textfile --backend netlink as nobody: exit $rc, want 1"
+  grep -q '^ctdump_dump_error_info{class="permission_denied"} 1$' "$dir/conntrack.prom" ||
+    ct_fail "--textfile --backend netlink as nobody: $(grep error_info "$dir/conntrack.prom")"
+  "${X[@]}" "$BIN/ctdump" --textfile "$dir/conntrack.prom" >"$TMP/out" 2>"$TMP/err" ||
+    { cat "$TMP/err" >&2; ct_fail "--textfile as root failed"; }
+  grep -qx 'ctdump_dump_success 1' "$dir/conntrack.prom" || ct_fail "--textfile as root: no success"
+  grep -qx 'ctdump_entries 100' "$dir/conntrack.prom" || ct_fail "--textfile as root: not 100 entries"
+  [[ "$(ls -A "$dir")" == conntrack.prom ]] || ct_fail "--textfile left files: $(ls -A "$dir")"
+  [[ "$(stat -c %a "$dir/conntrack.prom")" == 644 ]] || ct_fail "--textfile: mode is not 644"
+  echo "ok: --textfile publishes failure as nobody (exit 1) and success as root, no temporary file left"
+}
+
 ct_part "as nobody" as_nobody
+ct_part "--textfile" textfile
 if "${X[@]}" test -e /proc/net/nf_conntrack; then
   ct_part "root without CAP_NET_ADMIN" without_net_admin
 else

@@ -1,0 +1,172 @@
+#include "cli/command_json.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/json.h"
+#include "core/kernel.h"
+
+namespace ctdump {
+namespace {
+
+void Key(absl::string_view key, TextBuffer* out) {
+  AppendJsonString(key, out);
+  out->Append(':');
+}
+
+void Schema(TextBuffer* out) {
+  out->Append("{\"schema\":");
+  out->AppendU64(kJsonSchemaVersion);
+}
+
+void Counts(absl::string_view name, const std::vector<CountItem>& items,
+            std::string (*key)(const CountItem&), TextBuffer* out) {
+  out->Append(',');
+  Key(name, out);
+  out->Append('{');
+  bool first = true;
+  for (const CountItem& c : items) {
+    if (!first) out->Append(',');
+    first = false;
+    Key(key(c), out);
+    out->AppendU64(c.count);
+  }
+  out->Append('}');
+}
+
+void Top(absl::string_view name, const TopList& list, TextBuffer* out) {
+  out->Append(',');
+  Key(name, out);
+  out->Append(list.exact ? "{\"exact\":true" : "{\"exact\":false");
+  out->Append(",\"counted\":");
+  out->AppendU64(list.counted);
+  out->Append(",\"capacity\":");
+  out->AppendU64(list.capacity);
+  out->Append(",\"other\":");
+  out->AppendU64(list.other);
+  out->Append(",\"items\":[");
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    if (i != 0) out->Append(',');
+    out->Append("{\"key\":");
+    AppendJsonString(TopItemAddrText(list.items[i]), out);
+    out->Append(",\"count\":");
+    out->AppendU64(list.items[i].count);
+    out->Append(",\"error\":");
+    out->AppendU64(list.items[i].error);
+    out->Append('}');
+  }
+  out->Append("]}");
+}
+
+}  // namespace
+
+void AppendCountJson(const TableCount& count, TextBuffer* out) {
+  Schema(out);
+  out->Append(",\"count\":");
+  out->AppendU64(count.count);
+  if (count.max) {
+    out->Append(",\"max\":");
+    out->AppendU64(*count.max);
+  }
+  out->Append(",\"source\":");
+  AppendJsonString(count.source_name, out);
+  out->Append("}\n");
+}
+
+void AppendCpuStatsJson(const std::vector<CpuStats>& cpus, TextBuffer* out) {
+  Schema(out);
+  out->Append(",\"cpus\":[");
+  for (size_t i = 0; i < cpus.size(); ++i) {
+    if (i != 0) out->Append(',');
+    out->Append("{\"cpu\":");
+    out->AppendU64(cpus[i].cpu);
+    for (int n = 1; n <= kCpuStatMax; ++n) {
+      if (!cpus[i].Has(n)) continue;
+      out->Append(',');
+      Key(CpuStatName(n), out);
+      out->AppendU64(cpus[i].value[n]);
+    }
+    out->Append('}');
+  }
+  out->Append("]}\n");
+}
+
+void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& findings,
+                      bool can_list, TextBuffer* out) {
+  Schema(out);
+  if (!netns.empty()) {
+    out->Append(",\"netns\":");
+    AppendJsonString(netns, out);
+  }
+  out->Append(can_list ? ",\"can_list\":true" : ",\"can_list\":false");
+  out->Append(",\"findings\":[");
+  for (size_t i = 0; i < findings.size(); ++i) {
+    if (i != 0) out->Append(',');
+    out->Append("{\"level\":");
+    AppendJsonString(LevelName(findings[i].level), out);
+    out->Append(",\"topic\":");
+    AppendJsonString(findings[i].topic, out);
+    out->Append(",\"text\":");
+    AppendJsonString(findings[i].text, out);
+    out->Append('}');
+  }
+  out->Append("]}\n");
+}
+
+void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
+                       TextBuffer* out) {
+  Schema(out);
+  out->Append(ctx.success ? ",\"success\":true" : ",\"success\":false");
+  out->Append(",\"backend\":");
+  AppendJsonString(ctx.backend, out);
+  out->Append(",\"entries\":");
+  out->AppendU64(summary.total());
+  out->Append(",\"entries_read\":");
+  out->AppendU64(ctx.entries_read);
+  out->Append(",\"skipped\":");
+  out->AppendU64(ctx.skipped);
+  out->Append(absl::StrFormat(",\"duration_seconds\":%.6f", ctx.duration_seconds));
+  out->Append(",\"timestamp_seconds\":");
+  out->AppendU64(ctx.timestamp_seconds);
+  out->Append(",\"table\":{");
+  if (ctx.table_count) {
+    out->Append("\"count\":");
+    out->AppendU64(*ctx.table_count);
+    if (ctx.table_max) {
+      out->Append(",\"max\":");
+      out->AppendU64(*ctx.table_max);
+    }
+    out->Append(TableNearlyFull(ctx) ? ",\"nearly_full\":true" : ",\"nearly_full\":false");
+  } else {
+    out->Append("\"error\":");
+    AppendJsonString(ctx.table_error, out);
+  }
+  out->Append('}');
+  Counts("family", summary.ByFamily(),
+         [](const CountItem& c) -> std::string {
+           return c.key == kFamilyIPv4 ? "ipv4" : c.key == kFamilyIPv6 ? "ipv6"
+                                                                       : absl::StrCat(c.key);
+         },
+         out);
+  Counts("protocol", summary.ByProtocol(),
+         [](const CountItem& c) { return SummaryProtoName(static_cast<uint8_t>(c.key)); }, out);
+  Counts("state", summary.ByState(),
+         [](const CountItem& c) {
+           return absl::StrCat(SummaryProtoName(static_cast<uint8_t>(c.key)), "/",
+                               StateName(static_cast<uint8_t>(c.key), c.state));
+         },
+         out);
+  uint64_t other_zones = 0;
+  std::vector<CountItem> zones = ZonesShown(summary, &other_zones);
+  if (other_zones != 0) zones.push_back(CountItem{0xffffffffu, 0, other_zones});
+  Counts("zone", zones,
+         [](const CountItem& c) {
+           return c.key == 0xffffffffu ? std::string("other") : absl::StrCat(c.key);
+         },
+         out);
+  Top("top_sources", summary.TopSources(), out);
+  Top("top_destinations", summary.TopDestinations(), out);
+  Top("top_destination_ports", summary.TopDestinationPorts(), out);
+  out->Append("}\n");
+}
+
+}  // namespace ctdump

@@ -1,0 +1,55 @@
+// File: cli/command_json.h
+//
+// `-o json` for the commands that print one report instead of one line per entry. Each
+// writes ONE JSON object followed by '\n' (keys always in this order; strings escaped as
+// in core/json.h; "schema" is kJsonSchemaVersion of core/json.h):
+//
+// ctdump -C -o json (backends/stats.h TableCount)
+//   {"schema":1,"count":N,"max":M,"source":"ctnetlink CT_GET_STATS"}
+//   "max" is left out when the limit could not be read.
+//
+// ctdump -S -o json (backends/stats.h CpuStats; the counters each CPU reported, by
+// conntrack -S's names)
+//   {"schema":1,"cpus":[{"cpu":0,"found":0,"invalid":5,...},...]}
+//
+// ctdump --doctor -o json (backends/doctor.h)
+//   {"schema":1,"netns":"/run/netns/x","can_list":true,
+//    "findings":[{"level":"ok","topic":"privileges","text":"..."},...]}
+//   "netns" is left out without --netns; "level" is ok, info, warning or problem.
+//
+// ctdump --summary -o json (core/summary.h, core/summary_format.h)
+//   {"schema":1,"success":true,"backend":"netlink","entries":N,"entries_read":N,
+//    "skipped":N,"duration_seconds":0.01,"timestamp_seconds":T,
+//    "table":{"count":N,"max":M,"nearly_full":false}   (or {"error":"..."})
+//    "family":{"ipv4":N,"ipv6":N},"protocol":{"tcp":N,"unknown(50)":N},
+//    "state":{"tcp/ESTABLISHED":N},"zone":{"0":N,"other":N},
+//    "top_sources":{"exact":true,"counted":N,"capacity":C,"other":N,
+//                   "items":[{"key":"10.0.0.1","count":N,"error":0},...]},
+//    "top_destinations":{...},"top_destination_ports":{... "key":"tcp/443" ...}}
+//   "zone" has "other" only when zones were folded (core/summary_format.h).
+
+#ifndef CTDUMP_CLI_COMMAND_JSON_H_
+#define CTDUMP_CLI_COMMAND_JSON_H_
+
+#include <string>
+#include <vector>
+
+#include "backends/doctor.h"
+#include "backends/stats.h"
+#include "core/summary.h"
+#include "core/summary_format.h"
+#include "core/text_buffer.h"
+
+namespace ctdump {
+
+void AppendCountJson(const TableCount& count, TextBuffer* out);
+void AppendCpuStatsJson(const std::vector<CpuStats>& cpus, TextBuffer* out);
+// `netns` is the namespace path, or empty without --netns.
+void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& findings,
+                      bool can_list, TextBuffer* out);
+void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
+                       TextBuffer* out);
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CLI_COMMAND_JSON_H_
