@@ -181,7 +181,11 @@ absl::Status EventListener::SizeBuffer(uint64_t bytes) {
   }
   absl::StatusOr<uint64_t> got = socket_->ReceiveBuffer();
   if (!got.ok()) return got.status();
-  stats_.rcvbuf = *got;
+  // getsockopt(SO_RCVBUF) reports twice what was granted: the kernel doubles the value
+  // set (sock_setsockopt(), to leave room for skb overhead). Halve it, so that the figure
+  // is in the unit of --rcvbuf/--rcvbuf-max (a request of 4096 reads back as 4096, and
+  // the 128 MiB cap as 128 MiB, not 256).
+  stats_.rcvbuf = *got / 2;
   return absl::OkStatus();
 }
 

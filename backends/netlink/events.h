@@ -29,8 +29,9 @@
 // Not losing events silently:
 //  * The receive buffer starts at EventListenerOptions::rcvbuf, set with SO_RCVBUFFORCE
 //    (needs CAP_NET_ADMIN, ignores net.core.rmem_max) and, when that is refused, with
-//    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back
-//    (it doubles the request) and reported in EventListenerStats.
+//    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back and
+//    reported in EventListenerStats in the unit of the request (getsockopt() reports
+//    double the value granted; the listener halves it).
 //  * On ENOBUFS: the overrun is counted; the number of events lost so far is read from
 //    the kernel (sk_drops through getsockopt(SO_MEMINFO), 4.14+; when unavailable only the
 //    overruns are known, each meaning at least one lost event); the buffer is doubled up
@@ -133,7 +134,8 @@ struct EventListenerStats {
   uint64_t overruns = 0;  // ENOBUFS errors
   uint64_t lost = 0;      // events dropped by the kernel (valid when lost_known)
   bool lost_known = false;
-  uint64_t rcvbuf = 0;          // receive buffer granted now (bytes)
+  uint64_t rcvbuf = 0;          // receive buffer granted now (bytes, as rcvbuf means it:
+                                // half of what getsockopt(SO_RCVBUF) reports)
   bool rcvbuf_forced = false;   // SO_RCVBUFFORCE worked (else SO_RCVBUF, rmem_max-capped)
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
