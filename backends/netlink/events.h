@@ -122,6 +122,12 @@ struct EventListenerOptions {
   std::function<std::string(uint32_t port_id)> port_owner;
   // Wall clock for FlowEvent::time_ns (ns since the epoch). Null: CLOCK_REALTIME.
   std::function<uint64_t()> clock;
+  // When a stop is requested (Run()'s wake_fd), the events already queued are still
+  // delivered for up to stop_drain_ns; those still queued then are read and counted
+  // (EventListenerStats::unshown) without being delivered, for up to stop_count_ns more
+  // (a bound for a flood that never ends).
+  uint64_t stop_drain_ns = 1000000000;  // 1 s
+  uint64_t stop_count_ns = 1000000000;  // 1 s
 };
 
 struct EventListenerStats {
@@ -140,6 +146,10 @@ struct EventListenerStats {
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
   uint64_t silent_overruns = 0;  // drops found without an ENOBUFS (resync mode only)
+  // Events queued when the stop was requested that were read but not delivered, because
+  // the drain time ran out (stop_drain_ns). Together with events and lost, every event
+  // the kernel sent is accounted for.
+  uint64_t unshown = 0;
   // Why the kernel's drop counter cannot be read ("" when it can): before 4.14 an
   // overrun is still reported (ENOBUFS) but only as "at least N events lost".
   std::string drop_counter_note;
@@ -156,7 +166,9 @@ class EventListener {
 
   // Streams events to `sink` until `wake_fd` becomes readable (checked at least every
   // 64 datagrams and whenever the listener waits) or the sink returns false; both return
-  // OK. Errors: receive errors other than EINTR, ENOBUFS and ENOSPC.
+  // OK. After the wake, what the socket already holds is drained: delivered for up to
+  // options.stop_drain_ns, then counted in stats().unshown (no resync then; an ENOBUFS
+  // is only counted). Errors: receive errors other than EINTR, ENOBUFS and ENOSPC.
   absl::Status Run(EventSink& sink, int wake_fd);
 
   // Reads the kernel's drop counter again, so that stats() counts drops since the last
@@ -172,8 +184,12 @@ class EventListener {
   void HandleOverrun(EventSink& sink, bool enobufs);
   // With a resync callback: handles drops since the last resync began, if any.
   void CheckSilentDrops(EventSink& sink);
-  // Handles one datagram; false when the sink asked to stop.
-  bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink);
+  // Handles one datagram; false when the sink asked to stop. With `deliver` false, its
+  // events are only counted in stats_.unshown.
+  bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink,
+                      bool deliver = true);
+  // After a stop request: empties the socket's queue (see Run()).
+  absl::Status DrainAfterStop(EventSink& sink);
 
   std::unique_ptr<EventSocket> socket_;
   EventListenerOptions options_;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -307,6 +308,60 @@ TEST(EventListener, MalformedEventIsSkippedAndEintrRetried) {
   EXPECT_THAT(r.log[0], HasSubstr("skipped: ctnetlink event, datagram 1"));
   EXPECT_EQ(r.log[1], "NEW 2 pid=0 t=7");
   EXPECT_EQ((*l)->stats().skipped, 1u);
+}
+
+// A stop request (the wake fd is readable) does not drop what the socket already holds:
+// the queue is drained into the sink (issue 12, item 5).
+TEST(EventListener, EventsQueuedAtAStopAreStillDelivered) {
+  auto s = std::make_shared<FakeEventState>();
+  for (uint16_t i = 1; i <= 200; ++i) s->steps.push_back(Datagram(EventMsg(EventType::kNew, i)));
+  s->steps.push_back(FakeEventStep{{}, ENOBUFS, 30});  // while draining: counted, no resync
+  s->steps.push_back(Datagram(EventMsg(EventType::kNew, 201)));
+  int resyncs = 0;
+  auto l = StartOn(s, CountingResync(&resyncs));
+  ASSERT_THAT(l, IsOk());
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "x", 1), 1);  // SIGINT arrived before the first read
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, fds[0]), IsOk());
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_EQ(r.log.size(), 201u);  // every event; the overrun only goes into the count
+  EXPECT_EQ(r.log.back(), "NEW 201 pid=0 t=7");
+  EXPECT_TRUE(s->steps.empty());
+  (*l)->RefreshLoss();
+  const EventListenerStats& st = (*l)->stats();
+  EXPECT_EQ(st.events, 201u);
+  EXPECT_EQ(st.unshown, 0u);
+  EXPECT_EQ(st.overruns, 1u);
+  EXPECT_EQ(st.lost, 30u);
+  EXPECT_EQ(resyncs, 0);
+}
+
+// When the drain time runs out, the rest of the queue is read and counted, not lost
+// from the books: shown + lost + unshown is what the kernel sent.
+TEST(EventListener, EventsQueuedAtAStopBeyondTheDrainTimeAreCounted) {
+  auto s = std::make_shared<FakeEventState>();
+  for (uint16_t i = 1; i <= 100; ++i) s->steps.push_back(Datagram(EventMsg(EventType::kNew, i)));
+  s->steps.push_back(Datagram(EventMsg(EventType::kUpdate, 1)));  // not subscribed to
+  EventListenerOptions o = Options();
+  o.mask = EventBit(EventType::kNew);
+  o.stop_drain_ns = 0;
+  auto l = StartOn(s, o);
+  ASSERT_THAT(l, IsOk());
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  ASSERT_EQ(write(fds[1], "x", 1), 1);
+  Recorder r;
+  ASSERT_THAT((*l)->Run(r, fds[0]), IsOk());
+  close(fds[0]);
+  close(fds[1]);
+  const EventListenerStats& st = (*l)->stats();
+  EXPECT_EQ(st.events, r.log.size());
+  EXPECT_GT(st.unshown, 0u);
+  EXPECT_EQ(st.events + st.unshown, 100u);
+  EXPECT_TRUE(s->steps.empty());
 }
 
 TEST(EventListener, SinkStopsTheRunAndOtherErrorsEndIt) {
