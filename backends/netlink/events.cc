@@ -290,6 +290,25 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
   return true;
 }
 
+bool EventListener::Recoverable(const absl::Status& error, EventSink& sink, bool stopping) {
+  const int err = TransportErrno(error);
+  if (err == EINTR) return true;
+  if (err == ENOBUFS) {
+    if (stopping) {
+      ++stats_.overruns;  // the drop counter has the events; no resync when stopping
+    } else {
+      HandleOverrun(sink, /*enobufs=*/true);
+    }
+    return true;
+  }
+  if (err == ENOSPC) {
+    ++stats_.skipped;
+    sink.OnSkipped(absl::DataLossError(error.message()));
+    return true;
+  }
+  return false;
+}
+
 absl::Status EventListener::DrainAfterStop(EventSink& sink) {
   const absl::Span<uint8_t> buf = absl::MakeSpan(buf_.get(), kRecvBufferSize);
   const uint64_t start = MonotonicNs();
@@ -299,17 +318,7 @@ absl::Status EventListener::DrainAfterStop(EventSink& sink) {
     absl::StatusOr<size_t> got = socket_->Recv(buf, /*block=*/false, -1);
     if (got.ok() && *got == 0) return absl::OkStatus();  // the queue is empty
     if (!got.ok()) {
-      const int err = TransportErrno(got.status());
-      if (err == EINTR) continue;
-      if (err == ENOBUFS) {  // the drop counter has the events; no resync now
-        ++stats_.overruns;
-        continue;
-      }
-      if (err == ENOSPC) {
-        ++stats_.skipped;
-        sink.OnSkipped(absl::DataLossError(got.status().message()));
-        continue;
-      }
+      if (Recoverable(got.status(), sink, /*stopping=*/true)) continue;
       return got.status();
     }
     const bool deliver = elapsed < options_.stop_drain_ns;
@@ -337,17 +346,7 @@ absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
     }
     if (!got.ok()) {
       if (got.status().code() == absl::StatusCode::kCancelled) return DrainAfterStop(sink);
-      const int err = TransportErrno(got.status());
-      if (err == EINTR) continue;
-      if (err == ENOBUFS) {
-        HandleOverrun(sink, /*enobufs=*/true);
-        continue;
-      }
-      if (err == ENOSPC) {
-        ++stats_.skipped;
-        sink.OnSkipped(absl::DataLossError(got.status().message()));
-        continue;
-      }
+      if (Recoverable(got.status(), sink, /*stopping=*/false)) continue;
       return got.status();
     }
     if (!HandleDatagram(absl::MakeConstSpan(buf_.get(), *got), sink)) return absl::OkStatus();

@@ -190,6 +190,9 @@ class EventListener {
                       bool deliver = true);
   // After a stop request: empties the socket's queue (see Run()).
   absl::Status DrainAfterStop(EventSink& sink);
+  // Handles a receive error that listening survives (EINTR, ENOBUFS, ENOSPC) and returns
+  // true; false for any other. `stopping`: an ENOBUFS is only counted (no resync).
+  bool Recoverable(const absl::Status& error, EventSink& sink, bool stopping);
 
   std::unique_ptr<EventSocket> socket_;
   EventListenerOptions options_;
