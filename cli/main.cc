@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -400,4 +402,18 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace ctdump
 
-int main(int argc, char** argv) { return ctdump::Main(argc, argv); }
+// No path may end in std::terminate() (an abort, exit 134): a failed allocation is a
+// runtime error like any other, and so is any other exception that reaches this far.
+// Nothing here allocates (stderr is unbuffered).
+int main(int argc, char** argv) {
+  try {
+    return ctdump::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    fputs("ctdump: out of memory\n", stderr);
+  } catch (const std::exception& e) {
+    fputs("ctdump: internal error: ", stderr);
+    fputs(e.what(), stderr);
+    fputs("\n", stderr);
+  }
+  return 1;
+}

@@ -68,6 +68,7 @@ const struct option kLongOptions[] = {
     {"summary", no_argument, nullptr, kOptSummary},
     {"top", required_argument, nullptr, kOptTop},
     {"rcvbuf", required_argument, nullptr, kOptRcvbuf},
+    {"buffer-size", required_argument, nullptr, 'b'},  // conntrack's name for it
     {"rcvbuf-max", required_argument, nullptr, kOptRcvbufMax},
     {"resync", no_argument, nullptr, kOptResync},
     {"textfile", required_argument, nullptr, kOptTextfile},
@@ -377,6 +378,10 @@ const char* UsageText() {
          "                          --backend procfs, where ctnetlink is unavailable)\n"
          "      --resync            with -E: after the kernel dropped events, list the\n"
          "                          table again as [RESYNC] lines\n"
+         "      --rcvbuf BYTES      with -E: the event socket's receive buffer to start\n"
+         "                          with (default 8 MiB); -b, --buffer-size BYTES is the\n"
+         "                          same (conntrack's spelling)\n"
+         "      --rcvbuf-max BYTES  with -E: how far it grows after a loss (default 128 MiB)\n"
          "      --top N             with --summary: items per top list (default 10)\n"
          "      --textfile PATH     with -o prometheus: write the metrics to PATH\n"
          "                          atomically (temporary file, fsync, rename), for\n"
@@ -425,7 +430,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   opterr = 0;
   for (;;) {
     int longindex = -1;
-    int c = getopt_long(argc, argv, ":LCSEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:z", kLongOptions,
+    int c = getopt_long(argc, argv, ":LCSEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:zb:", kLongOptions,
                         &longindex);
     if (c == -1) break;
     absl::Status s;
@@ -463,15 +468,18 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
         top_given = true;
         break;
       }
+      case 'b':  // conntrack's -b/--buffer-size: the event socket's buffer, as --rcvbuf
       case kOptRcvbuf:
       case kOptRcvbufMax: {
-        const char* name = c == kOptRcvbuf ? "--rcvbuf" : "--rcvbuf-max";
+        const char* name = c == 'b'           ? "-b/--buffer-size"
+                           : c == kOptRcvbuf ? "--rcvbuf"
+                                             : "--rcvbuf-max";
         uint64_t v = 0;
         if (!absl::SimpleAtoi(optarg, &v) || v < 4096 || v > (uint64_t{1} << 30)) {
           s = absl::InvalidArgumentError(
               absl::StrCat(name, " wants bytes from 4096 to 1073741824, got `", optarg, "'"));
         }
-        (c == kOptRcvbuf ? o.rcvbuf : o.rcvbuf_max) = v;
+        (c == kOptRcvbufMax ? o.rcvbuf_max : o.rcvbuf) = v;
         buffer_given = true;
         break;
       }

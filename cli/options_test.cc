@@ -85,6 +85,31 @@ TEST(ParseOptions, Events) {
   EXPECT_THAT(Parse({"-E", "--interval", "1"}), IsOk());  // polling ctnetlink dumps works too
 }
 
+// conntrack's -b/--buffer-size sets the event socket's buffer: the same as --rcvbuf.
+TEST(ParseOptions, BufferSizeIsConntracksSpellingOfRcvbuf) {
+  for (const char* spelling : {"-b", "--buffer-size"}) {
+    auto o = Parse({"-E", spelling, "65536"});
+    ASSERT_THAT(o, IsOk()) << spelling;
+    EXPECT_EQ(o->rcvbuf, 65536u) << spelling;
+    EXPECT_EQ(o->rcvbuf_max, 0u) << spelling;
+  }
+  auto o = Parse({"-E", "-b", "8192", "--rcvbuf-max", "16384"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->rcvbuf, 8192u);
+  EXPECT_EQ(o->rcvbuf_max, 16384u);
+  EXPECT_THAT(Parse({"-E", "-b", "100"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("-b/--buffer-size wants bytes")));
+  EXPECT_THAT(Parse({"-E", "--buffer-size", "1048576", "--rcvbuf-max", "65536"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("larger than --rcvbuf-max")));
+  EXPECT_THAT(Parse({"-L", "-b", "65536"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("goes with -E")));
+  EXPECT_THAT(Parse({"-E", "-b"}), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  // --help lists the buffer options.
+  EXPECT_THAT(UsageText(), HasSubstr("--rcvbuf BYTES"));
+  EXPECT_THAT(UsageText(), HasSubstr("--rcvbuf-max BYTES"));
+  EXPECT_THAT(UsageText(), HasSubstr("-b, --buffer-size BYTES"));
+}
+
 TEST(ParseOptions, SummaryAndPrometheus) {
   auto o = Parse({"--summary"});
   ASSERT_THAT(o, IsOk());

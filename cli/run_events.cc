@@ -123,19 +123,23 @@ std::string MaskText(uint32_t mask) {
 }
 
 // The end of a run: the summary line, then what went wrong. Returns the exit code.
+// Whatever ended the run (a signal, a reader that went away, an error), events the kernel
+// dropped or that were queued and not shown are reported and make the exit status 1.
 int Finish(EventPrinter& printer, const absl::Status& ran, uint64_t lost, bool lost_known,
-           uint64_t overruns) {
+           uint64_t overruns, uint64_t unshown = 0) {
   absl::Status written = printer.Finish();
-  if (written.code() == absl::StatusCode::kCancelled) return 0;  // reader went away
-  if (!printer.judge_status().ok()) {
-    PrintErr(printer.judge_status().message());
-    return 1;
-  }
-  PrintSummaryLine(absl::StrCat(printer.shown(), " flow events have been shown."));
   int rc = 0;
-  if (!written.ok()) {
-    PrintErr(absl::StrCat("cannot write the events: ", written.message()));
+  if (written.code() == absl::StatusCode::kCancelled) {
+    // The reader went away (`| head`): no summary line, as for -L, but see below.
+  } else if (!printer.judge_status().ok()) {
+    PrintErr(printer.judge_status().message());
     rc = 1;
+  } else {
+    PrintSummaryLine(absl::StrCat(printer.shown(), " flow events have been shown."));
+    if (!written.ok()) {
+      PrintErr(absl::StrCat("cannot write the events: ", written.message()));
+      rc = 1;
+    }
   }
   if (!ran.ok()) {
     PrintErr(absl::StrCat("listening stopped: ", ran.message()));
@@ -147,6 +151,12 @@ int Finish(EventPrinter& printer, const absl::Status& ran, uint64_t lost, bool l
         " events were lost: the kernel dropped them when the receive buffer overflowed (",
         overruns, " ENOBUFS", lost_known ? "" : kNoDropCounter,
         "); the event stream is incomplete"));
+    rc = 1;
+  }
+  if (unshown > 0) {
+    PrintErr(absl::StrCat(unshown, unshown == 1 ? " event was" : " events were",
+                          " queued and not shown: the stop came before they could be "
+                          "written (drained for 1 s)"));
     rc = 1;
   }
   if (printer.skipped() > 0) {
@@ -209,11 +219,35 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
                          : std::string(),
                      ", ",
                      st.lost_known ? absl::StrCat(st.lost) : std::string("unknown"),
-                     " lost; ", st.resyncs, " resync dumps; receive buffer ", st.rcvbuf,
-                     " bytes"));
+                     " lost; ", st.unshown, " queued and not shown; ", st.resyncs,
+                     " resync dumps; receive buffer ", st.rcvbuf, " bytes"));
   }
-  return Finish(printer, ran, st.lost, st.lost_known, st.overruns);
+  return Finish(printer, ran, st.lost, st.lost_known, st.overruns, st.unshown);
 }
+
+// Passes flows on to `inner` and ends the dump early once a stop was requested: a read
+// of a large table takes seconds, and SIGINT must not wait for it. Looks every 256 flows
+// (a poll() on the signal pipe each time: next to nothing per flow).
+class StopCheckingSink : public FlowSink {
+ public:
+  StopCheckingSink(FlowSink& inner, const StopSignal& stop) : inner_(inner), stop_(stop) {}
+  bool OnFlow(const Flow& flow) override {
+    if ((++flows_ & 255) == 0 && stop_.requested()) {
+      stopped_ = true;
+      return false;
+    }
+    return inner_.OnFlow(flow);
+  }
+  void OnSkipped(const absl::Status& why) override { inner_.OnSkipped(why); }
+  bool stopped() const { return stopped_; }
+  uint64_t flows() const { return flows_; }
+
+ private:
+  FlowSink& inner_;
+  const StopSignal& stop_;
+  uint64_t flows_ = 0;
+  bool stopped_ = false;
+};
 
 int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
          const StopSignal& stop, const BackendLog& log) {
@@ -227,7 +261,17 @@ int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
   uint64_t failed_polls = 0;
   for (;;) {
     diff.BeginSnapshot();
-    absl::Status s = (*backend)->Dump(req, diff);
+    StopCheckingSink checked(diff, stop);
+    absl::Status s = (*backend)->Dump(req, checked);
+    if (checked.stopped()) {
+      // A partial snapshot would look like mass destruction: drop it.
+      diff.AbandonSnapshot();
+      if (log) {
+        log(absl::StrCat("stop requested during a read of the table: read abandoned after ",
+                         checked.flows() - 1, " entries"));
+      }
+      break;
+    }
     if (!s.ok()) {
       diff.AbandonSnapshot();
       if (diff.snapshots() == 0) {

@@ -1,18 +1,30 @@
 #include "core/read_ahead.h"
 
 #include <algorithm>
+#include <new>
+#include <system_error>
 #include <utility>
 
 namespace ctdump {
 
 ReadAhead::ReadAhead(Options options, FillFn fill, IsLastFn is_last)
-    : options_(options), fill_(std::move(fill)), is_last_(std::move(is_last)) {
+    : options_(options),
+      fill_(std::move(fill)),
+      is_last_(std::move(is_last)),
+      threaded_(options.threaded) {
   const int depth = options_.threaded ? std::max(options_.depth, 2) : 1;
   for (int i = 0; i < depth; ++i) {
     buffers_.emplace_back(new uint8_t[options_.chunk_bytes]);
     free_.push_back(i);
   }
-  if (options_.threaded) thread_ = std::thread([this] { Run(); });
+  if (!threaded_) return;
+  try {
+    thread_ = std::thread([this] { Run(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (RLIMIT_NPROC, or no address space for its stack under
+    // `ulimit -v`): read on the calling thread instead, with the same results.
+    threaded_ = false;
+  }
 }
 
 ReadAhead::~ReadAhead() {
@@ -33,7 +45,14 @@ uint64_t ReadAhead::chunks_filled() const {
 ReadAhead::Filled ReadAhead::FillOne(int slot) {
   Filled f;
   absl::Span<uint8_t> buf(buffers_[slot].get(), options_.chunk_bytes);
-  absl::StatusOr<size_t> got = fill_(buf);
+  absl::StatusOr<size_t> got = out_of_memory_;
+  try {
+    got = fill_(buf);
+  } catch (const std::bad_alloc&) {
+    // On the reading thread an escaping exception would call std::terminate(); end the
+    // stream with an error instead (out_of_memory_ was made up front: copying a Status
+    // does not allocate).
+  }
   if (!got.ok()) {
     f.status = got.status();
     return f;
@@ -78,7 +97,7 @@ absl::StatusOr<absl::Span<const uint8_t>> ReadAhead::Next() {
     return absl::Span<const uint8_t>();
   }
   Filled f;
-  if (!options_.threaded) {
+  if (!threaded_) {
     if (last_seen_) {
       f = Filled{};
     } else {
@@ -103,7 +122,7 @@ absl::StatusOr<absl::Span<const uint8_t>> ReadAhead::Next() {
     if (!final_.ok()) return final_;
     return absl::Span<const uint8_t>();
   }
-  if (options_.threaded) held_ = f.slot;
+  if (threaded_) held_ = f.slot;
   return absl::Span<const uint8_t>(buffers_[f.slot].get(), f.size);
 }
 

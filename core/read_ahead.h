@@ -30,7 +30,11 @@
 //    use ReadAhead only for sources that never block indefinitely (a ctnetlink dump in
 //    progress, a /proc or regular file), never for a pipe or a terminal.
 //  * With Options::threaded false, fill() runs inside Next() on the calling thread, with
-//    the same results (for debugging and for measuring what the overlap gains).
+//    the same results (for debugging and for measuring what the overlap gains). The same
+//    happens when the thread cannot be started (std::thread throws: RLIMIT_NPROC, no
+//    memory for its stack); threaded() then says false.
+//  * std::bad_alloc thrown by fill() ends the stream with a kResourceExhausted error
+//    instead of escaping (on the reading thread it would call std::terminate()).
 //  * Not thread-safe: one consumer thread calls Next().
 
 #ifndef CTDUMP_CORE_READ_AHEAD_H_
@@ -76,6 +80,10 @@ class ReadAhead {
   // Chunks filled so far (including ones not yet taken by Next()).
   uint64_t chunks_filled() const;
 
+  // True while a reading thread does the filling (false when Options::threaded was false
+  // or the thread could not be started).
+  bool threaded() const { return threaded_; }
+
  private:
   struct Filled {
     int slot = -1;  // -1: the stream ended here (status says how)
@@ -90,6 +98,9 @@ class ReadAhead {
   const Options options_;
   FillFn fill_;
   IsLastFn is_last_;
+  bool threaded_;  // set before the thread starts; constant afterwards
+  const absl::Status out_of_memory_ =
+      absl::ResourceExhaustedError("out of memory while reading");
   std::vector<std::unique_ptr<uint8_t[]>> buffers_;
 
   mutable std::mutex mu_;

@@ -1,7 +1,16 @@
 #include "core/read_ahead.h"
 
+#include <grp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -146,6 +155,82 @@ TEST_P(ReadAheadTest, DestroyingEarlyStopsTheReaderWithoutDrainingTheStream) {
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(c->data()), c->size()), "chunk 0");
   }  // must not hang, and must not read the other 999 chunks
   EXPECT_LE(src.calls.load(), 4);
+}
+
+// Runs `body` in a forked child after `limit` (which may refuse by returning false: the
+// child then exits 77); returns the child's exit status. A thread cannot be started in
+// the child, and ReadAhead must then read on the calling thread with the same results.
+int InChild(const std::function<bool()>& limit, const std::function<bool()>& body) {
+  fflush(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!limit()) _exit(77);
+    try {
+      _exit(body() ? 0 : 1);
+    } catch (...) {
+      _exit(2);  // never back into gtest: the child must not run the other tests
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// What the child checks: no thread, yet every chunk in order, then the end.
+bool ReadsWithoutAThread() {
+  Source src;
+  src.chunks = Numbered(50);
+  ReadAhead::Options o;
+  o.chunk_bytes = 64;
+  ReadAhead ahead(o, src.Fill());  // threaded by default; std::thread throws in here
+  if (ahead.threaded()) return false;
+  auto [got, status] = Drain(ahead);
+  return status.ok() && got == Numbered(50);
+}
+
+// `ulimit -v`: no address space left for a thread's stack (8 MiB by default).
+TEST(ReadAheadFallback, ReadsOnTheCallingThreadWhenNoStackCanBeMapped) {
+  int rc = InChild(
+      [] {
+        std::ifstream statm("/proc/self/statm");
+        uint64_t pages = 0;
+        if (!(statm >> pages)) return false;
+        const uint64_t now = pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+        struct rlimit rl = {now + (2u << 20), now + (2u << 20)};  // 2 MiB to spare
+        return setrlimit(RLIMIT_AS, &rl) == 0;
+      },
+      ReadsWithoutAThread);
+  EXPECT_EQ(rc, 0);
+}
+
+// `prlimit --nproc=1` as an unprivileged user: clone() refuses the thread (EAGAIN).
+TEST(ReadAheadFallback, ReadsOnTheCallingThreadWhenRlimitNprocRefusesTheThread) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to become nobody";
+  int rc = InChild(
+      [] {
+        struct rlimit rl = {1, 1};
+        return setrlimit(RLIMIT_NPROC, &rl) == 0 && setgroups(0, nullptr) == 0 &&
+               setgid(65534) == 0 && setuid(65534) == 0;
+      },
+      ReadsWithoutAThread);
+  // Bazel's sandbox runs tests in a user namespace that maps only root.
+  if (rc == 77) GTEST_SKIP() << "cannot become nobody here (user namespace?)";
+  EXPECT_EQ(rc, 0);
+}
+
+// bad_alloc thrown by fill() ends the stream with an error, on either thread.
+TEST_P(ReadAheadTest, BadAllocInFillEndsTheStreamWithAnError) {
+  int calls = 0;
+  ReadAhead ahead(Opts(), [&calls](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
+    if (++calls == 1) {
+      std::memcpy(buf.data(), "chunk 0", 7);
+      return 7;
+    }
+    throw std::bad_alloc();
+  });
+  auto [got, status] = Drain(ahead);
+  EXPECT_THAT(got, ElementsAre("chunk 0"));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted, _));
 }
 
 INSTANTIATE_TEST_SUITE_P(ThreadedAndInline, ReadAheadTest, ::testing::Bool(),

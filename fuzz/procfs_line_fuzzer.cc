@@ -4,7 +4,8 @@
 // The input is text of any bytes. Invariants checked, beyond "no crash, no hang, no
 // over-read":
 //  * each line alone: ParseProcLine() either fails with kDataLoss and a short message, or
-//    gives a record for which fuzz/flow_invariants.h holds and whose -o proc line
+//    accepts a line without NUL bytes that fails with a second use= appended, and gives a
+//    record for which fuzz/flow_invariants.h holds and whose -o proc line
 //    (AppendProcLine) parses again to the same record (but for the file it came from),
 //    which prints the same line again;
 //  * the whole input through ProcReader: the same flows and the same "line N: ..."
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "backends/procfs/parse.h"
 #include "backends/procfs/reader.h"
@@ -44,6 +46,12 @@ void CheckLine(absl::string_view line) {
     return;
   }
   CheckFormatsOf(flow);
+  // parse.h's rule: no NUL in an accepted line, and use= (required) appears once, so
+  // the line with a second one fails.
+  FUZZ_CHECK(line.find('\0') == absl::string_view::npos) << "a line with a NUL byte parsed";
+  Flow twice;
+  FUZZ_CHECK(!ParseProcLine(absl::StrCat(line, " use=1"), &twice).ok())
+      << "a second use= was accepted: " << line;
 
   TextBuffer first;
   AppendProcLine(flow, kNowNs, &first);

@@ -4,6 +4,7 @@
 #include <linux/netlink.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <cstring>
 #include <utility>
@@ -102,6 +103,12 @@ class NetlinkEventSocket final : public EventSocket {
   NetlinkSocket socket_;
 };
 
+uint64_t MonotonicNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 EventType TypeOf(const NlItem& item) {
   if (ctnl::MsgOf(item.type) == ctnl::kMsgCtDelete) return EventType::kDestroy;
   return (item.flags & ctnl::kNlmFCreate) ? EventType::kNew : EventType::kUpdate;
@@ -181,7 +188,11 @@ absl::Status EventListener::SizeBuffer(uint64_t bytes) {
   }
   absl::StatusOr<uint64_t> got = socket_->ReceiveBuffer();
   if (!got.ok()) return got.status();
-  stats_.rcvbuf = *got;
+  // getsockopt(SO_RCVBUF) reports twice what was granted: the kernel doubles the value
+  // set (sock_setsockopt(), to leave room for skb overhead). Halve it, so that the figure
+  // is in the unit of --rcvbuf/--rcvbuf-max (a request of 4096 reads back as 4096, and
+  // the 128 MiB cap as 128 MiB, not 256).
+  stats_.rcvbuf = *got / 2;
   return absl::OkStatus();
 }
 
@@ -230,7 +241,8 @@ void EventListener::CheckSilentDrops(EventSink& sink) {
   if (stats_.lost > lost_resynced_) HandleOverrun(sink, /*enobufs=*/false);
 }
 
-bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink) {
+bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink,
+                                   bool deliver) {
   ++stats_.datagrams;
   DumpBufferReader reader(datagram, &flow_);
   NlItem item;
@@ -240,6 +252,10 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
         FlowEvent ev;
         ev.type = TypeOf(item);
         if (!(options_.mask & EventBit(ev.type))) break;
+        if (!deliver) {
+          ++stats_.unshown;
+          break;
+        }
         ev.port_id = item.port_id;
         ev.time_ns = options_.clock ? options_.clock() : WallClockNs();
         if (item.port_id != 0 && options_.port_owner) {
@@ -274,13 +290,51 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
   return true;
 }
 
+bool EventListener::Recoverable(const absl::Status& error, EventSink& sink, bool stopping) {
+  const int err = TransportErrno(error);
+  if (err == EINTR) return true;
+  if (err == ENOBUFS) {
+    if (stopping) {
+      ++stats_.overruns;  // the drop counter has the events; no resync when stopping
+    } else {
+      HandleOverrun(sink, /*enobufs=*/true);
+    }
+    return true;
+  }
+  if (err == ENOSPC) {
+    ++stats_.skipped;
+    sink.OnSkipped(absl::DataLossError(error.message()));
+    return true;
+  }
+  return false;
+}
+
+absl::Status EventListener::DrainAfterStop(EventSink& sink) {
+  const absl::Span<uint8_t> buf = absl::MakeSpan(buf_.get(), kRecvBufferSize);
+  const uint64_t start = MonotonicNs();
+  for (;;) {
+    const uint64_t elapsed = MonotonicNs() - start;
+    if (elapsed >= options_.stop_drain_ns + options_.stop_count_ns) return absl::OkStatus();
+    absl::StatusOr<size_t> got = socket_->Recv(buf, /*block=*/false, -1);
+    if (got.ok() && *got == 0) return absl::OkStatus();  // the queue is empty
+    if (!got.ok()) {
+      if (Recoverable(got.status(), sink, /*stopping=*/true)) continue;
+      return got.status();
+    }
+    const bool deliver = elapsed < options_.stop_drain_ns;
+    if (!HandleDatagram(absl::MakeConstSpan(buf_.get(), *got), sink, deliver)) {
+      return absl::OkStatus();
+    }
+  }
+}
+
 absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
   const absl::Span<uint8_t> buf = absl::MakeSpan(buf_.get(), kRecvBufferSize);
   int since_check = 0;
   for (;;) {
     if (++since_check >= kWakeCheckEvery) {
       since_check = 0;
-      if (FdReadable(wake_fd)) return absl::OkStatus();
+      if (FdReadable(wake_fd)) return DrainAfterStop(sink);
     }
     absl::StatusOr<size_t> got = socket_->Recv(buf, /*block=*/false, wake_fd);
     if (got.ok() && *got == 0) {
@@ -291,18 +345,8 @@ absl::Status EventListener::Run(EventSink& sink, int wake_fd) {
       if (got.ok() && *got == 0) continue;  // woken without data
     }
     if (!got.ok()) {
-      if (got.status().code() == absl::StatusCode::kCancelled) return absl::OkStatus();
-      const int err = TransportErrno(got.status());
-      if (err == EINTR) continue;
-      if (err == ENOBUFS) {
-        HandleOverrun(sink, /*enobufs=*/true);
-        continue;
-      }
-      if (err == ENOSPC) {
-        ++stats_.skipped;
-        sink.OnSkipped(absl::DataLossError(got.status().message()));
-        continue;
-      }
+      if (got.status().code() == absl::StatusCode::kCancelled) return DrainAfterStop(sink);
+      if (Recoverable(got.status(), sink, /*stopping=*/false)) continue;
       return got.status();
     }
     if (!HandleDatagram(absl::MakeConstSpan(buf_.get(), *got), sink)) return absl::OkStatus();

@@ -29,8 +29,9 @@
 // Not losing events silently:
 //  * The receive buffer starts at EventListenerOptions::rcvbuf, set with SO_RCVBUFFORCE
 //    (needs CAP_NET_ADMIN, ignores net.core.rmem_max) and, when that is refused, with
-//    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back
-//    (it doubles the request) and reported in EventListenerStats.
+//    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back and
+//    reported in EventListenerStats in the unit of the request (getsockopt() reports
+//    double the value granted; the listener halves it).
 //  * On ENOBUFS: the overrun is counted; the number of events lost so far is read from
 //    the kernel (sk_drops through getsockopt(SO_MEMINFO), 4.12+; when unavailable only the
 //    overruns are known, each meaning at least one lost event); the buffer is doubled up
@@ -121,6 +122,12 @@ struct EventListenerOptions {
   std::function<std::string(uint32_t port_id)> port_owner;
   // Wall clock for FlowEvent::time_ns (ns since the epoch). Null: CLOCK_REALTIME.
   std::function<uint64_t()> clock;
+  // When a stop is requested (Run()'s wake_fd), the events already queued are still
+  // delivered for up to stop_drain_ns; those still queued then are read and counted
+  // (EventListenerStats::unshown) without being delivered, for up to stop_count_ns more
+  // (a bound for a flood that never ends).
+  uint64_t stop_drain_ns = 1000000000;  // 1 s
+  uint64_t stop_count_ns = 1000000000;  // 1 s
 };
 
 struct EventListenerStats {
@@ -133,11 +140,16 @@ struct EventListenerStats {
   uint64_t overruns = 0;  // ENOBUFS errors
   uint64_t lost = 0;      // events dropped by the kernel (valid when lost_known)
   bool lost_known = false;
-  uint64_t rcvbuf = 0;          // receive buffer granted now (bytes)
+  uint64_t rcvbuf = 0;          // receive buffer granted now (bytes, as rcvbuf means it:
+                                // half of what getsockopt(SO_RCVBUF) reports)
   bool rcvbuf_forced = false;   // SO_RCVBUFFORCE worked (else SO_RCVBUF, rmem_max-capped)
   std::string rcvbuf_note;      // why SO_RCVBUFFORCE was not used, if it was not
   uint64_t resyncs = 0;         // resync dumps run
   uint64_t silent_overruns = 0;  // drops found without an ENOBUFS (resync mode only)
+  // Events queued when the stop was requested that were read but not delivered, because
+  // the drain time ran out (stop_drain_ns). Together with events and lost, every event
+  // the kernel sent is accounted for.
+  uint64_t unshown = 0;
   // Why the kernel's drop counter cannot be read ("" when it can): before 4.12 an
   // overrun is still reported (ENOBUFS) but only as "at least N events lost".
   std::string drop_counter_note;
@@ -154,7 +166,9 @@ class EventListener {
 
   // Streams events to `sink` until `wake_fd` becomes readable (checked at least every
   // 64 datagrams and whenever the listener waits) or the sink returns false; both return
-  // OK. Errors: receive errors other than EINTR, ENOBUFS and ENOSPC.
+  // OK. After the wake, what the socket already holds is drained: delivered for up to
+  // options.stop_drain_ns, then counted in stats().unshown (no resync then; an ENOBUFS
+  // is only counted). Errors: receive errors other than EINTR, ENOBUFS and ENOSPC.
   absl::Status Run(EventSink& sink, int wake_fd);
 
   // Reads the kernel's drop counter again, so that stats() counts drops since the last
@@ -170,8 +184,15 @@ class EventListener {
   void HandleOverrun(EventSink& sink, bool enobufs);
   // With a resync callback: handles drops since the last resync began, if any.
   void CheckSilentDrops(EventSink& sink);
-  // Handles one datagram; false when the sink asked to stop.
-  bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink);
+  // Handles one datagram; false when the sink asked to stop. With `deliver` false, its
+  // events are only counted in stats_.unshown.
+  bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink,
+                      bool deliver = true);
+  // After a stop request: empties the socket's queue (see Run()).
+  absl::Status DrainAfterStop(EventSink& sink);
+  // Handles a receive error that listening survives (EINTR, ENOBUFS, ENOSPC) and returns
+  // true; false for any other. `stopping`: an ENOBUFS is only counted (no resync).
+  bool Recoverable(const absl::Status& error, EventSink& sink, bool stopping);
 
   std::unique_ptr<EventSocket> socket_;
   EventListenerOptions options_;

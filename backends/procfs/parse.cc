@@ -194,6 +194,11 @@ class LineParser {
       : p_(line.data()), end_(line.data() + line.size()), f_(flow) {}
 
   absl::Status Run() {
+    // No /proc line holds a NUL byte; name it instead of what it would break further on.
+    if (const void* nul = std::memchr(p_, '\0', static_cast<size_t>(end_ - p_))) {
+      return absl::DataLossError(absl::StrCat(
+          "NUL byte at column ", static_cast<const char*>(nul) - p_ + 1));
+    }
     if (!Head() || !Body() || !Finish()) return std::move(error_);
     return absl::OkStatus();
   }
@@ -344,20 +349,23 @@ class LineParser {
   }
 
   bool StateToken(Sv tok) {
-    if (tok[0] == '[') return true;  // a vendor flag
+    if (tok[0] == '[') return WellFormedFlag(tok);  // a vendor flag
     const char* eq = static_cast<const char*>(std::memchr(tok.data(), '=', tok.size()));
     if (eq != nullptr) {
+      if (eq == tok.data()) return EmptyKey(tok);
       Sv key(tok.data(), static_cast<size_t>(eq - tok.data()));
       Sv val(eq + 1, static_cast<size_t>(tok.data() + tok.size() - eq - 1));
       uint64_t v = 0;
       // GRE's "timeout=T, stream_timeout=S"; for any other protocol a vendor field.
       if (f_->l4proto != kProtoGRE) return true;
       if (key == "timeout") {  // GRE: "timeout=T," (not the entry timeout)
+        if (!Once(kSeenGreTimeout, key)) return false;
         if (!val.empty() && val.back() == ',') val.remove_suffix(1);
         if (!Dec(key, val, UINT32_MAX, "GRE timeout", &v)) return false;
         if (!f_->gre) f_->gre.emplace();
         f_->gre->timeout = static_cast<uint32_t>(v);
       } else if (key == "stream_timeout") {
+        if (!Once(kSeenGreStreamTimeout, key)) return false;
         if (!Dec(key, val, UINT32_MAX, "GRE stream timeout", &v)) return false;
         if (!f_->gre) f_->gre.emplace();
         f_->gre->stream_timeout = static_cast<uint32_t>(v);
@@ -388,6 +396,7 @@ class LineParser {
       }
       return Fail(absl::StrCat("unexpected token ", Quote(tok)));
     }
+    if (eq == tok.data()) return EmptyKey(tok);
     Sv key(tok.data(), static_cast<size_t>(eq - tok.data()));
     Sv val(eq + 1, static_cast<size_t>(tok.data() + tok.size() - eq - 1));
     switch (key.size()) {
@@ -399,6 +408,7 @@ class LineParser {
         if (key == "dst") return Dst(val);
         if (key == "use") {
           in_tuple_ = false;
+          if (!Once(kSeenUse, key)) return false;
           uint64_t v = 0;
           if (!Dec(key, val, UINT32_MAX, "use count", &v)) return false;
           f_->use = static_cast<uint32_t>(v);
@@ -425,6 +435,7 @@ class LineParser {
         if (key == "packets") return Counter(false, key, val);
         if (key == "secmark") {
           in_tuple_ = false;
+          if (!Once(kSeenSecmark, key)) return false;
           uint64_t v = 0;
           if (!Dec(key, val, UINT32_MAX, "secmark", &v)) return false;
           f_->secmark = static_cast<uint32_t>(v);
@@ -438,6 +449,7 @@ class LineParser {
         if (key == "zone-reply") return ZoneField(kZoneDirReply, key, val);
         if (key == "delta-time") {
           in_tuple_ = false;
+          if (!Once(kSeenDeltaTime, key)) return false;
           uint64_t v = 0;
           if (!Dec(key, val, UINT64_MAX, "delta-time", &v)) return false;
           f_->delta_time = v;
@@ -455,6 +467,7 @@ class LineParser {
     in_tuple_ = false;
     uint32_t bit = 0;
     if (tok == "[UNREPLIED]") {
+      if (unreplied_) return Fail("second [UNREPLIED] (a flag appears once per line)");
       unreplied_ = true;
     } else if (tok == "[ASSURED]") {
       bit = kStatusAssured;
@@ -463,13 +476,48 @@ class LineParser {
     } else if (tok == "[HW_OFFLOAD]") {
       bit = kStatusHwOffload;
     }
-    if (bit == 0) return true;  // other [FLAG]s: vendor additions
+    if (bit == 0) return WellFormedFlag(tok);  // other [FLAG]s: vendor additions
     // ct_seq_show() prints the first of HW_OFFLOAD, OFFLOAD, ASSURED that is set, never two.
     if (f_->status & (kStatusAssured | kStatusOffload | kStatusHwOffload)) {
       return Fail(absl::StrCat(Quote(tok), " after another of [HW_OFFLOAD], [OFFLOAD], "
                                            "[ASSURED] (the kernel prints one)"));
     }
     f_->status |= bit;
+    return true;
+  }
+
+  // The uniform rule (parse.h): a field ctdump decodes appears once per line.
+  enum SeenBit : unsigned {
+    kSeenUse = 1u << 0,
+    kSeenMark = 1u << 1,
+    kSeenSecmark = 1u << 2,
+    kSeenSecctx = 1u << 3,
+    kSeenDeltaTime = 1u << 4,
+    kSeenGreTimeout = 1u << 5,
+    kSeenGreStreamTimeout = 1u << 6,
+  };
+  bool Once(SeenBit bit, Sv key) {
+    if (ABSL_PREDICT_TRUE(!(seen_ & bit))) {
+      seen_ |= bit;
+      return true;
+    }
+    return Fail(absl::StrCat("second ", key, "= (a field appears once per line)"));
+  }
+
+  __attribute__((noinline)) bool EmptyKey(Sv tok) {
+    return Fail(absl::StrCat("empty key in ", Quote(tok), " (a field is key=value)"));
+  }
+
+  // An unknown [FLAG] (a vendor's) is skipped, but it must be one: "[", a name without
+  // brackets, "]".
+  bool WellFormedFlag(Sv tok) {
+    if (tok.size() < 2 || tok.back() != ']') {
+      return Fail(absl::StrCat("unterminated flag ", Quote(tok), " (no closing ])"));
+    }
+    Sv name = tok.substr(1, tok.size() - 2);
+    if (name.empty() || name.find_first_of("[]") != Sv::npos) {
+      return Fail(absl::StrCat("malformed flag ", Quote(tok)));
+    }
     return true;
   }
 
@@ -623,6 +671,10 @@ class LineParser {
     uint64_t v = 0;
     if (!Dec(key, val, UINT64_MAX, "counter", &v)) return false;
     int d = dir_ - 1;
+    if (bytes ? have_bytes_[d] : have_packets_[d]) {
+      return Fail(absl::StrCat("second ", key, "= in the ",
+                               d == 0 ? "original" : "reply", " direction"));
+    }
     if (bytes) {
       counters_[d].bytes = v;
       have_bytes_[d] = true;
@@ -652,6 +704,7 @@ class LineParser {
     // An offload-engine tree prints "mark=HI|LO" (procfs-format.md 5.9): not a mark we
     // can name, so the field is skipped like any vendor field.
     if (std::memchr(val.data(), '|', val.size()) != nullptr) return true;
+    if (!Once(kSeenMark, key)) return false;
     uint64_t v = 0;
     if (!Dec(key, val, UINT32_MAX, "mark", &v)) return false;
     f_->mark = static_cast<uint32_t>(v);
@@ -662,6 +715,7 @@ class LineParser {
   // fields that can follow it; an AppArmor context can hold a blank (procfs-format.md 2.6).
   bool Secctx(const char* value) {
     in_tuple_ = false;
+    if (!Once(kSeenSecctx, "secctx")) return false;
     const char* q = value;
     for (;;) {
       const void* blank = std::memchr(q, ' ', static_cast<size_t>(end_ - q));
@@ -725,6 +779,7 @@ class LineParser {
   Counters counters_[2];
   bool zone_seen_ = false;
   bool unreplied_ = false;
+  unsigned seen_ = 0;  // SeenBit: fields given so far
 };
 
 }  // namespace

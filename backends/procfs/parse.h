@@ -39,12 +39,29 @@
 //    unknown [FLAG] tokens are skipped, and so is a src=/dst= whose value is a MAC
 //    address (it neither opens a tuple nor fails the line).
 //
+// The rule, one for every field (a line that breaks it fails, and the reader reports it
+// with its line number):
+//  * every token is well formed: key=value with a non-empty key, or [NAME] with a
+//    non-empty NAME and its closing ]; a line holds no NUL byte;
+//  * a field ctdump decodes appears once: src=, dst= and the L4 keys once per tuple,
+//    packets= and bytes= once per direction, one of zone=/zone-orig=/zone-reply=, one
+//    of [HW_OFFLOAD]/[OFFLOAD]/[ASSURED], and [UNREPLIED], mark=, secmark=, secctx=,
+//    delta-time=, use= and GRE's timeout=/stream_timeout= once per line;
+//  * tokens ctdump does not decode are vendor fields and are skipped alike, key=value
+//    or [FLAG], however often they occur (real vendor kernels print both; the
+//    testdata/procfs/vendor fixture must parse). So are the vendor forms of known
+//    names: a src=/dst= MAC block, mark=HI|LO, and sport=-like keys outside a tuple.
+//
 // Errors: absl::DataLossError (the Flow is then unspecified) whose message says what is
 // wrong and quotes the offending token, for example
 //   bad address "10.0.0.300" in src=
 //   port 70000 out of range in sport=
 //   no reply tuple (only one src=)
 //   missing use=
+//   second mark= (a field appears once per line)
+//   empty key in "=0" (a field is key=value)
+//   unterminated flag "[ASSURED" (no closing ])
+//   NUL byte at column 87
 // A line must have src= and dst= in both directions and a use= field. The L4 keys of a
 // tuple are all or none of those its L4 number has (sport/dport for tcp, udp, udplite,
 // sctp, dccp; type/code/id for icmp, icmpv6; srckey/dstkey for gre), each at most once:

@@ -542,7 +542,65 @@ const BadCase kBadCases[] = {
      "one)"},
     {"binary_junk_quoted", GOOD_HEAD "src=10.0.0.1 dst=10.0.0.2 sport=1\x01 " GOOD_REPLY
      "use=2", "bad port \"1\\x01\" in sport="},
+    // One rule for every field (issue 12, item 7): each decoded field once, every token
+    // well formed.
+    {"second_mark", GOOD_HEAD GOOD_ORIG GOOD_REPLY "mark=1 mark=2 zone=0 use=2",
+     "second mark= (a field appears once per line)"},
+    {"second_use", GOOD_HEAD GOOD_ORIG GOOD_REPLY "mark=0 zone=0 use=2 use=3",
+     "second use= (a field appears once per line)"},
+    {"second_secmark", GOOD_HEAD GOOD_ORIG GOOD_REPLY "secmark=1 secmark=1 use=2",
+     "second secmark="},
+    {"second_delta_time", GOOD_HEAD GOOD_ORIG GOOD_REPLY "delta-time=1 delta-time=2 use=2",
+     "second delta-time="},
+    {"second_secctx", GOOD_HEAD GOOD_ORIG GOOD_REPLY "secctx=a zone=0 secctx=b use=2",
+     "second secctx="},
+    {"second_packets", GOOD_HEAD GOOD_ORIG "packets=1 bytes=2 packets=3 " GOOD_REPLY "use=2",
+     "second packets= in the original direction"},
+    {"second_bytes", GOOD_HEAD GOOD_ORIG GOOD_REPLY "packets=1 bytes=2 bytes=3 use=2",
+     "second bytes= in the reply direction"},
+    {"second_unreplied", GOOD_HEAD GOOD_ORIG "[UNREPLIED] [UNREPLIED] " GOOD_REPLY "use=2",
+     "second [UNREPLIED]"},
+    {"second_gre_timeout",
+     "ipv4     2 gre      47 296 timeout=0, timeout=1, stream_timeout=0 src=10.0.0.1 "
+     "dst=10.0.0.2 srckey=0x0 dstkey=0x0 src=10.0.0.2 dst=10.0.0.1 srckey=0x0 dstkey=0x0 use=2",
+     "second timeout="},
+    {"empty_key", GOOD_HEAD GOOD_ORIG GOOD_REPLY "=0 use=2", "empty key in \"=0\""},
+    {"empty_key_before_src", GOOD_HEAD "=0 " GOOD_ORIG GOOD_REPLY "use=2", "empty key in \"=0\""},
+    {"unterminated_flag", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[ASSURED mark=0 use=2",
+     "unterminated flag \"[ASSURED\" (no closing ])"},
+    {"unterminated_vendor_flag_before_src", GOOD_HEAD "[FAST " GOOD_ORIG GOOD_REPLY "use=2",
+     "unterminated flag \"[FAST\""},
+    {"empty_flag", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[] use=2", "malformed flag \"[]\""},
+    {"flag_in_flag", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[A[B]] use=2", "malformed flag"},
+    {"lone_bracket", GOOD_HEAD GOOD_ORIG GOOD_REPLY "[ use=2", "unterminated flag \"[\""},
 };
+
+// A NUL byte is named with its column, wherever it is (it used to surface as whatever
+// it broke: "no reply tuple" for one inside the reply's src key).
+TEST(ParseProcLineTest, NulByteIsNamedWithItsColumn) {
+  const std::string good = GOOD_HEAD GOOD_ORIG GOOD_REPLY "mark=0 zone=0 use=2";
+  Flow flow;
+  ASSERT_THAT(ParseProcLine(good, &flow), IsOk());
+  for (size_t at : {size_t{0}, size_t{5}, good.find("src=10.0.0.2") + 1, good.size() - 1}) {
+    std::string bad = good;
+    bad[at] = '\0';
+    EXPECT_THAT(ParseProcLine(bad, &flow),
+                StatusIs(absl::StatusCode::kDataLoss,
+                         ::testing::Eq(absl::StrCat("NUL byte at column ", at + 1))))
+        << at;
+  }
+}
+
+// Unknown fields are vendor fields, skipped alike however often they occur.
+TEST(ParseProcLineTest, UnknownFieldsAndFlagsAreSkippedEvenWhenRepeated) {
+  Flow flow;
+  ASSERT_THAT(ParseProcLine(GOOD_HEAD GOOD_ORIG "dur=1 [FASTPATH] " GOOD_REPLY
+                            "dur=2 [FASTPATH] [NOACCEL] mark=0|1 mark=7 zone=0 use=2",
+                            &flow),
+              IsOk());
+  EXPECT_EQ(flow.mark, 7u);
+  EXPECT_EQ(flow.use, 2u);
+}
 
 class ParseBadTest : public ::testing::TestWithParam<BadCase> {};
 
@@ -616,7 +674,7 @@ TEST(ParseProcLineTest, BlanksAndAlignmentChangeNothing) {
 
 // A key=value token's first '=' splits it, wherever the '=' falls in a word.
 TEST(ParseProcLineTest, VendorFieldWithSeveralEquals) {
-  for (const char* vendor : {"a=b=c", "x==", "=y", "vendor_field_name=1=2=3"}) {
+  for (const char* vendor : {"a=b=c", "x==", "vendor_field_name=1=2=3"}) {
     Flow flow;
     ASSERT_THAT(ParseProcLine(absl::StrCat(GOOD_HEAD GOOD_ORIG GOOD_REPLY, vendor, " use=2"),
                               &flow),

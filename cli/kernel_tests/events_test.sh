@@ -22,6 +22,12 @@
 #   6. `--resync` repairs a flood's loss: with the same 4 KiB buffer, every entry the
 #      table holds afterwards appears in the output as a "new" or a "resync" event, the
 #      summary counts the resync dumps, and the exit status is still 1 (events were lost).
+#   8. a reader that goes away (`ctdump -E --rcvbuf 4096 | head -1` under a flood) still
+#      gets the loss reported: the "events were lost" line on stderr and exit status 1;
+#   9. events queued when SIGINT arrives are not dropped from the books: ctdump is
+#      stopped (SIGSTOP) while ctgen makes 20000 entries, then gets SIGINT and SIGCONT;
+#      events shown + lost + "queued and not shown" equals the 20000 the kernel sent, and
+#      what was queued is shown (drained), not silently discarded.
 set -euo pipefail
 
 _lib="${TEST_SRCDIR:-/nonexistent}/${TEST_WORKSPACE:-ctdump}/tools/testing/netns.sh"
@@ -274,6 +280,70 @@ xml_parity() {
   echo "ok: ctdump -E -o xml == conntrack -E -o xml ($(wc -l <"$TMP/xp.norm") lines), well-formed"
 }
 
+reader_gone() {
+  local NS="$NS_H" i
+  # ctdump's stdout is a pipe to a reader that reads one line once told to (go), then
+  # exits; ctdump's exit status goes to a file.
+  ( rc=0
+    ip netns exec "$NS" "$CTDUMP" -E -e NEW --rcvbuf 4096 --rcvbuf-max 4096 -v \
+      2>"$TMP/h.err" || rc=$?
+    echo "$rc" >"$TMP/h.rc" ) |
+    ( while [[ ! -e "$TMP/h.go" ]]; do sleep 0.1; done; head -1 >/dev/null ) &
+  for i in $(seq 1 100); do
+    grep -q "listening for" "$TMP/h.err" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q "listening for" "$TMP/h.err" || { cat "$TMP/h.err" >&2; ct_fail "ctdump -E did not start"; }
+  ip netns exec "$NS" "$CTGEN" --count 20000 -q || ct_fail "ctgen --count 20000 failed"
+  touch "$TMP/h.go"
+  # ctdump notices the closed pipe at its next write: keep making events until it ends.
+  for i in $(seq 1 300); do
+    [[ -s "$TMP/h.rc" ]] && break
+    ip netns exec "$NS" conntrack -I -p udp -s 10.254.0.1 -d 10.254.0.2 --sport "$i" --dport 1 \
+      -t 600 >/dev/null 2>&1 || true
+    sleep 0.1
+  done
+  [[ -s "$TMP/h.rc" ]] || ct_fail "ctdump -E did not end after its reader went away"
+  wait
+  local rc
+  rc="$(cat "$TMP/h.rc")"
+  grep -q 'events were lost' "$TMP/h.err" ||
+    { tail -5 "$TMP/h.err" >&2; ct_fail "reader gone: no 'events were lost' line on stderr"; }
+  [[ "$rc" == 1 ]] || { tail -5 "$TMP/h.err" >&2; ct_fail "reader gone after a loss: exit $rc, want 1"; }
+  echo "ok: reader gone after a flood: exit 1, $(sed -nE 's/^ctdump: ([0-9]+) events were lost.*/\1/p' "$TMP/h.err") events reported lost"
+}
+
+queued_at_sigint() {
+  local NS="$NS_I" i
+  start_bg "$NS" "$TMP/i.out" "$TMP/i.err" "listening for" "$CTDUMP" -E -e NEW -v
+  local pid="$BG_PID"
+  kill -STOP "$pid"
+  for i in $(seq 1 100); do
+    [[ "$(awk '{print $3}' "/proc/$pid/stat")" == T ]] && break
+    sleep 0.05
+  done
+  ip netns exec "$NS" "$CTGEN" --count 20000 -q || ct_fail "ctgen --count 20000 failed"
+  kill -INT "$pid"
+  kill -CONT "$pid"
+  BG_RC=0
+  wait "$pid" || BG_RC=$?
+  local shown lost unshown lines
+  shown="$(sed -nE 's/.* ([0-9]+) flow events have been shown\.$/\1/p' "$TMP/i.err")"
+  lost="$(sed -nE 's/^ctdump: ([0-9]+) events were lost.*/\1/p' "$TMP/i.err")"
+  unshown="$(sed -nE 's/^ctdump: ([0-9]+) events? (was|were) queued and not shown.*/\1/p' "$TMP/i.err")"
+  lines="$(wc -l <"$TMP/i.out")"
+  [[ -n "$shown" ]] || { cat "$TMP/i.err" >&2; ct_fail "SIGINT: no summary line"; }
+  [[ "$shown" == "$lines" ]] || ct_fail "SIGINT: summary says $shown, stdout has $lines lines"
+  [[ $((shown + ${lost:-0} + ${unshown:-0})) == 20000 ]] ||
+    { tail -5 "$TMP/i.err" >&2; ct_fail "SIGINT: $shown shown + ${lost:-0} lost + ${unshown:-0} unshown != 20000 events sent"; }
+  [[ $((shown + ${unshown:-0})) -ge 1000 ]] ||
+    ct_fail "SIGINT: only $shown shown and ${unshown:-0} unshown: the queue was not drained"
+  local want_rc=0
+  [[ $((${lost:-0} + ${unshown:-0})) == 0 ]] || want_rc=1
+  [[ "$BG_RC" == "$want_rc" ]] || { tail -5 "$TMP/i.err" >&2; ct_fail "SIGINT: exit $BG_RC, want $want_rc"; }
+  echo "ok: SIGINT with 20000 events queued or dropped: $shown shown + ${lost:-0} lost + ${unshown:-0} unshown = 20000, exit $BG_RC"
+}
+
 # One namespace per part, made here so that the EXIT trap of this shell removes them
 # (and kills whatever a failed part left running in them).
 ct_netns_create NS_A
@@ -283,6 +353,8 @@ ct_netns_create NS_D
 ct_netns_create NS_E
 ct_netns_create NS_F
 ct_netns_create NS_G
+ct_netns_create NS_H
+ct_netns_create NS_I
 
 ct_part "500 NEW + 500 DESTROY (-o json)" insert_delete_500
 ct_part "flood reports lost events" flood
@@ -291,4 +363,6 @@ ct_part "-e NEW, -o timestamp, filter" mask_and_timestamp
 ct_part "polled procfs events" polled
 ct_part "--resync after a flood" flood_resync
 ct_part "-o xml parity with conntrack -E -o xml" xml_parity
+ct_part "a reader that goes away after a loss: exit 1" reader_gone
+ct_part "events queued at SIGINT are shown or counted" queued_at_sigint
 ct_finish
