@@ -25,7 +25,8 @@ grep -qE 'Machine:[[:space:]]+Advanced Micro Devices X86-64' <<<"$header" || fai
 grep -qE 'Type:[[:space:]]+EXEC' <<<"$header" || fail "not an executable: $(grep Type: <<<"$header")"
 echo "ok: x86-64 ELF executable"
 
-if readelf -lW "$BIN" | grep -qE '^[[:space:]]*INTERP'; then
+headers="$(readelf -lW "$BIN")"
+if grep -qE '^[[:space:]]*INTERP' <<<"$headers"; then
   fail "has a PT_INTERP header: $(readelf -pW .interp "$BIN" 2>/dev/null | tail -n +2)"
 fi
 echo "ok: no program interpreter"
