@@ -134,12 +134,13 @@ int Finish(EventPrinter& printer, const absl::Status& ran, uint64_t lost, bool l
   } else if (!printer.judge_status().ok()) {
     PrintErr(printer.judge_status().message());
     rc = 1;
+  } else if (!written.ok()) {
+    // No "N flow events have been shown": the count would include events that were
+    // formatted but never reached the output.
+    PrintErr(absl::StrCat("cannot write the events: ", written.message()));
+    rc = 1;
   } else {
     PrintSummaryLine(absl::StrCat(printer.shown(), " flow events have been shown."));
-    if (!written.ok()) {
-      PrintErr(absl::StrCat("cannot write the events: ", written.message()));
-      rc = 1;
-    }
   }
   if (!ran.ok()) {
     PrintErr(absl::StrCat("listening stopped: ", ran.message()));

@@ -199,6 +199,29 @@ mask_and_timestamp() {
   echo "ok: -e NEW -p tcp -o timestamp: $tcp lines"
 }
 
+# write_error: -E whose output cannot be written (issue 12, item 3) says so and exits 1,
+# without a "N flow events have been shown" line that would count unwritten events.
+write_error() {
+  local NS
+  ct_netns_create NS
+  start_bg "$NS" /dev/full "$TMP/w.err" "listening for" "$CTDUMP" -E -v
+  ip netns exec "$NS" "$CTGEN" --count 20 --seed 4 -q || ct_fail "ctgen failed"
+  local i
+  for i in $(seq 1 50); do
+    grep -q "cannot write" "$TMP/w.err" && break
+    kill -0 "$BG_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  stop_bg "$BG_PID"
+  [[ "$BG_RC" == 1 ]] || { cat "$TMP/w.err" >&2; ct_fail "-E > /dev/full exited $BG_RC, want 1"; }
+  grep -q "cannot write the events: .*No space left on device" "$TMP/w.err" ||
+    ct_fail "-E > /dev/full: $(tail -n 2 "$TMP/w.err")"
+  if grep -q "have been shown" "$TMP/w.err"; then
+    ct_fail "-E > /dev/full printed a shown count: $(grep 'have been shown' "$TMP/w.err")"
+  fi
+  echo "ok: -E > /dev/full exits 1 without a shown count"
+}
+
 polled() {
   local NS="$NS_E"
   ip netns exec "$NS" test -r /proc/net/nf_conntrack ||
@@ -365,4 +388,5 @@ ct_part "--resync after a flood" flood_resync
 ct_part "-o xml parity with conntrack -E -o xml" xml_parity
 ct_part "a reader that goes away after a loss: exit 1" reader_gone
 ct_part "events queued at SIGINT are shown or counted" queued_at_sigint
+ct_part "-E > /dev/full: exit 1, no shown count" write_error
 ct_finish
