@@ -24,6 +24,8 @@ PACKAGES=(
   valgrind
   # `systemd-analyze verify` of docs/systemd/ (//docs/systemd:units_test)
   systemd
+  # docs/: `mandoc -T lint` of the man page; the JSON Schema tests (Debian's jsonschema)
+  mandoc python3-jsonschema
 )
 
 if [ "$(id -u)" -ne 0 ]; then
