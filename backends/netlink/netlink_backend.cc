@@ -239,7 +239,7 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
         break;
       }
       if (req.family == 0 && !req.filtered) {
-        // The kernel refused a plain AF_UNSPEC dump (4.4-era kernels, ctnetlink.md
+        // The kernel refused a plain AF_UNSPEC dump (4.4-era kernels, docs/ctnetlink.md
         // section 5): ask per family, now and in every later Dump().
         unspec_refused_ = true;
         families = netlink::DumpFamilies{{kFamilyIPv4, kFamilyIPv6}, 2};
