@@ -31,6 +31,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using netlink::FilterSupport;
+using netlink::NetlinkFilterSupport;
 using netlink::testing::Concat;
 using netlink::testing::DoneMsg;
 using netlink::testing::ErrnoReply;
