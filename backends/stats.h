@@ -13,8 +13,8 @@
 //   for (const CpuStats& s : cpus) AppendCpuStatsLine(s, &out);   // conntrack -S
 //
 // Both read the CALLER's network namespace (counters and counts are per namespace).
-// Privileges: ctnetlink needs CAP_NET_ADMIN in the namespace (shared/reference/
-// ctnetlink.md section 9); the /proc fallbacks are world-readable, so an unprivileged
+// Privileges: ctnetlink needs CAP_NET_ADMIN in the namespace (docs/ctnetlink.md
+// section 9); the /proc fallbacks are world-readable, so an unprivileged
 // caller gets its answer from /proc, and the result says so.
 //
 // Pure parts (DecodeCpuStatsMessage, ParseProcStatConntrack, ParseSysctlNumber) are

@@ -78,7 +78,7 @@ TEST(CpuStatsLineTest, NamesByAttributeNumber) {
 TEST(CpuStatsLineTest, ExactlyConntracksLine) {
   CpuStats s;
   ASSERT_THAT(DecodeCpuStatsMessage(Cpu618(0, 14), &s), IsOk());
-  // conntrack-cli.md 2.5, quoted from real output.
+  // docs/conntrack-compatibility.md 2.5, quoted from real output.
   EXPECT_EQ(Line(s),
             "cpu=0   \tfound=0 invalid=0 insert=14 insert_failed=0 drop=0 early_drop=0 "
             "error=0 search_restart=0 clash_resolve=0 chaintoolong=0 \n");

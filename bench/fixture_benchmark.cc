@@ -1,8 +1,8 @@
 // Fixture benchmarks: the pure parts of ctdump on generated and recorded inputs. No root,
 // no kernel, stable enough for CI to track regressions (bench/README.md).
 //
-//   bazel run -c opt //bench:fixture_benchmark -- --benchmark_out=fixture.json \
-//       --benchmark_out_format=json
+//   bazel run -c opt //bench:fixture_benchmark -- --benchmark_out=fixture.json
+//       --benchmark_out_format=json          (one command line: no '\' in a // comment)
 //
 //   BM_ProcReader/100000         /proc text of a 100k-entry synthetic table through
 //                                ProcReader (line splitting + ParseProcLine): bytes/s is

@@ -11,7 +11,7 @@
 //     void OnLost(const EventLoss& loss) override { ... }
 //   };
 //
-// Event types and their kernel origin (shared/reference/ctnetlink.md section 8):
+// Event types and their kernel origin (docs/ctnetlink.md section 8):
 //   kNew      CT_NEW message with NLM_F_CREATE (group NFNLGRP_CONNTRACK_NEW, 1)
 //   kUpdate   CT_NEW message without NLM_F_CREATE (NFNLGRP_CONNTRACK_UPDATE, 2)
 //   kDestroy  CT_DELETE message (NFNLGRP_CONNTRACK_DESTROY, 3)

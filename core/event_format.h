@@ -10,7 +10,7 @@
 //   json.Append(event, flow, WallClockNs(), &buffer);
 //
 // AppendEventLine() reproduces conntrack-tools 1.4.7's event_cb() output byte for byte
-// (shared/reference/conntrack-cli.md sections 1 and 2.4):
+// (docs/conntrack-compatibility.md sections 1 and 2.4):
 //   [-o timestamp] "[%.8ld.%.6ld]\t": the receive time, seconds (at least 8 digits) and
 //                  microseconds (6 digits, zero-padded), then a TAB;
 //   the tag right-aligned in 9 columns plus a blank: "    [NEW] ", " [UPDATE] ",

@@ -18,7 +18,7 @@
 namespace ctdump {
 namespace {
 
-// The DESTROY event of conntrack-cli.md section 2.4.
+// The DESTROY event of docs/conntrack-compatibility.md section 2.4.
 Flow DestroyedFlow() {
   Flow f;
   f.source = Source::kNetlink;

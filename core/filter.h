@@ -1,7 +1,7 @@
 // File: core/filter.h
 //
 // The user-space filter of `ctdump -L`, with conntrack-tools 1.4.7's meaning for each
-// option (shared/reference/conntrack-cli.md, section 4.2) except where 1.4.7 is buggy;
+// option (docs/conntrack-compatibility.md, section 4.2) except where 1.4.7 is buggy;
 // there it does what the option says (see the notes on each field).
 //
 //   Filter f;

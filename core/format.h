@@ -8,7 +8,7 @@
 //
 // AppendConntrackLine() reproduces conntrack-tools 1.4.7 (libnetfilter_conntrack 1.0.9)
 // `-L` lines byte for byte: a field is printed when the record has it, in conntrack's
-// order (shared/reference/conntrack-cli.md, section 1). Records from /proc print as
+// order (docs/conntrack-compatibility.md, section 1). Records from /proc print as
 // conntrack would print the same entry, except for what /proc does not carry (id, helper,
 // labels, absolute timestamps) and `use=`, which is printed as the source reported it.
 // Unlike conntrack, long lines are not cut at 4095 bytes.

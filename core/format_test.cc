@@ -13,7 +13,7 @@ namespace ctdump {
 namespace {
 
 // Builders for the test records; every expectation below is a real conntrack 1.4.7 line
-// from shared/reference/conntrack-cli.md, section 1.2 (use= as printed there).
+// from docs/conntrack-compatibility.md, section 1.2 (use= as printed there).
 Addr A(const char* text) { return TestAddr(text); }
 
 Flow Base(uint8_t family, uint8_t proto, const char* src, const char* dst) {

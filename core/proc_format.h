@@ -1,7 +1,7 @@
 // File: core/proc_format.h
 //
 // `-o proc`: the line /proc/net/nf_conntrack would show for a record, in the Linux 6.18
-// layout (shared/reference/procfs-format.md, section 2), whatever backend read it.
+// layout (docs/procfs-format.md, section 2), whatever backend read it.
 //
 //   AppendProcLine(flow, WallClockNs(), &buffer);
 //   // "ipv4     2 tcp      6 296 ESTABLISHED src=192.0.2.1 ... mark=0 zone=0 use=2\n"
@@ -38,10 +38,10 @@
 //    clamped at 0. The stop timestamp is not used (the kernel does not either).
 //  * "use=U\n". /proc prints the reference count after taking one for the reader, so it
 //    is one more than ctnetlink's CTA_USE (2 where conntrack -L shows 1,
-//    conntrack-cli.md section 6): netlink records print use + 1. Records from /proc print
-//    their own value. A record without a use count (netlink events) prints "use=0", a
-//    value /proc never shows, so that the line still has the field every /proc parser
-//    requires.
+//    docs/conntrack-compatibility.md section 6): netlink records print use + 1. Records
+//    from /proc print their own value. A record without a use count (netlink events)
+//    prints "use=0", a value /proc never shows, so that the line still has the field
+//    every /proc parser requires.
 //
 // Round trip: for every record parsed from a 6.18 /proc/net/nf_conntrack line (and any
 // kernel with the same layout: 3.10 to 6.18, offload flags, secctx, directional zones,
@@ -51,7 +51,7 @@
 //    and TCP LISTEN becomes SYN_SENT2.
 //  * 2.6.32 nf_conntrack (RHEL 6), which had no zones: "zone=0 " is added before use=
 //    (the record does not say whether the kernel had zones).
-//  * vendor fields (procfs-format.md 5.9) are not in the record and are not printed.
+//  * vendor fields (docs/procfs-format.md 5.9) are not in the record and are not printed.
 // Fields /proc never prints (helper, id, labels, start/stop timestamps, protoinfo
 // details) are not printed either.
 

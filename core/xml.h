@@ -1,6 +1,6 @@
 // File: core/xml.h
 //
-// `-o xml`: conntrack's XML document (shared/reference/conntrack-cli.md, section 2.2;
+// `-o xml`: conntrack's XML document (docs/conntrack-compatibility.md, section 2.2;
 // __snprintf_conntrack_xml() in libnetfilter_conntrack 1.0.9 src/conntrack/snprintf_xml.c).
 //
 //   XmlWriter xml(XmlStyle{});
@@ -48,7 +48,8 @@
 //  * <timeout>: a negative timeout (pre-4.7 /proc) prints 0, as in the -L output.
 //  * <use> and <id> as the source reported them (id only from ctnetlink).
 //
-// Deliberate differences from conntrack 1.4.7 (its bugs, conntrack-cli.md section 5):
+// Deliberate differences from conntrack 1.4.7 (its bugs,
+// docs/conntrack-compatibility.md section 5):
 //  * SCTP and DCCP states are named from their own tables (conntrack uses TCP's, so SCTP
 //    ESTABLISHED shows as FIN_WAIT).
 //  * Strings (secctx, helper, label names) are escaped, so the document is always

@@ -39,7 +39,7 @@ namespace {
 constexpr char kLabelConf[] = "0 zero\n1 one\n40 forty\n127 last\n";
 
 // ---------------------------------------------------------------------------------------
-// Flow -> the ctnetlink message of a dump (ctnetlink.md section 3).
+// Flow -> the ctnetlink message of a dump (docs/ctnetlink.md section 3).
 
 void PutTuple(nlmsghdr* nlh, uint16_t type, const Flow& f, const Tuple& t, uint8_t zone_dir) {
   nlattr* tuple = mnl_attr_nest_start(nlh, type);

@@ -75,7 +75,7 @@ std::vector<Case> Cases() {
   static const LabelNames names = TestLabelNames();
   std::vector<Case> cases;
   {
-    // conntrack-cli.md 2.2, verbatim.
+    // docs/conntrack-compatibility.md 2.2, verbatim.
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.1");
     Ports(&f, 47890, 8080);
     f.state = 5;

@@ -7,7 +7,7 @@
 //
 // Provenance: include/uapi/linux/netfilter/nfnetlink_conntrack.h,
 // include/uapi/linux/netfilter/nfnetlink.h and include/uapi/linux/netlink.h, Linux 6.18
-// (shared/reference/ctnetlink.md). Numbers only ever grow in the kernel; ctnetlink_test.cc
+// (docs/ctnetlink.md). Numbers only ever grow in the kernel; ctnetlink_test.cc
 // checks every value that the installed uapi headers also define. Deliberately no
 // constants here for building CT_NEW / CT_DELETE / CT_GET_CTRZERO requests: the backend is
 // read-only by construction (request.h), and the decoder needs only the reply types.

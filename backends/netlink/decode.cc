@@ -101,7 +101,7 @@ const char* IpAttrName(uint16_t type) {
 }
 
 // Decodes the attributes of one entry into a Flow. Sticky error: every method returns
-// false once something was wrong, and status() says what (style anchor 7). The path of
+// false once something was wrong, and status() says what. The path of
 // nests being decoded is kept as a small stack of names for the error message only.
 class EntryDecoder {
  public:

@@ -13,7 +13,7 @@
 //   }
 //   CTDUMP_RETURN_IF_ERROR(reader.status());                       // framing broken
 //
-// Wire format: shared/reference/ctnetlink.md sections 1-3 (Linux 6.18; every kernel
+// Wire format: docs/ctnetlink.md sections 1-3 (Linux 6.18; every kernel
 // since 2.6.14 uses the same layout, newer kernels only add attributes). Attribute types
 // are masked with NLA_TYPE_MASK (6.x sets NLA_F_NESTED on nests, older kernels do not),
 // unknown attributes are skipped at every level, and every attribute that is read has its

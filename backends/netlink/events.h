@@ -16,7 +16,7 @@
 // listener sends no request at all (request.h's guarantee is untouched). A resync dump
 // (EventListenerOptions::resync) is the caller's, through the read-only dump backend.
 //
-// Kernel facts (shared/reference/ctnetlink.md section 8):
+// Kernel facts (docs/ctnetlink.md section 8):
 //  * Groups NFNLGRP_CONNTRACK_NEW (1), _UPDATE (2), _DESTROY (3); events need
 //    CONFIG_NF_CONNTRACK_EVENTS and CAP_NET_ADMIN in the socket's network namespace.
 //  * NEW is CT_NEW with NLM_F_CREATE (conntrack tests that flag alone), UPDATE is CT_NEW
@@ -69,7 +69,7 @@
 namespace ctdump {
 namespace netlink {
 
-// The socket seam of the listener (style anchor 12). The real one is OpenEventSocket();
+// The socket seam of the listener. The real one is OpenEventSocket();
 // tests use backends/netlink/testing/fake_event_socket.h.
 class EventSocket {
  public:

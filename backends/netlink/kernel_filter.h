@@ -16,7 +16,7 @@
 // flows; the kernel test checks the kernel against KernelKeeps().
 //
 // What is pushed, per Filter field (kernel semantics from net/netfilter/
-// nf_conntrack_netlink.c, 5.8 .. 6.18; ctnetlink.md section 4):
+// nf_conntrack_netlink.c, 5.8 .. 6.18; docs/ctnetlink.md section 4):
 //   family          nfgen_family: always (the backend sends one request per family, and
 //                   only for families the filter can match at all: DumpFamilies()).
 //   mark_value/mask CTA_MARK + CTA_MARK_MASK [part kMark]. Kernel: (mark & mask) == value,

@@ -47,6 +47,9 @@
 namespace ctdump {
 namespace {
 
+using netlink::FilterSupport;
+using netlink::NetlinkFilterSupport;
+
 bool RequireKernel() {
   const char* v = std::getenv("CTDUMP_REQUIRE_KERNEL");
   return v != nullptr && std::string(v) == "1";

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/decode.h"
+#include "backends/netlink/filter_probe.h"
 #include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/request.h"
 #include "core/kernel.h"
@@ -120,13 +121,6 @@ absl::Status EpermError() {
       "run as root");
 }
 
-// How a probe dump ended (see the file comment of netlink_backend.h).
-struct ProbeResult {
-  bool conclusive = false;  // false: cut short by an I/O or framing problem
-  bool entries = false;     // at least one entry crossed the socket
-  int error = 0;            // the kernel refused the request with this errno
-};
-
 // Datagrams received ahead of the decoder: 4 x 64 KiB, about 120 entries each.
 constexpr int kReadAheadDepth = 4;
 
@@ -143,7 +137,7 @@ class NetlinkBackend final : public Backend {
   absl::Status Dump(const DumpRequest& request, FlowSink& sink) override;
 
   const NetlinkDumpStats& stats() const { return stats_; }
-  const NetlinkFilterSupport& support() const { return support_; }
+  const netlink::NetlinkFilterSupport& support() const { return support_; }
 
  private:
   // One request of a dump: the family, what it carries, and what came back so far.
@@ -160,11 +154,8 @@ class NetlinkBackend final : public Backend {
   absl::Status Run(const DumpRequest& request, netlink::DumpFamilies families,
                    FlowSink& sink);
   absl::Status EnsureTransport();
-  // Probes the parts of `wanted` whose support is unknown, with dumps of `family`.
-  absl::Status ProbeSupport(uint32_t wanted, uint8_t family);
-  absl::StatusOr<ProbeResult> Probe(uint8_t family, const netlink::DumpFilter& filter);
-  // The parts the requests may carry now.
-  uint32_t Allowed() const;
+  // One probe dump for filter_probe.h, on the backend's transport.
+  absl::StatusOr<netlink::ProbeResult> Probe(uint8_t family, const netlink::DumpFilter& filter);
   absl::Status DumpFamily(Request& req, FlowSink& sink);
   // Decodes the datagrams of the reply to `req` as `ahead` delivers them.
   absl::Status ReceiveReply(ReadAhead& ahead, Request& req, FlowSink& sink,
@@ -181,7 +172,7 @@ class NetlinkBackend final : public Backend {
   RecentKeys recent_;
   uint32_t seq_;
   NetlinkDumpStats stats_;
-  NetlinkFilterSupport support_;
+  netlink::NetlinkFilterSupport support_;
 };
 
 absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
@@ -220,10 +211,15 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
                                  netlink::DumpFamilies families, FlowSink& sink) {
   CTDUMP_RETURN_IF_ERROR(EnsureTransport());
   if (families.count > 0 && stats_.filter_wanted != 0) {
-    CTDUMP_RETURN_IF_ERROR(ProbeSupport(stats_.filter_wanted, families.family[0]));
+    CTDUMP_RETURN_IF_ERROR(netlink::ProbeFilterSupport(
+        stats_.filter_wanted, families.family[0],
+        [this](uint8_t family, const netlink::DumpFilter& filter) {
+          return Probe(family, filter);
+        },
+        &support_));
   }
   for (size_t i = 0; i < families.count; ++i) {
-    uint32_t allowed = Allowed();
+    uint32_t allowed = netlink::AllowedFilterParts(support_);
     for (;;) {
       Request req;
       req.family = families.family[i];
@@ -239,7 +235,7 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
         break;
       }
       if (req.family == 0 && !req.filtered) {
-        // The kernel refused a plain AF_UNSPEC dump (4.4-era kernels, ctnetlink.md
+        // The kernel refused a plain AF_UNSPEC dump (4.4-era kernels, docs/ctnetlink.md
         // section 5): ask per family, now and in every later Dump().
         unspec_refused_ = true;
         families = netlink::DumpFamilies{{kFamilyIPv4, kFamilyIPv6}, 2};
@@ -249,16 +245,7 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
       // Refused before any entry: drop the parts that no probe vouched for (all of them
       // if every part was vouched for) and ask again. Each round drops at least one part,
       // and an unfiltered request cannot be "refused" this way.
-      uint32_t vouched = 0;
-      if (support_.mark == FilterSupport::kApplied) vouched |= netlink::kKernelFilterMark;
-      if (support_.status == FilterSupport::kApplied) vouched |= netlink::kKernelFilterStatus;
-      if (support_.tuple == FilterSupport::kApplied) vouched |= netlink::kKernelFilterTuple;
-      uint32_t blame = used & ~vouched;
-      if (blame == 0) blame = used;
-      if (blame & netlink::kKernelFilterMark) support_.mark = FilterSupport::kRefused;
-      if (blame & netlink::kKernelFilterStatus) support_.status = FilterSupport::kRefused;
-      if (blame & netlink::kKernelFilterZone) support_.zone = FilterSupport::kRefused;
-      if (blame & netlink::kKernelFilterTuple) support_.tuple = FilterSupport::kRefused;
+      const uint32_t blame = netlink::BlameRefusal(used, &support_);
       stats_.filter_rejected |= blame;
       allowed &= ~blame;
     }
@@ -277,118 +264,17 @@ absl::Status NetlinkBackend::EnsureTransport() {
   return absl::OkStatus();
 }
 
-uint32_t NetlinkBackend::Allowed() const {
-  uint32_t allowed = 0;
-  if (support_.mark == FilterSupport::kApplied) allowed |= netlink::kKernelFilterMark;
-  if (support_.status == FilterSupport::kApplied) allowed |= netlink::kKernelFilterStatus;
-  if (support_.tuple == FilterSupport::kApplied) allowed |= netlink::kKernelFilterTuple;
-  // No probe for the zone: sent unless refused (a kernel before 6.8 ignores it).
-  if (support_.zone != FilterSupport::kRefused) allowed |= netlink::kKernelFilterZone;
-  return allowed;
-}
-
-absl::Status NetlinkBackend::ProbeSupport(uint32_t wanted, uint8_t family) {
-  const bool want_tuple =
-      (wanted & netlink::kKernelFilterTuple) && support_.tuple == FilterSupport::kUnknown;
-  // Read the answer of a never-match probe.
-  auto never_match = [](const ProbeResult& r) {
-    if (!r.conclusive) return FilterSupport::kUnknown;
-    if (r.error != 0) return FilterSupport::kRefused;
-    return r.entries ? FilterSupport::kIgnored : FilterSupport::kApplied;
-  };
-  if (support_.status == FilterSupport::kUnknown && (wanted & netlink::kKernelFilterStatus)) {
-    netlink::DumpFilter f;
-    f.status_value = kStatusTemplate;  // templates are never in the table
-    f.status_mask = kStatusTemplate;
-    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
-    support_.status = never_match(r);
-  }
-  if (support_.mark == FilterSupport::kUnknown && (wanted & netlink::kKernelFilterMark)) {
-    netlink::DumpFilter f;
-    f.mark_value = 1;  // (mark & 0) == 1 never holds
-    f.mark_mask = 0;
-    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
-    support_.mark = never_match(r);
-  }
-  if (want_tuple) {
-    netlink::DumpFilter f;
-    const bool v6 = family == kFamilyIPv6;
-    const uint8_t proto = v6 ? kProtoICMPv6 : kProtoICMP;
-    f.orig.flags = ctnl::kCtaFilterFProtoNum;
-    f.orig.proto = proto;
-    f.reply.flags = ctnl::kCtaFilterFProtoNum |
-                    (v6 ? ctnl::kCtaFilterFIcmpv6Type : ctnl::kCtaFilterFIcmpType);
-    f.reply.proto = proto;
-    f.reply.icmp_type = v6 ? 1 : 3;  // destination unreachable: not trackable -> EINVAL
-    CTDUMP_ASSIGN_OR_RETURN(ProbeResult r, Probe(family, f));
-    if (!r.conclusive) {
-      support_.tuple = FilterSupport::kUnknown;
-    } else if (r.error == EINVAL) {
-      support_.tuple = FilterSupport::kApplied;
-    } else if (r.error != 0) {
-      support_.tuple = FilterSupport::kRefused;
-    } else {
-      support_.tuple = FilterSupport::kIgnored;
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<ProbeResult> NetlinkBackend::Probe(uint8_t family,
-                                                  const netlink::DumpFilter& filter) {
-  ProbeResult result;
+absl::StatusOr<netlink::ProbeResult> NetlinkBackend::Probe(
+    uint8_t family, const netlink::DumpFilter& filter) {
   CTDUMP_RETURN_IF_ERROR(EnsureTransport());
-  const uint32_t seq = ++seq_;
-  const netlink::CtRequestBytes req =
-      netlink::BuildCtRequest(CtRequest::kDumpTable, family, seq, &filter);
-  if (req.size == 0) {
-    return absl::InternalError("netlink probe: the request builder refused the probe");
-  }
-  CTDUMP_RETURN_IF_ERROR(transport_->Send(req.span()));
-  ++stats_.probe_requests;
-  const uint32_t port_id = transport_->PortId();
-  for (;;) {
-    absl::StatusOr<size_t> got =
-        transport_->Recv(absl::MakeSpan(buf_.get(), netlink::kRecvBufferSize));
-    if (!got.ok() && netlink::TransportErrno(got.status()) == EINTR) continue;
-    if (!got.ok() || *got == 0) {
-      transport_.reset();  // inconclusive; a fresh socket for what follows
-      return result;
-    }
-    DumpBufferReader reader(absl::MakeConstSpan(buf_.get(), *got), &flow_);
-    NlItem item;
-    while (reader.Next(&item)) {
-      if (item.seq != seq || item.port_id != port_id) {
-        transport_.reset();
-        return result;
-      }
-      switch (item.kind) {
-        case NlKind::kFlow:
-        case NlKind::kBadFlow:
-          // The filter let an entry through: that is the answer. Closing the socket
-          // discards the rest of the dump.
-          result.conclusive = true;
-          result.entries = true;
-          transport_.reset();
-          return result;
-        case NlKind::kDone:
-          result.conclusive = item.error == 0;
-          return result;
-        case NlKind::kError:
-          if (item.error == 0) break;  // an ACK
-          if (item.error == EPERM) return EpermError();
-          result.conclusive = true;
-          result.error = item.error;
-          return result;
-        case NlKind::kOther:
-          break;
-      }
-    }
-    if (!reader.status().ok()) {
-      transport_.reset();
-      return result;
-    }
-  }
+  CTDUMP_ASSIGN_OR_RETURN(
+      netlink::ProbeResult result,
+      netlink::RunProbeDump(*transport_, family, filter, ++seq_,
+                            absl::MakeSpan(buf_.get(), netlink::kRecvBufferSize), &flow_,
+                            &stats_.probe_requests));
+  if (result.error == EPERM) return EpermError();
+  if (result.close_transport) transport_.reset();
+  return result;
 }
 
 absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
@@ -570,16 +456,6 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSi
 
 }  // namespace
 
-const char* FilterSupportName(FilterSupport s) {
-  switch (s) {
-    case FilterSupport::kUnknown: return "unknown";
-    case FilterSupport::kApplied: return "applied";
-    case FilterSupport::kIgnored: return "ignored";
-    case FilterSupport::kRefused: return "refused";
-  }
-  return "unknown";
-}
-
 absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend() {
   CTDUMP_ASSIGN_OR_RETURN(std::unique_ptr<Transport> transport,
                           netlink::OpenCtnetlinkTransport());
@@ -606,7 +482,7 @@ const NetlinkDumpStats* NetlinkStats(const Backend& backend) {
   return nb == nullptr ? nullptr : &nb->stats();
 }
 
-const NetlinkFilterSupport* NetlinkSupport(const Backend& backend) {
+const netlink::NetlinkFilterSupport* NetlinkSupport(const Backend& backend) {
   const auto* nb = dynamic_cast<const NetlinkBackend*>(&backend);
   return nb == nullptr ? nullptr : &nb->support();
 }

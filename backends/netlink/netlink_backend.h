@@ -35,44 +35,11 @@
 // filter that kernel_filter.h calls sound (mark, status, non-zero zone, exact IPv4
 // addresses, protocol, TCP/UDP ports, ICMP fields), and only families the filter can match
 // are asked for. The kernel then never serializes the other entries; the caller re-applies
-// the whole Filter anyway. What the kernel supports is found out ONCE per backend, by
-// behaviour, the first time a part is wanted (never by version strings), with probe
-// dumps in the family being dumped:
-//   mark    CTA_MARK 1 / CTA_MARK_MASK 0: no entry can pass (mark & 0) == 1. An empty
-//           dump means the kernel applies mark filters; an entry means it ignores them
-//           (reading stops there and the socket is replaced, so an old kernel costs one
-//           datagram, not a table); EINVAL/EOPNOTSUPP means it refuses them (kernel
-//           without CONFIG_NF_CONNTRACK_MARK).
-//   status  CTA_STATUS = CTA_STATUS_MASK = IPS_TEMPLATE: templates never enter the table
-//           and ctnetlink cannot set the bit, so again nothing can pass. Same reading
-//           (5.15+ applies it, older kernels ignore it).
-//   tuple   Decided by the kernel's validation, not by the table's content: CTA_FILTER
-//           asking for PROTO_NUM in CTA_TUPLE_ORIG and PROTO_NUM|ICMP_TYPE in
-//           CTA_TUPLE_REPLY, with ICMP type 3 (ICMPv6 type 1 for AF_INET6) in the reply
-//           tuple, a type conntrack cannot track. A kernel that parses CTA_FILTER and
-//           checks each direction's tuple against that direction's flags answers EINVAL
-//           (supported). A kernel that does not know CTA_FILTER (before 5.8), or 5.8-5.14
-//           kernels without commit "ctnetlink: use correct flags for reply tuple filter",
-//           which parse the reply tuple with the ORIGINAL flags and would then compare
-//           reply fields against zeros, accept it and dump: tuple filters are not used
-//           there. On a kernel that validates, the probe costs no table walk at all (the
-//           EINVAL comes before the dump starts); on one that does not, reading stops at
-//           the first datagram, as for the other probes.
-//   zone    No value of CTA_ZONE can match nothing and CTA_ZONE has no validation to
-//           exploit, so there is no probe: the zone is sent whenever it is sound (a
-//           kernel before 6.8 ignores it, which is harmless) and judged on the dump itself.
-// Why not "nothing came back, so it is supported" alone: an empty family table also
-// returns nothing. For mark and status that is harmless (sending a filter the kernel
-// ignores costs nothing and changes no result); for the tuple filter it is not, because a
-// kernel with the reply-flags bug would DROP wanted entries, hence the validation probe.
-// Every entry that crosses the socket is also checked against what was pushed
-// (KernelKeeps()): an entry the kernel should have dropped is counted in
-// NetlinkDumpStats::filter_misses / filter_not_applied, which tells "ignored" apart from
-// "applied" on the real dump.
-// If the kernel refuses a filtered request (EINVAL or EOPNOTSUPP before any entry), the
-// parts no probe vouched for (or, if all were vouched for, all of them) are marked
-// refused for this backend and the family is asked for again without them, down to a
-// family-only dump.
+// the whole Filter anyway. Which parts the running kernel applies is found out once per
+// backend by probe dumps (filter_probe.h, which also says what happens when the kernel
+// refuses a filtered request). Every entry that crosses the socket is checked against
+// what was pushed (KernelKeeps()): an entry the kernel should have dropped is counted in
+// NetlinkDumpStats::filter_misses / filter_not_applied.
 //
 // Errors of Dump():
 //   kPermissionDenied    "ctnetlink dump refused (EPERM): needs CAP_NET_ADMIN in this
@@ -97,6 +64,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "backends/netlink/filter_probe.h"
 #include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/transport.h"
 #include "core/backend.h"
@@ -134,22 +102,6 @@ struct NetlinkDumpStats {
   std::string kernel_filter;
 };
 
-// What a backend found out about the kernel's dump filters (see the file comment).
-enum class FilterSupport : uint8_t {
-  kUnknown,   // not probed yet (or the probe was cut short)
-  kApplied,   // the kernel filters by it
-  kIgnored,   // the kernel accepts it but does not filter (too old), or cannot be trusted
-              // with it (tuple: the 5.8-5.14 reply-flags bug)
-  kRefused,   // the kernel answers EINVAL/EOPNOTSUPP (build option missing)
-};
-struct NetlinkFilterSupport {
-  FilterSupport mark = FilterSupport::kUnknown;
-  FilterSupport status = FilterSupport::kUnknown;
-  FilterSupport zone = FilterSupport::kUnknown;  // never probed; kRefused after a refusal
-  FilterSupport tuple = FilterSupport::kUnknown;
-};
-const char* FilterSupportName(FilterSupport s);  // "unknown", "applied", ...
-
 // Entries remembered for duplicate suppression (about 100 KiB). A resumed dump resends
 // at most one hash bucket, which is far smaller.
 inline constexpr size_t kDedupWindow = 4096;
@@ -173,9 +125,9 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeReopeningNetlinkBackend(TransportOp
 // by MakeNetlinkBackend(). Valid until the next Dump() or the backend's destruction.
 const NetlinkDumpStats* NetlinkStats(const Backend& backend);
 
-// What `backend` knows about the kernel's dump filters, or nullptr when `backend` was not
-// made by MakeNetlinkBackend(). Valid for the backend's lifetime.
-const NetlinkFilterSupport* NetlinkSupport(const Backend& backend);
+// What `backend` knows about the kernel's dump filters (filter_probe.h), or nullptr when
+// `backend` was not made by MakeNetlinkBackend(). Valid for the backend's lifetime.
+const netlink::NetlinkFilterSupport* NetlinkSupport(const Backend& backend);
 
 }  // namespace ctdump
 

@@ -31,6 +31,8 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using netlink::FilterSupport;
+using netlink::NetlinkFilterSupport;
 using netlink::testing::Concat;
 using netlink::testing::DoneMsg;
 using netlink::testing::ErrnoReply;
@@ -127,7 +129,7 @@ TEST_F(NetlinkBackendTest, BothFamiliesInOneAfUnspecDump) {
 }
 
 TEST_F(NetlinkBackendTest, AKernelThatRefusesAfUnspecIsAskedPerFamilyFromThenOn) {
-  // 4.4-era kernels (ctnetlink.md section 5).
+  // 4.4-era kernels (docs/ctnetlink.md section 5).
   kernel_->Script({{ErrorMsg(0, 0, EINVAL)}});
   kernel_->Script({{Concat({TcpEntry(1, 1001), DoneMsg()})}});
   kernel_->Script({{Concat({TcpEntry(2, 1002), DoneMsg()})}});
@@ -722,8 +724,9 @@ TEST_F(KernelFilterBackendTest, AProbeCutShortLeavesSupportUnknownAndTheDumpGoes
   EXPECT_GT(kernel_->requests.back().size(), 20u);
 }
 
-// Section 3 of the brief: errors in the middle of a FILTERED dump and an early stop are
-// handled exactly as for unfiltered dumps (a refusal is only ever "before any entry").
+// Errors in the middle of a FILTERED dump and an early stop are handled exactly as for
+// unfiltered dumps: a refusal is only ever "before any entry" (docs/ctnetlink.md 2.2
+// and 4.2).
 TEST_F(KernelFilterBackendTest, EnobufsInAFilteredDump) {
   Filter f;
   f.mark_value = 7;

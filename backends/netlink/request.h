@@ -22,7 +22,7 @@
 //   req = BuildCtRequest(CtRequest::kDumpTable, AF_INET, seq, &f);
 //
 // CTA_FILTER needs AF_INET or AF_INET6, and 4.4-era kernels reject AF_UNSPEC
-// (shared/reference/ctnetlink.md sections 4 and 5): the backend sends AF_UNSPEC only
+// (docs/ctnetlink.md sections 4 and 5): the backend sends AF_UNSPEC only
 // without tuple conditions, and falls back to one request per family.
 //
 // This library builds what it is given. Which parts of a user filter are SOUND to send
@@ -73,7 +73,7 @@ struct DumpFilterTuple {
   uint16_t icmp_id = 0;
 };
 
-// The kernel-side filter of one CT_GET dump request (ctnetlink.md section 4). The kernel
+// The kernel-side filter of one CT_GET dump request (docs/ctnetlink.md section 4). The kernel
 // ANDs everything present; kernels too old for a part ignore it.
 struct DumpFilter {
   // CTA_MARK + CTA_MARK_MASK, both always sent (kernels before 5.8 use a mark filter only

@@ -1,6 +1,6 @@
 // File: backends/netlink/transport.h
 //
-// The byte seam between the netlink backend and the kernel (style anchor 12): send one
+// The byte seam between the netlink backend and the kernel: send one
 // request, receive one datagram at a time. The real implementation is a NETLINK_NETFILTER
 // socket (socket.h); tests use backends/netlink/testing/fake_transport.h, which
 // replays recorded or hand-built replies and injects errors.
@@ -31,7 +31,7 @@ namespace ctdump {
 namespace netlink {
 
 // Receive buffer size the backend uses. The kernel fills at most 32 KiB per recvmsg() for
-// a dump (ctnetlink.md section 6), so nothing is ever truncated.
+// a dump (docs/ctnetlink.md section 6), so nothing is ever truncated.
 inline constexpr size_t kRecvBufferSize = 64 * 1024;
 
 class Transport {

@@ -33,8 +33,8 @@ namespace {
 // Every folder under testdata/procfs. Each has README.md, input.txt, expected.conntrack
 // and, when lines are skipped, expected.errors.
 const char* const kFixtures[] = {
-    "nf_conntrack-6.18",     // verbatim lines of shared/samples/nf_conntrack-6.18.txt
-    "centos5-ip_conntrack",  // 2.6.18 ip_conntrack (procfs-format.md 3.1)
+    "nf_conntrack-6.18",     // verbatim lines of testdata/procfs/nf_conntrack-6.18/input.txt
+    "centos5-ip_conntrack",  // 2.6.18 ip_conntrack (docs/procfs-format.md 3.1)
     "centos6-nf_conntrack",  // 2.6.32 (3.3)
     "centos7-nf_conntrack",  // 3.10 (3.4)
     "offload",               // [OFFLOAD] / [HW_OFFLOAD] (2.5)

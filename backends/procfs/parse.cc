@@ -18,7 +18,7 @@ namespace {
 using Sv = absl::string_view;
 
 // ---------------------------------------------------------------------------------------
-// Numbers, written out by hand: this is the hot path (procfs-format.md 4.3).
+// Numbers, written out by hand: this is the hot path (docs/procfs-format.md 4.3).
 
 enum class Num { kOk, kBad, kRange };
 
@@ -91,7 +91,7 @@ Num ParseHex(Sv s, uint64_t max, uint64_t* out) {
   return Num::kOk;
 }
 
-// True for an optional '-' followed by one or more digits (procfs-format.md 2.2: how
+// True for an optional '-' followed by one or more digits (docs/procfs-format.md 2.2: how
 // to tell the optional timeout from a state word or src=).
 bool LooksSigned(Sv s) {
   if (!s.empty() && s[0] == '-') s.remove_prefix(1);
@@ -122,7 +122,7 @@ bool ParseExpandedIPv6(Sv s, Addr* out) {
   return true;
 }
 
-// aa:bb:cc:dd:ee:ff (procfs-format.md 5.9: offload-engine trees put MAC addresses in
+// aa:bb:cc:dd:ee:ff (docs/procfs-format.md 5.9: offload-engine trees put MAC addresses in
 // per-direction src=/dst= blocks).
 bool IsMacAddress(Sv s) {
   if (s.size() != 17) return false;
@@ -337,7 +337,7 @@ class LineParser {
 
   // Everything from the state text to the end of the line.
   bool Body() {
-    // State text: everything up to the first src= (procfs-format.md 2.3).
+    // State text: everything up to the first src= (docs/procfs-format.md 2.3).
     while (!StartsWith(tok_.data(), tok_.data() + tok_.size(), "src=")) {
       if (!StateToken(tok_)) return false;
       if (!Next(&tok_)) return Fail("no src= (no original tuple)");
@@ -459,7 +459,7 @@ class LineParser {
       default:
         break;
     }
-    in_tuple_ = false;  // an unknown key=value: a vendor field (procfs-format.md 5.9)
+    in_tuple_ = false;  // an unknown key=value: a vendor field (docs/procfs-format.md 5.9)
     return true;
   }
 
@@ -555,7 +555,7 @@ class LineParser {
     return AddrResult::kFail;
   }
 
-  // src= opens the original tuple, then the reply tuple (procfs-format.md 2.4).
+  // src= opens the original tuple, then the reply tuple (docs/procfs-format.md 2.4).
   bool Src(Sv val) {
     Addr a;
     switch (ParseAddr("src", val, &a)) {
@@ -701,7 +701,7 @@ class LineParser {
 
   bool Mark(Sv key, Sv val) {
     in_tuple_ = false;
-    // An offload-engine tree prints "mark=HI|LO" (procfs-format.md 5.9): not a mark we
+    // An offload-engine tree prints "mark=HI|LO" (docs/procfs-format.md 5.9): not a mark we
     // can name, so the field is skipped like any vendor field.
     if (std::memchr(val.data(), '|', val.size()) != nullptr) return true;
     if (!Once(kSeenMark, key)) return false;
@@ -712,7 +712,7 @@ class LineParser {
   }
 
   // secctx=CTX: the value runs to the next " zone=", " delta-time=" or " use=", the only
-  // fields that can follow it; an AppArmor context can hold a blank (procfs-format.md 2.6).
+  // fields that can follow it; an AppArmor context can hold a blank (docs/procfs-format.md 2.6).
   bool Secctx(const char* value) {
     in_tuple_ = false;
     if (!Once(kSeenSecctx, "secctx")) return false;

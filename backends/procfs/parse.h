@@ -9,7 +9,7 @@
 //       "[UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5353 mark=0 zone=0 use=2",
 //       &flow);
 //
-// Formats (shared/reference/procfs-format.md), recognised line by line:
+// Formats (docs/procfs-format.md), recognised line by line:
 //  * /proc/net/nf_conntrack, 2.6.15 to 6.18: "ipv4     2 tcp      6 ..." (L3 name and
 //    number first). Flow::source = kProcNfConntrack, Flow::family from the L3 number.
 //  * /proc/net/ip_conntrack, 2.6.18 native ip_conntrack (RHEL 5) and the nf_conntrack
@@ -35,7 +35,7 @@
 //    use=.
 //  * secctx= values may contain spaces (AppArmor display mode): the value runs to the
 //    next " zone=", " delta-time=" or " use=", the only fields that can follow it.
-//  * Vendor kernels add fields (procfs-format.md 5.9). Unknown key=value tokens and
+//  * Vendor kernels add fields (docs/procfs-format.md 5.9). Unknown key=value tokens and
 //    unknown [FLAG] tokens are skipped, and so is a src=/dst= whose value is a MAC
 //    address (it neither opens a tuple nor fails the line).
 //

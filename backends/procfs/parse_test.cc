@@ -27,7 +27,7 @@ struct GoodCase {
 static_assert(kStatusVisibleInProc == 0xc006, "the cases below spell it out");
 
 const GoodCase kGoodCases[] = {
-    // ---- 6.18 (shared/samples/nf_conntrack-6.18.txt, verbatim) ----
+    // ---- 6.18 (testdata/procfs/nf_conntrack-6.18/input.txt, verbatim) ----
     {"v4_tcp_established_acct_tstamp",
      "ipv4     2 tcp      6 296 ESTABLISHED src=192.0.2.1 dst=198.51.100.2 sport=40000 "
      "dport=80 packets=0 bytes=0 src=198.51.100.2 dst=192.0.2.1 sport=80 dport=40000 "
@@ -257,7 +257,7 @@ const GoodCase kGoodCases[] = {
      "reply=[10.0.0.2->10.0.0.1 ports=2/1] status=0x4002/0xc006 state=ESTABLISHED mark=0 "
      "use=2"},
 
-    // ---- 2.6.18 ip_conntrack (procfs-format.md 3.1) ----
+    // ---- 2.6.18 ip_conntrack (docs/procfs-format.md 3.1) ----
     {"ip_conntrack_tcp_listen",
      "tcp      6 117 LISTEN src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 packets=1 bytes=60 "
      "[UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 packets=0 bytes=0 mark=0 "
@@ -327,7 +327,7 @@ const GoodCase kGoodCases[] = {
      "reply=[10.0.0.2->10.0.0.1 ports=2/1] status=0x0/0xc006 timeout=20 mark=0 "
      "secctx=a b use=2"},
 
-    // ---- vendor kernels (procfs-format.md 5.9): unknown fields are skipped ----
+    // ---- vendor kernels (docs/procfs-format.md 5.9): unknown fields are skipped ----
     {"vendor_blog_iqprio_before_use",
      "ipv4     2 udp      17 170 src=192.168.1.10 dst=8.8.8.8 sport=5000 dport=53 "
      "src=8.8.8.8 dst=192.168.1.10 sport=53 dport=5000 [ASSURED] mark=0 zone=0 blog=0 "

@@ -17,7 +17,7 @@ namespace {
 
 enum class Kind { kProc, kInput };
 
-// Why a /proc conntrack file can be missing (procfs-format.md 1).
+// Why a /proc conntrack file can be missing (docs/procfs-format.md 1).
 std::string MissingProcMessage(const std::string& path) {
   if (absl::StrContains(path, "ip_conntrack")) {
     return absl::StrCat(

@@ -10,7 +10,7 @@
 // ProcReader (backends/procfs/reader.h): malformed lines reach FlowSink::OnSkipped() as
 // "line N: ..." and the dump goes on. DumpRequest::family drops lines of the other family.
 //
-// Which file exists (procfs-format.md 1): /proc/net/nf_conntrack on kernels with
+// Which file exists (docs/procfs-format.md 1): /proc/net/nf_conntrack on kernels with
 // CONFIG_NF_CONNTRACK_PROCFS (CentOS/RHEL 6 to 9, Debian; not on any stock Ubuntu LTS)
 // once nf_conntrack is loaded; /proc/net/ip_conntrack on 2.6.18-era kernels (CentOS 5)
 // and on kernels before 4.9 built with CONFIG_NF_CONNTRACK_PROC_COMPAT. Both are mode

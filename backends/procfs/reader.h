@@ -7,7 +7,7 @@
 //   int fd = open("/proc/net/nf_conntrack", O_RDONLY | O_CLOEXEC);
 //   absl::Status s = reader.ReadFd(fd, "/proc/net/nf_conntrack", sink);
 //
-// Reading (procfs-format.md 4.1): every read() asks for at least 64 KiB (the kernel hands
+// Reading (docs/procfs-format.md 4.1): every read() asks for at least 64 KiB (the kernel hands
 // out about one 4 KiB seq_file page per call, whatever the size asked); EINTR is retried;
 // the file is read until read() returns 0 (st_size is 0 for /proc files and is never
 // used). Lines are reassembled across reads and numbered from 1.

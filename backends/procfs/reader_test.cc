@@ -232,7 +232,7 @@ TEST(ProcReaderTest, TruncatedLastLine) {
 }
 
 TEST(ProcReaderTest, CompleteLastLineWithoutNewlineIsStillTruncated) {
-  // Whole-looking, but the kernel always ends a record with '\n' (procfs-format.md 4.1).
+  // Whole-looking, but the kernel always ends a record with '\n' (docs/procfs-format.md 4.1).
   ProcReader reader;
   RecordingSink sink;
   ChunkedSource src(kTcp, {});

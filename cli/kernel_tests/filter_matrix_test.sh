@@ -4,7 +4,7 @@
 # Contract: every filter option of `ctdump -L` selects the entries that `conntrack -L`
 # (conntrack-tools 1.4.7) selects with the same option, on a live table, for both the
 # netlink and the procfs backend; where conntrack 1.4.7 is buggy, ctdump selects what the
-# option says instead (shared/reference/conntrack-cli.md, sections 4 and 5).
+# option says instead (docs/conntrack-compatibility.md, sections 4 and 5).
 #
 # Table: one throwaway namespace with accounting + timestamps on, ct_real_traffic (real
 # SNAT/DNAT on loopback, marks, labels, TIME_WAIT, ESTABLISHED, UDP, ICMP, ICMPv6) and

@@ -8,7 +8,7 @@
 #   * the same with `-o extended`, `-o id` and `-o extended,id` (ids are stable, so they
 #     are compared exactly);
 #   * `--backend netlink` and `--backend procfs` agree once the fields procfs cannot know
-#     are dropped: `id=` and `helper=` (procfs-format.md 2.7); `use=` is normalised;
+#     are dropped: `id=` and `helper=` (docs/procfs-format.md 2.7); `use=` is normalised;
 #   * `ctdump -v -L` names the netlink backend on stderr;
 #   * every ctdump run exits 0 and its "N flow entries have been shown." matches its lines.
 # Skips: not root / no namespaces; the procfs comparison alone when the kernel has no

@@ -16,7 +16,7 @@
 # stderr with N = its number of lines.
 #
 # Known difference, dropped on both sides: `helper=NAME` exists only in netlink data
-# (ctgen's "helper ftp" entry); /proc never prints it (procfs-format.md 2.7).
+# (ctgen's "helper ftp" entry); /proc never prints it (docs/procfs-format.md 2.7).
 # Skips: not root / no namespaces (ct_require_root_or_skip), or a kernel without
 # /proc/net/nf_conntrack (CONFIG_NF_CONNTRACK_PROCFS=n). CTDUMP_REQUIRE_KERNEL=1 turns
 # skips into failures.
