@@ -138,25 +138,11 @@ char* PutSeqAdj(char* p, const SeqAdj& s) {
   return p;
 }
 
-}  // namespace
+// The sections of a line, in the order of the schema (json.h). Each writes its keys at
+// `p` and returns the end; PutIdentity() opens the object, the others add to it.
 
-void AppendJsonString(absl::string_view s, TextBuffer* out) {
-  char* p = out->Reserve(6 * s.size() + 2);
-  out->Commit(PutString(p, s));
-}
-
-void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, TextBuffer* out) {
-  size_t need = kFixedBound + 6 * (f.secctx.size() + f.helper.size());
-  const bool label_names = style.labels != nullptr && f.labels.has_value();
-  if (label_names) {
-    const auto& names = style.labels->by_bit;
-    for (unsigned bit = 0; bit < 128 && bit < names.size(); ++bit) {
-      if (f.labels->Test(bit)) need += 6 * names[bit].size() + 3;
-    }
-  }
-  char* const start = out->Reserve(need);
-  char* p = start;
-
+// "v", "source", "family", "familynum", "proto", "protonum", "timeout", "state", "statenum".
+char* PutIdentity(char* p, const Flow& f) {
   p = Put(p, "{\"v\":1,\"source\":\"");
   p = Put(p, SourceName(f.source));
   p = Put(p, "\",\"family\":\"");
@@ -177,6 +163,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = Put(p, "\",\"statenum\":");
     p = PutU(p, *f.state);
   }
+  return p;
+}
+
+// "orig", "reply", "zone".
+char* PutTuplesAndZone(char* p, const Flow& f) {
   p = Put(p, ",\"orig\":");
   p = PutTuple(p, f, f.orig, &f.orig_counters);
   p = Put(p, ",\"reply\":");
@@ -185,7 +176,13 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
   p = PutU(p, f.zone.id);
   p = Put(p, ",\"dir\":\"");
   p = Put(p, ZoneDirName(f.zone.dir));
-  p = Put(p, "\"},\"status\":[");
+  p = Put(p, "\"}");
+  return p;
+}
+
+// "status", "status_bits", "status_known".
+char* PutStatus(char* p, const Flow& f) {
+  p = Put(p, ",\"status\":[");
   bool first = true;
   for (uint32_t bits = f.status; bits != 0; bits &= bits - 1) {
     if (!first) *p++ = ',';
@@ -200,6 +197,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = Put(p, ",\"status_known\":");
     p = PutU(p, f.status_known);
   }
+  return p;
+}
+
+// "mark", "secmark", "secctx".
+char* PutMarks(char* p, const Flow& f) {
   if (f.mark) {
     p = Put(p, ",\"mark\":");
     p = PutU(p, *f.mark);
@@ -212,6 +214,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = Put(p, ",\"secctx\":");
     p = PutString(p, f.secctx);
   }
+  return p;
+}
+
+// "start_ns", "stop_ns", "delta_time", "use", "id".
+char* PutTimesAndIds(char* p, const Flow& f, uint64_t now_ns) {
   if (f.start_ns) {
     p = Put(p, ",\"start_ns\":");
     p = PutU(p, *f.start_ns);
@@ -238,9 +245,14 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = Put(p, ",\"id\":");
     p = PutU(p, *f.id);
   }
+  return p;
+}
+
+// "labels", "label_names" (when `names` is set), "helper".
+char* PutLabelsAndHelper(char* p, const Flow& f, const LabelNames* names) {
   if (f.labels) {
     p = Put(p, ",\"labels\":[");
-    first = true;
+    bool first = true;
     for (unsigned bit = 0; bit < 128; ++bit) {
       if (!f.labels->Test(bit)) continue;
       if (!first) *p++ = ',';
@@ -248,15 +260,15 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
       p = PutU(p, bit);
     }
     *p++ = ']';
-    if (label_names) {
+    if (names != nullptr) {
       p = Put(p, ",\"label_names\":[");
       first = true;
-      const auto& names = style.labels->by_bit;
-      for (unsigned bit = 0; bit < 128 && bit < names.size(); ++bit) {
-        if (!f.labels->Test(bit) || names[bit].empty()) continue;
+      const auto& by_bit = names->by_bit;
+      for (unsigned bit = 0; bit < 128 && bit < by_bit.size(); ++bit) {
+        if (!f.labels->Test(bit) || by_bit[bit].empty()) continue;
         if (!first) *p++ = ',';
         first = false;
-        p = PutString(p, names[bit]);
+        p = PutString(p, by_bit[bit]);
       }
       *p++ = ']';
     }
@@ -265,6 +277,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = Put(p, ",\"helper\":");
     p = PutString(p, f.helper);
   }
+  return p;
+}
+
+// "tcp", "sctp", "dccp", "gre": the protocol's own state.
+char* PutProtoInfo(char* p, const Flow& f) {
   if (f.tcp) {
     p = Put(p, ",\"tcp\":{\"wscale_orig\":");
     p = PutU(p, f.tcp->wscale_orig);
@@ -297,6 +314,11 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = PutU(p, f.gre->stream_timeout);
     *p++ = '}';
   }
+  return p;
+}
+
+// "master", "seqadj_orig", "seqadj_reply", "synproxy": the extensions.
+char* PutExtensions(char* p, const Flow& f) {
   if (f.master) {
     p = Put(p, ",\"master\":");
     p = PutTuple(p, f, *f.master, nullptr);
@@ -318,6 +340,34 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
     p = PutU(p, f.synproxy->tsoff);
     *p++ = '}';
   }
+  return p;
+}
+
+}  // namespace
+
+void AppendJsonString(absl::string_view s, TextBuffer* out) {
+  char* p = out->Reserve(6 * s.size() + 2);
+  out->Commit(PutString(p, s));
+}
+
+void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, TextBuffer* out) {
+  size_t need = kFixedBound + 6 * (f.secctx.size() + f.helper.size());
+  const bool label_names = style.labels != nullptr && f.labels.has_value();
+  if (label_names) {
+    const auto& names = style.labels->by_bit;
+    for (unsigned bit = 0; bit < 128 && bit < names.size(); ++bit) {
+      if (f.labels->Test(bit)) need += 6 * names[bit].size() + 3;
+    }
+  }
+  char* p = out->Reserve(need);
+  p = PutIdentity(p, f);
+  p = PutTuplesAndZone(p, f);
+  p = PutStatus(p, f);
+  p = PutMarks(p, f);
+  p = PutTimesAndIds(p, f, now_ns);
+  p = PutLabelsAndHelper(p, f, label_names ? style.labels : nullptr);
+  p = PutProtoInfo(p, f);
+  p = PutExtensions(p, f);
   p = Put(p, "}\n");
   out->Commit(p);
 }
