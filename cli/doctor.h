@@ -10,7 +10,7 @@
 //   for (const Finding& f : findings) Print(f);
 //
 // Everything Diagnose() reads goes through DoctorEnv, so tests can give it a fake /proc
-// tree and a fake ctnetlink probe.
+// tree and a fake ctnetlink probe. Each check is its own function in doctor.cc.
 //
 // Why in cli/: the findings are advice to the person running ctdump (sudo, --netns, the
 // sysctl commands to type), while an embedder of the library already gets the same facts
