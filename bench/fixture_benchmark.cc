@@ -38,6 +38,7 @@
 #include "core/flow.h"
 #include "core/format.h"
 #include "core/json.h"
+#include "core/json_reader.h"
 #include "core/kernel.h"
 #include "core/proc_format.h"
 #include "core/proc_lines_testdata.h"

@@ -12,7 +12,7 @@
 // conntrack -S's names)
 //   {"schema":1,"cpus":[{"cpu":0,"found":0,"invalid":5,...},...]}
 //
-// ctdump --doctor -o json (backends/doctor.h)
+// ctdump --doctor -o json (cli/doctor.h)
 //   {"schema":1,"netns":"/run/netns/x","can_list":true,
 //    "findings":[{"level":"ok","topic":"privileges","text":"..."},...]}
 //   "netns" is left out without --netns; "level" is ok, info, warning or problem.
@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "backends/doctor.h"
+#include "cli/doctor.h"
 #include "backends/stats.h"
 #include "core/summary.h"
 #include "core/summary_format.h"

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "backends/doctor.h"
+#include "cli/doctor.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/types/span.h"
 #include "cli/filter_options.h"
 #include "core/kernel.h"
 #include "core/status_macros.h"
@@ -259,22 +260,30 @@ absl::Status ParseInterval(const char* arg, double* out) {
   return absl::OkStatus();
 }
 
-// Which options belong to which command: a usage error names the option.
-absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_given,
-                                 bool top_given, bool buffer_given) {
-  if (!o.textfile.empty()) {
-    // --textfile publishes the -o prometheus summary.
-    if ((o.command != Command::kList && o.command != Command::kSummary) ||
-        (o.format != OutputFormat::kText && o.format != OutputFormat::kPrometheus)) {
-      return absl::InvalidArgumentError(
-          "--textfile writes the -o prometheus summary (use it with -L, --summary or -o "
-          "prometheus only)");
-    }
+// What options imply: --textfile publishes the -o prometheus summary, and -o prometheus
+// prints the summary. Only where the implication is legal; Validate() refuses the rest.
+void ApplyImplications(Options& o) {
+  if (!o.textfile.empty() && (o.command == Command::kList || o.command == Command::kSummary) &&
+      (o.format == OutputFormat::kText || o.format == OutputFormat::kPrometheus)) {
     o.format = OutputFormat::kPrometheus;
   }
   if (o.format == OutputFormat::kPrometheus && o.command == Command::kList) {
-    o.command = Command::kSummary;  // -o prometheus prints the summary
+    o.command = Command::kSummary;
   }
+}
+
+// Which options belong to which command: a usage error names the option.
+absl::Status ValidateCommand(const Options& o) {
+  if (!o.textfile.empty() &&
+      (o.command != Command::kSummary || o.format != OutputFormat::kPrometheus)) {
+    // After ApplyImplications(), a legal --textfile made both so.
+    return absl::InvalidArgumentError(
+        "--textfile writes the -o prometheus summary (use it with -L, --summary or -o "
+        "prometheus only)");
+  }
+  const bool mask_given = o.event_mask_given;
+  const bool interval_given = o.interval > 0;
+  const bool buffer_given = o.rcvbuf != 0 || o.rcvbuf_max != 0 || o.resync;
   const bool events = o.command == Command::kEvents;
   const bool summary = o.command == Command::kSummary;
   if (!events && (mask_given || interval_given || buffer_given)) {
@@ -283,7 +292,7 @@ absl::Status CheckCommandOptions(Options& o, bool mask_given, bool interval_give
         mask_given ? "--event-mask" : interval_given ? "--interval" : "--rcvbuf/--resync",
         "' with this command (it goes with -E)"));
   }
-  if (!summary && top_given) {
+  if (!summary && o.top_given) {
     return absl::InvalidArgumentError("--top goes with --summary or -o prometheus");
   }
   if (events) {
@@ -414,279 +423,325 @@ const char* UsageText() {
          "2 usage error.\n";
 }
 
-absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
+namespace {
+
+// ---- ParseOptions(): one handler per option, in tables per option group ----------------
+
+// The state of one parse: what the handlers fill in, and getopt's position.
+struct Parser {
+  int argc;
+  char** argv;
+  int longindex;  // getopt_long's index of the long option matched, or -1
   Options o;
   bool have_command = false;
-  auto set_command = [&](Command c) -> absl::Status {
-    if (have_command) {
-      return absl::InvalidArgumentError("Invalid commands combination");
-    }
+
+  absl::Status SetCommand(Command c) {
+    if (have_command) return absl::InvalidArgumentError("Invalid commands combination");
     have_command = true;
     o.command = c;
     return absl::OkStatus();
-  };
-  bool mask_given = false, interval_given = false, top_given = false, buffer_given = false;
+  }
+  // The same, then conntrack's optional table word (-L conntrack, -E expect, ...).
+  absl::Status SetCommandWithTable(Command c) {
+    CTDUMP_RETURN_IF_ERROR(SetCommand(c));
+    if (optind < argc && argv[optind][0] != '-') return ParseTable(argv[optind++]);
+    return absl::OkStatus();
+  }
+};
+
+// `c` is getopt's value for the option (its short letter or a LongOnly code), `arg` its
+// argument (optarg).
+using Handler = absl::Status (*)(Parser& p, int c, const char* arg);
+struct OptionHandler {
+  int code;
+  Handler handle;
+};
+
+// -- Commands: -L -C -S -E -h -V --summary --doctor.
+const OptionHandler kCommandOptions[] = {
+    {'L', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kList); }},
+    {'C', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kCount); }},
+    {'S', [](Parser& p, int, const char*) { return p.SetCommand(Command::kStats); }},
+    {'E', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kEvents); }},
+    {'h', [](Parser& p, int, const char*) { return p.SetCommand(Command::kHelp); }},
+    {'V', [](Parser& p, int, const char*) { return p.SetCommand(Command::kVersion); }},
+    {kOptSummary, [](Parser& p, int, const char*) { return p.SetCommand(Command::kSummary); }},
+    {kOptDoctor, [](Parser& p, int, const char*) { return p.SetCommand(Command::kDoctor); }},
+};
+
+// -- Where entries come from: --backend --input --netns, and -v.
+absl::Status HandleBackend(Parser& p, int, const char* arg) {
+  p.o.backend = arg;
+  if (std::strcmp(arg, "auto") != 0 && std::strcmp(arg, "netlink") != 0 &&
+      std::strcmp(arg, "procfs") != 0 && std::strncmp(arg, "procfs:", 7) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown backend `", arg, "' (want auto, netlink, procfs or procfs:PATH)"));
+  }
+  return absl::OkStatus();
+}
+absl::Status HandleNetns(Parser& p, int, const char* arg) {
+  p.o.netns = arg;
+  if (*arg == '\0') return absl::InvalidArgumentError("--netns needs a name, path or pid:N");
+  return absl::OkStatus();
+}
+const OptionHandler kSourceOptions[] = {
+    {kOptBackend, HandleBackend},
+    {kOptInput, [](Parser& p, int, const char* arg) { return p.o.input = arg, absl::OkStatus(); }},
+    {kOptNetns, HandleNetns},
+    {'v', [](Parser& p, int, const char*) { return p.o.verbose = true, absl::OkStatus(); }},
+};
+
+// -- Output: -o, --top, --textfile.
+absl::Status HandleTop(Parser& p, int, const char* arg) {
+  p.o.top_given = true;
+  absl::StatusOr<uint32_t> n = ParseDecimalOption("--top", arg, 10000);
+  if (!n.ok()) return n.status();
+  p.o.top = *n;
+  return absl::OkStatus();
+}
+absl::Status HandleTextfile(Parser& p, int, const char* arg) {
+  p.o.textfile = arg;
+  if (*arg == '\0') return absl::InvalidArgumentError("--textfile needs a path");
+  return absl::OkStatus();
+}
+const OptionHandler kOutputOptions[] = {
+    {'o', [](Parser& p, int, const char* arg) { return ParseOutput(arg, &p.o); }},
+    {kOptTop, HandleTop},
+    {kOptTextfile, HandleTextfile},
+};
+
+// -- Events (-E): -e, --interval, --rcvbuf (-b), --rcvbuf-max, --resync.
+absl::Status HandleEventMask(Parser& p, int, const char* arg) {
+  p.o.event_mask_given = true;
+  return ParseEventMask(arg, &p.o.event_mask);
+}
+// -b/--buffer-size (conntrack's spelling: the event socket's buffer), --rcvbuf, --rcvbuf-max.
+absl::Status HandleBuffer(Parser& p, int c, const char* arg) {
+  const char* name = c == 'b'           ? "-b/--buffer-size"
+                     : c == kOptRcvbuf ? "--rcvbuf"
+                                       : "--rcvbuf-max";
+  uint64_t v = 0;
+  if (!absl::SimpleAtoi(arg, &v) || v < 4096 || v > (uint64_t{1} << 30)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " wants bytes from 4096 to 1073741824, got `", arg, "'"));
+  }
+  (c == kOptRcvbufMax ? p.o.rcvbuf_max : p.o.rcvbuf) = v;
+  return absl::OkStatus();
+}
+const OptionHandler kEventOptions[] = {
+    {'e', HandleEventMask},
+    {kOptInterval, [](Parser& p, int, const char* arg) { return ParseInterval(arg, &p.o.interval); }},
+    {'b', HandleBuffer},
+    {kOptRcvbuf, HandleBuffer},
+    {kOptRcvbufMax, HandleBuffer},
+    {kOptResync, [](Parser& p, int, const char*) { return p.o.resync = true, absl::OkStatus(); }},
+};
+
+// -- Filters (conntrack's): -s -d -r -q --mask-src/-dst -p -f -m -u -w --orig-zone
+// --reply-zone -n -g -j -l -c, and -z (refused).
+absl::Status HandleAddr(Parser& p, int c, const char* arg) {
+  Filter& f = p.o.filter;
+  switch (c) {
+    case 's': return SetAddr(&p.o, &f.orig_src, "--src", arg, true);
+    case 'd': return SetAddr(&p.o, &f.orig_dst, "--dst", arg, true);
+    case 'r': return SetAddr(&p.o, &f.reply_src, "--reply-src", arg, false);
+    default: return SetAddr(&p.o, &f.reply_dst, "--reply-dst", arg, false);
+  }
+}
+absl::Status HandleMask(Parser& p, int c, const char* arg) {
+  auto& cond = c == kOptMaskSrc ? p.o.filter.orig_src : p.o.filter.orig_dst;
+  if (!cond) {
+    return absl::InvalidArgumentError(c == kOptMaskSrc ? "Can't use --mask-src without --src"
+                                                       : "Can't use --mask-dst without --dst");
+  }
+  return ApplyMaskOption(arg, &*cond);
+}
+absl::Status HandleProto(Parser& p, int, const char* arg) {
+  absl::StatusOr<uint8_t> proto = ParseProtoOption(arg);
+  if (!proto.ok()) return proto.status();
+  p.o.filter.l4proto = *proto;
+  return absl::OkStatus();
+}
+absl::Status HandleFamily(Parser& p, int, const char* arg) {
+  absl::StatusOr<uint8_t> f = ParseFamilyOption(arg);
+  if (!f.ok()) return f.status();
+  if (p.o.filter.family && *p.o.filter.family != *f) {
+    return absl::InvalidArgumentError("mismatched address family");
+  }
+  p.o.filter.family = *f;
+  return absl::OkStatus();
+}
+absl::Status HandleZone(Parser& p, int c, const char* arg) {
+  Filter& f = p.o.filter;
+  switch (c) {
+    case 'w': return SetNumber("--zone", arg, 65535, &f.zone);
+    case kOptOrigZone: return SetNumber("--orig-zone", arg, 65535, &f.orig_zone);
+    default: return SetNumber("--reply-zone", arg, 65535, &f.reply_zone);
+  }
+}
+// -n/-g/-j: the value is optional (OptionalValue()).
+absl::Status HandleNat(Parser& p, int c, const char*) {
+  Filter& f = p.o.filter;
+  if (f.any_nat || (c == 'j' && (f.snat || f.dnat))) {
+    return absl::InvalidArgumentError("cannot combine --any-nat with --src-nat or --dst-nat");
+  }
+  auto& field = c == 'n' ? f.snat : c == 'g' ? f.dnat : f.any_nat;
+  const char* value = OptionalValue(p.argc, p.argv);
+  if (value == nullptr) {
+    field = NatCondition{};
+    return absl::OkStatus();
+  }
+  absl::StatusOr<NatCondition> nat = ParseNatOption(value, &f);
+  if (!nat.ok()) return nat.status();
+  field = *nat;
+  return absl::OkStatus();
+}
+absl::Status HandleLabel(Parser& p, int, const char* arg) {
+  for (absl::string_view name : absl::StrSplit(arg, ',')) p.o.label_filter.emplace_back(name);
+  return absl::OkStatus();
+}
+absl::Status HandleZero(Parser&, int, const char*) {
+  return absl::InvalidArgumentError(
+      "-z/--zero would reset the kernel's counters; ctdump is read-only and never "
+      "changes the table");
+}
+const OptionHandler kFilterOptions[] = {
+    {'s', HandleAddr},
+    {'d', HandleAddr},
+    {'r', HandleAddr},
+    {'q', HandleAddr},
+    {kOptMaskSrc, HandleMask},
+    {kOptMaskDst, HandleMask},
+    {'p', HandleProto},
+    {'f', HandleFamily},
+    {'m', [](Parser& p, int, const char* arg) { return ParseMarkOption(arg, &p.o.filter); }},
+    {'u',
+     [](Parser& p, int, const char* arg) {
+       return ParseStatusOption(arg, &p.o.filter, &p.o.warnings);
+     }},
+    {'w', HandleZone},
+    {kOptOrigZone, HandleZone},
+    {kOptReplyZone, HandleZone},
+    {'n', HandleNat},
+    {'g', HandleNat},
+    {'j', HandleNat},
+    {'l', HandleLabel},
+    {'c',
+     [](Parser& p, int, const char* arg) {
+       return SetNumber("--secmark", arg, 0xffffffff, &p.o.filter.secmark);
+     }},
+    {'z', HandleZero},
+};
+
+// -- Protocol options, legal only after -p names a protocol that has them: ports,
+// --state, ICMP and ICMPv6 type/code/id, GRE keys.
+absl::Status HandlePort(Parser& p, int c, const char* arg) {
+  const char* name = p.longindex >= 0 && kLongOptions[p.longindex].val == c
+                         ? kLongOptions[p.longindex].name
+                         : "sport";
+  CTDUMP_RETURN_IF_ERROR(RequireProto(p.o, name, IsPortProto, kPortProtos));
+  Filter& f = p.o.filter;
+  auto& field = c == kOptSport        ? f.orig_sport
+                : c == kOptDport      ? f.orig_dport
+                : c == kOptReplySport ? f.reply_sport
+                                      : f.reply_dport;
+  absl::StatusOr<uint32_t> n = ParseDecimalOption(absl::StrCat("--", name), arg, 65535);
+  if (!n.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("Invalid port `", arg, "' for --", name,
+                                                   " (want a decimal number 0-65535)"));
+  }
+  field = static_cast<uint16_t>(*n);
+  return absl::OkStatus();
+}
+absl::Status HandleState(Parser& p, int, const char* arg) {
+  CTDUMP_RETURN_IF_ERROR(RequireProto(p.o, "state", IsStateProto, "tcp|sctp|dccp"));
+  const uint8_t proto = *p.o.filter.l4proto;
+  int v = StateValue(proto, arg);
+  if (v < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown ", absl::AsciiStrToUpper(ProtoName(proto)), " state `", arg, "'"));
+  }
+  p.o.filter.state = static_cast<uint8_t>(v);
+  return absl::OkStatus();
+}
+absl::Status HandleIcmp(Parser& p, int c, const char* arg) {
+  bool v6 = c >= kOptIcmp6Type;
+  int which = (c - (v6 ? kOptIcmp6Type : kOptIcmpType));
+  const char* name = v6 ? (which == 0 ? "icmpv6-type" : which == 1 ? "icmpv6-code" : "icmpv6-id")
+                        : (which == 0 ? "icmp-type" : which == 1 ? "icmp-code" : "icmp-id");
+  CTDUMP_RETURN_IF_ERROR(RequireProto(p.o, name, v6 ? IsIcmp6 : IsIcmp4, v6 ? "icmpv6" : "icmp"));
+  std::string opt = absl::StrCat("--", name);
+  // conntrack reads these with atoi(): decimal only.
+  Filter& f = p.o.filter;
+  if (which == 0) return SetDecimal(opt.c_str(), arg, 255, &f.icmp_type);
+  if (which == 1) return SetDecimal(opt.c_str(), arg, 255, &f.icmp_code);
+  return SetDecimal(opt.c_str(), arg, 65535, &f.icmp_id);
+}
+absl::Status HandleGreKey(Parser& p, int c, const char* arg) {
+  CTDUMP_RETURN_IF_ERROR(RequireProto(p.o, "srckey", IsGre, "gre"));
+  Filter& f = p.o.filter;
+  auto& field = c == kOptSrcKey        ? f.orig_srckey
+                : c == kOptDstKey      ? f.orig_dstkey
+                : c == kOptReplySrcKey ? f.reply_srckey
+                                       : f.reply_dstkey;
+  return SetNumber("GRE key", arg, 65535, &field);
+}
+const OptionHandler kProtocolOptions[] = {
+    {kOptSport, HandlePort},          {kOptDport, HandlePort},
+    {kOptReplySport, HandlePort},     {kOptReplyDport, HandlePort},
+    {kOptState, HandleState},         {kOptIcmpType, HandleIcmp},
+    {kOptIcmpCode, HandleIcmp},       {kOptIcmpId, HandleIcmp},
+    {kOptIcmp6Type, HandleIcmp},      {kOptIcmp6Code, HandleIcmp},
+    {kOptIcmp6Id, HandleIcmp},        {kOptSrcKey, HandleGreKey},
+    {kOptDstKey, HandleGreKey},       {kOptReplySrcKey, HandleGreKey},
+    {kOptReplyDstKey, HandleGreKey},
+};
+
+// The handler of getopt's value `c`; nullptr for an unknown option.
+Handler FindHandler(int c) {
+  for (absl::Span<const OptionHandler> group :
+       {absl::MakeConstSpan(kCommandOptions), absl::MakeConstSpan(kSourceOptions),
+        absl::MakeConstSpan(kOutputOptions), absl::MakeConstSpan(kEventOptions),
+        absl::MakeConstSpan(kFilterOptions), absl::MakeConstSpan(kProtocolOptions)}) {
+    for (const OptionHandler& h : group) {
+      if (h.code == c) return h.handle;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
+  Parser p{argc, argv, -1, Options{}};
   optind = 0;  // full reset of getopt state (GNU), so tests can parse repeatedly
   opterr = 0;
   for (;;) {
-    int longindex = -1;
+    p.longindex = -1;
     int c = getopt_long(argc, argv, ":LCSEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:zb:", kLongOptions,
-                        &longindex);
+                        &p.longindex);
     if (c == -1) break;
-    absl::Status s;
-    switch (c) {
-      case 'L':
-        s = set_command(Command::kList);
-        if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
-        break;
-      case 'C':
-        s = set_command(Command::kCount);
-        if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
-        break;
-      case 'S':
-        s = set_command(Command::kStats);
-        break;
-      case 'E':
-        s = set_command(Command::kEvents);
-        if (s.ok() && optind < argc && argv[optind][0] != '-') s = ParseTable(argv[optind++]);
-        break;
-      case 'e':
-        s = ParseEventMask(optarg, &o.event_mask);
-        mask_given = true;
-        break;
-      case kOptInterval:
-        s = ParseInterval(optarg, &o.interval);
-        interval_given = true;
-        break;
-      case kOptSummary:
-        s = set_command(Command::kSummary);
-        break;
-      case kOptTop: {
-        absl::StatusOr<uint32_t> n = ParseDecimalOption("--top", optarg, 10000);
-        if (n.ok()) o.top = *n;
-        s = n.status();
-        top_given = true;
-        break;
-      }
-      case 'b':  // conntrack's -b/--buffer-size: the event socket's buffer, as --rcvbuf
-      case kOptRcvbuf:
-      case kOptRcvbufMax: {
-        const char* name = c == 'b'           ? "-b/--buffer-size"
-                           : c == kOptRcvbuf ? "--rcvbuf"
-                                             : "--rcvbuf-max";
-        uint64_t v = 0;
-        if (!absl::SimpleAtoi(optarg, &v) || v < 4096 || v > (uint64_t{1} << 30)) {
-          s = absl::InvalidArgumentError(
-              absl::StrCat(name, " wants bytes from 4096 to 1073741824, got `", optarg, "'"));
-        }
-        (c == kOptRcvbufMax ? o.rcvbuf_max : o.rcvbuf) = v;
-        buffer_given = true;
-        break;
-      }
-      case kOptResync:
-        o.resync = true;
-        buffer_given = true;
-        break;
-      case kOptTextfile:
-        if (*optarg == '\0') s = absl::InvalidArgumentError("--textfile needs a path");
-        o.textfile = optarg;
-        break;
-      case 'h':
-        s = set_command(Command::kHelp);
-        break;
-      case 'V':
-        s = set_command(Command::kVersion);
-        break;
-      case 'o':
-        s = ParseOutput(optarg, &o);
-        break;
-      case 'v':
-        o.verbose = true;
-        break;
-      case kOptBackend:
-        if (std::strcmp(optarg, "auto") != 0 && std::strcmp(optarg, "netlink") != 0 &&
-            std::strcmp(optarg, "procfs") != 0 && std::strncmp(optarg, "procfs:", 7) != 0) {
-          s = absl::InvalidArgumentError(absl::StrCat(
-              "unknown backend `", optarg, "' (want auto, netlink, procfs or procfs:PATH)"));
-        }
-        o.backend = optarg;
-        break;
-      case kOptInput:
-        o.input = optarg;
-        break;
-      case kOptDoctor:
-        s = set_command(Command::kDoctor);
-        break;
-      case kOptNetns:
-        if (*optarg == '\0') s = absl::InvalidArgumentError("--netns needs a name, path or pid:N");
-        o.netns = optarg;
-        break;
-      case 's':
-        s = SetAddr(&o, &o.filter.orig_src, "--src", optarg, true);
-        break;
-      case 'd':
-        s = SetAddr(&o, &o.filter.orig_dst, "--dst", optarg, true);
-        break;
-      case 'r':
-        s = SetAddr(&o, &o.filter.reply_src, "--reply-src", optarg, false);
-        break;
-      case 'q':
-        s = SetAddr(&o, &o.filter.reply_dst, "--reply-dst", optarg, false);
-        break;
-      case kOptMaskSrc:
-      case kOptMaskDst: {
-        auto& cond = c == kOptMaskSrc ? o.filter.orig_src : o.filter.orig_dst;
-        if (!cond) {
-          s = absl::InvalidArgumentError(c == kOptMaskSrc ? "Can't use --mask-src without --src"
-                                                          : "Can't use --mask-dst without --dst");
-        } else {
-          s = ApplyMaskOption(optarg, &*cond);
-        }
-        break;
-      }
-      case 'p': {
-        absl::StatusOr<uint8_t> p = ParseProtoOption(optarg);
-        if (p.ok()) o.filter.l4proto = *p;
-        s = p.status();
-        break;
-      }
-      case 'f': {
-        absl::StatusOr<uint8_t> f = ParseFamilyOption(optarg);
-        if (f.ok() && o.filter.family && *o.filter.family != *f) {
-          f = absl::InvalidArgumentError("mismatched address family");
-        }
-        if (f.ok()) o.filter.family = *f;
-        s = f.status();
-        break;
-      }
-      case 'm':
-        s = ParseMarkOption(optarg, &o.filter);
-        break;
-      case 'u':
-        s = ParseStatusOption(optarg, &o.filter, &o.warnings);
-        break;
-      case 'w':
-        s = SetNumber("--zone", optarg, 65535, &o.filter.zone);
-        break;
-      case kOptOrigZone:
-        s = SetNumber("--orig-zone", optarg, 65535, &o.filter.orig_zone);
-        break;
-      case kOptReplyZone:
-        s = SetNumber("--reply-zone", optarg, 65535, &o.filter.reply_zone);
-        break;
-      case 'n':
-      case 'g':
-      case 'j': {
-        if (o.filter.any_nat || (c == 'j' && (o.filter.snat || o.filter.dnat))) {
-          s = absl::InvalidArgumentError("cannot combine --any-nat with --src-nat or --dst-nat");
-          break;
-        }
-        auto& field = c == 'n' ? o.filter.snat : c == 'g' ? o.filter.dnat : o.filter.any_nat;
-        const char* value = OptionalValue(argc, argv);
-        if (value == nullptr) {
-          field = NatCondition{};
-          break;
-        }
-        absl::StatusOr<NatCondition> nat = ParseNatOption(value, &o.filter);
-        if (nat.ok()) field = *nat;
-        s = nat.status();
-        break;
-      }
-      case 'l':
-        for (absl::string_view name : absl::StrSplit(optarg, ',')) {
-          o.label_filter.emplace_back(name);
-        }
-        break;
-      case 'c':
-        s = SetNumber("--secmark", optarg, 0xffffffff, &o.filter.secmark);
-        break;
-      case 'z':
-        s = absl::InvalidArgumentError(
-            "-z/--zero would reset the kernel's counters; ctdump is read-only and never "
-            "changes the table");
-        break;
-      case kOptSport:
-      case kOptDport:
-      case kOptReplySport:
-      case kOptReplyDport: {
-        const char* name = longindex >= 0 && kLongOptions[longindex].val == c
-                               ? kLongOptions[longindex].name
-                               : "sport";
-        s = RequireProto(o, name, IsPortProto, kPortProtos);
-        if (!s.ok()) break;
-        auto& field = c == kOptSport        ? o.filter.orig_sport
-                      : c == kOptDport      ? o.filter.orig_dport
-                      : c == kOptReplySport ? o.filter.reply_sport
-                                            : o.filter.reply_dport;
-        absl::StatusOr<uint32_t> n = ParseDecimalOption(absl::StrCat("--", name), optarg, 65535);
-        if (!n.ok()) {
-          s = absl::InvalidArgumentError(absl::StrCat("Invalid port `", optarg, "' for --", name,
-                                                      " (want a decimal number 0-65535)"));
-          break;
-        }
-        field = static_cast<uint16_t>(*n);
-        break;
-      }
-      case kOptState: {
-        s = RequireProto(o, "state", IsStateProto, "tcp|sctp|dccp");
-        if (!s.ok()) break;
-        int v = StateValue(*o.filter.l4proto, optarg);
-        if (v < 0) {
-          s = absl::InvalidArgumentError(absl::StrCat(
-              "unknown ", absl::AsciiStrToUpper(ProtoName(*o.filter.l4proto)), " state `",
-              optarg, "'"));
-        } else {
-          o.filter.state = static_cast<uint8_t>(v);
-        }
-        break;
-      }
-      case kOptIcmpType:
-      case kOptIcmpCode:
-      case kOptIcmpId:
-      case kOptIcmp6Type:
-      case kOptIcmp6Code:
-      case kOptIcmp6Id: {
-        bool v6 = c >= kOptIcmp6Type;
-        int which = (c - (v6 ? kOptIcmp6Type : kOptIcmpType));
-        const char* name = v6 ? (which == 0 ? "icmpv6-type" : which == 1 ? "icmpv6-code" : "icmpv6-id")
-                              : (which == 0 ? "icmp-type" : which == 1 ? "icmp-code" : "icmp-id");
-        s = RequireProto(o, name, v6 ? IsIcmp6 : IsIcmp4, v6 ? "icmpv6" : "icmp");
-        if (!s.ok()) break;
-        std::string opt = absl::StrCat("--", name);
-        // conntrack reads these with atoi(): decimal only.
-        if (which == 0) s = SetDecimal(opt.c_str(), optarg, 255, &o.filter.icmp_type);
-        if (which == 1) s = SetDecimal(opt.c_str(), optarg, 255, &o.filter.icmp_code);
-        if (which == 2) s = SetDecimal(opt.c_str(), optarg, 65535, &o.filter.icmp_id);
-        break;
-      }
-      case kOptSrcKey:
-      case kOptDstKey:
-      case kOptReplySrcKey:
-      case kOptReplyDstKey: {
-        s = RequireProto(o, "srckey", IsGre, "gre");
-        if (!s.ok()) break;
-        auto& field = c == kOptSrcKey        ? o.filter.orig_srckey
-                      : c == kOptDstKey      ? o.filter.orig_dstkey
-                      : c == kOptReplySrcKey ? o.filter.reply_srckey
-                                             : o.filter.reply_dstkey;
-        s = SetNumber("GRE key", optarg, 65535, &field);
-        break;
-      }
-      case ':':
-        s = absl::InvalidArgumentError(
-            absl::StrCat("option `", argv[optind - 1], "' requires an argument"));
-        break;
-      default:
-        s = absl::InvalidArgumentError(absl::StrCat("unknown option `", argv[optind - 1], "'"));
-        break;
+    if (c == ':') {
+      return absl::InvalidArgumentError(
+          absl::StrCat("option `", argv[optind - 1], "' requires an argument"));
     }
-    if (!s.ok()) return s;
+    const Handler handle = FindHandler(c);
+    if (handle == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option `", argv[optind - 1], "'"));
+    }
+    CTDUMP_RETURN_IF_ERROR(handle(p, c, optarg));
   }
   if (optind < argc) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
   }
+  ApplyImplications(p.o);
+  CTDUMP_RETURN_IF_ERROR(Validate(p.o));
+  return std::move(p.o);
+}
+
+absl::Status Validate(const Options& o) {
   CTDUMP_RETURN_IF_ERROR(Validate(o.filter));
-  CTDUMP_RETURN_IF_ERROR(CheckCommandOptions(o, mask_given, interval_given, top_given, buffer_given));
+  CTDUMP_RETURN_IF_ERROR(ValidateCommand(o));
   if ((o.command == Command::kCount || o.command == Command::kStats) &&
       (!o.filter.empty() || !o.label_filter.empty() || !o.input.empty())) {
     return absl::InvalidArgumentError(
@@ -699,7 +754,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   if (!o.input.empty() && o.backend != "auto") {
     return absl::InvalidArgumentError("--input and --backend cannot be combined");
   }
-  return o;
+  return absl::OkStatus();
 }
 
 }  // namespace ctdump

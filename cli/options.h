@@ -57,6 +57,7 @@ struct Options {
   // ctnetlink events (--interval S), and the receive buffer (--rcvbuf / --rcvbuf-max,
   // bytes; 0 = the listener's defaults) and resync dump (--resync) of ctnetlink events.
   uint32_t event_mask = 7;
+  bool event_mask_given = false;  // -e was given (Validate: it goes with -E only)
   double interval = 0;  // seconds; 0 = ctnetlink events
   uint64_t rcvbuf = 0;
   uint64_t rcvbuf_max = 0;
@@ -64,6 +65,7 @@ struct Options {
 
   // --summary / -o prometheus: items per top list (--top N).
   size_t top = 10;
+  bool top_given = false;  // --top was given (Validate: it goes with the summary only)
   // --textfile PATH: publish the -o prometheus summary atomically at PATH (cli/textfile.h).
   std::string textfile;
 
@@ -76,8 +78,17 @@ struct Options {
 };
 
 // Parses argv. Errors are usage errors (exit 2), kInvalidArgument, with a message in
-// conntrack's words where conntrack has one (e.g. "Bad parameter `bogus'").
+// conntrack's words where conntrack has one (e.g. "Bad parameter `bogus'"). Each option
+// has its handler, in one table per option group (options.cc); once every option is
+// read, what options imply is applied (--textfile and -o prometheus make the summary's
+// Prometheus text) and the whole is checked with Validate().
 absl::StatusOr<Options> ParseOptions(int argc, char** argv);
+
+// The checks that need every option: the filter (core/filter.h Validate()), which options
+// and -o words go with the command, and which options exclude each other (-C/-S with
+// filters or --input, --input with --netns or --backend). The first problem found is
+// returned, as kInvalidArgument.
+absl::Status Validate(const Options& options);
 
 // The text of -h.
 const char* UsageText();

@@ -9,6 +9,7 @@
 #include "core/event.h"
 #include "core/flow.h"
 #include "core/json.h"
+#include "core/json_reader.h"
 #include "core/kernel.h"
 #include "core/status_matchers.h"
 #include "core/test_flows.h"

@@ -6,8 +6,8 @@
 //   style.labels = &names;                          // optional: adds "label_names"
 //   AppendJsonLine(flow, style, WallClockNs(), &buffer);
 //
-//   Flow back;                                      // the inverse, for tests and consumers
-//   CTDUMP_RETURN_IF_ERROR(ParseJsonLine(line, &back));
+// The inverse, ParseJsonLine(), is in core/json_reader.h (target //core:json_reader), so
+// that programs which only write JSON do not carry the reader.
 //
 // Every field of the record (core/flow.h) is written when the record has it, and left out
 // when it does not: an absent field is never written as 0, "" or null. Keys are written
@@ -141,7 +141,6 @@
 
 #include <cstdint>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "core/flow.h"
 #include "core/format.h"
@@ -161,27 +160,6 @@ struct JsonStyle {
 // Never fails; allocates nothing beyond growing `out`.
 void AppendJsonLine(const Flow& flow, const JsonStyle& style, uint64_t now_ns,
                     TextBuffer* out);
-
-// Parses one object as AppendJsonLine() writes it into `*flow` (cleared first). `line`
-// may end in '\n'. Accepts any JSON text that means the same object: other key order,
-// whitespace between tokens, escaped characters in strings. Unknown keys, at any level,
-// are skipped (later additions to version 1 are new keys). "label_names" is ignored.
-//
-// Errors: kInvalidArgument (the Flow is then unspecified), with a message that names the
-// byte offset or the key and what is wrong, for example
-//   byte 17: expected ':' after an object key
-//   "orig"."sport": 70000 is out of range (0-65535)
-//   missing key "reply"
-//   duplicate key "mark"
-//   unsupported schema version 2 (this reader knows 1)
-//   "proto" is "udp" but "protonum" 6 is "tcp"
-// Rejected: text that is not one JSON object (trailing bytes, invalid UTF-8, raw control
-// characters in strings, lone surrogates, nesting deeper than 32); a key that
-// AppendJsonLine() always writes missing; a known key twice; a value of the wrong type
-// or out of its range; names that disagree with their numbers (family, proto, state,
-// status); an address that does not parse for the family; L4 keys that do not belong to
-// the protocol, or only some of them; "packets" without "bytes" or the reverse.
-absl::Status ParseJsonLine(absl::string_view line, Flow* flow);
 
 // Appends `s` as one JSON string, quotes included, escaped as described above (the same
 // escaping the flow strings get). For writers that add their own keys to a flow object

@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "backends/procfs/parse.h"
+#include "core/json_reader.h"
 #include "core/kernel.h"
 #include "core/proc_lines_testdata.h"
 #include "core/status_matchers.h"

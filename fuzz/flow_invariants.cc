@@ -4,6 +4,7 @@
 
 #include "core/format.h"
 #include "core/json.h"
+#include "core/json_reader.h"
 #include "core/proc_format.h"
 #include "core/text_buffer.h"
 #include "core/xml.h"

@@ -39,7 +39,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "backends/doctor.h"
+#include "cli/doctor.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/netlink_backend.h"
 #include "backends/netlink/socket.h"

@@ -56,6 +56,11 @@ int ParallelWorkers(int configured) {
   return static_cast<int>(std::min(cpus == 0 ? 1u : cpus, 8u));
 }
 
+absl::Status ReadError(absl::string_view name, int err, uint64_t after_line) {
+  return absl::DataLossError(
+      absl::StrCat("read ", name, ": ", ErrnoText(err), " (after line ", after_line, ")"));
+}
+
 }  // namespace
 
 ProcReader::ProcReader(ProcReaderOptions options) : options_(options) {
@@ -65,22 +70,17 @@ ProcReader::ProcReader(ProcReaderOptions options) : options_(options) {
 
 ProcReader::~ProcReader() = default;
 
-void ProcReader::Grow(size_t needed, const char* live, size_t live_size) {
-  // Geometric growth, but never past what the longest kept line plus one read needs.
-  size_t limit = options_.max_line_bytes + options_.read_size;
-  size_t want = std::max(needed, std::min(capacity_ * 2, limit));
-  std::unique_ptr<char[]> bigger(new char[want]);
-  if (live_size != 0) std::memcpy(bigger.get(), live, live_size);
-  buffer_ = std::move(bigger);
-  capacity_ = want;
-}
-
 void ProcReader::SkipLine(uint64_t line, absl::string_view what, FlowSink& sink) {
   if (options_.on_skipped_line) {
     options_.on_skipped_line(line, what);
   } else {
     sink.OnSkipped(absl::DataLossError(absl::StrCat("line ", line, ": ", what)));
   }
+}
+
+void ProcReader::SkipLongLine(uint64_t line, FlowSink& sink) {
+  SkipLine(line, absl::StrCat("line longer than ", options_.max_line_bytes, " bytes, skipped"),
+           sink);
 }
 
 bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
@@ -119,7 +119,7 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
   }
   // A regular file (the /proc files are): read() never blocks for long, so a second
   // thread may read ahead. It gathers the kernel's page-sized /proc reads into 64 KiB
-  // chunks; the parser copies them out as if from read(2).
+  // chunks, whose lines are parsed where they lie.
   std::atomic<int> read_errno{0};
   int pending_errno = 0;  // reading thread only: an error held back behind data
   ReadAhead ahead(
@@ -146,102 +146,130 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
         }
         return got;
       });
-  absl::Span<const uint8_t> chunk;
-  size_t pos = 0;
-  return Read(
-      [&](char* buf, size_t size) -> ssize_t {
-        if (pos == chunk.size()) {
-          absl::StatusOr<absl::Span<const uint8_t>> next = ahead.Next();
-          if (!next.ok()) {
-            errno = read_errno.load();
-            return -1;
-          }
-          chunk = *next;
-          pos = 0;
-          if (chunk.empty()) return 0;
-        }
-        const size_t n = std::min(size, chunk.size() - pos);
-        std::memcpy(buf, chunk.data() + pos, n);
-        pos += n;
-        return static_cast<ssize_t>(n);
-      },
-      name, sink);
+  Start();
+  for (;;) {
+    absl::StatusOr<absl::Span<const uint8_t>> chunk = ahead.Next();
+    if (!chunk.ok()) return ReadError(name, read_errno.load(), line_);
+    if (chunk->empty()) break;
+    if (!Consume(absl::string_view(reinterpret_cast<const char*>(chunk->data()), chunk->size()),
+                 sink)) {
+      return absl::OkStatus();
+    }
+  }
+  Finish(sink);
+  return absl::OkStatus();
 }
 
 absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sink) {
-  line_ = 0;
   const size_t read_size = options_.read_size;
-  const size_t max_line = options_.max_line_bytes;
-  if (capacity_ < read_size) Grow(std::max<size_t>(4 * read_size, 4096), nullptr, 0);
-
-  // Bytes [begin, end) of the buffer are read but not yet consumed; [begin, scan) holds
-  // no '\n'. `skipping` is set while the rest of an over-long line is being dropped.
-  size_t begin = 0, end = 0, scan = 0;
-  bool skipping = false;
+  if (read_capacity_ < read_size) {
+    read_buffer_.reset(new char[read_size]);
+    read_capacity_ = read_size;
+  }
+  Start();
   for (;;) {
-    if (capacity_ - end < read_size) {
-      size_t live = end - begin;
-      if (capacity_ - live < read_size) {
-        // Only a partial line (at most max_line bytes) is live.
-        Grow(live + read_size, buffer_.get() + begin, live);
-      } else if (live != 0) {
-        std::memmove(buffer_.get(), buffer_.get() + begin, live);
-      }
-      scan -= begin;
-      end = live;
-      begin = 0;
-    }
-
-    ssize_t n = read(buffer_.get() + end, read_size);
+    ssize_t n = read(read_buffer_.get(), read_size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      return absl::DataLossError(
-          absl::StrCat("read ", name, ": ", ErrnoText(err), " (after line ", line_, ")"));
+      return ReadError(name, errno, line_);
     }
     if (n == 0) break;
-    end += static_cast<size_t>(n);
-
-    char* const buf = buffer_.get();
-    for (;;) {
-      const void* nl = std::memchr(buf + scan, '\n', end - scan);
-      if (nl == nullptr) {
-        scan = end;
-        break;
-      }
-      size_t nl_pos = static_cast<size_t>(static_cast<const char*>(nl) - buf);
-      ++line_;
-      if (skipping) {
-        skipping = false;
-      } else if (nl_pos - begin > max_line) {
-        SkipLine(line_, absl::StrCat("line longer than ", max_line, " bytes, skipped"), sink);
-      } else if (!HandleLine(absl::string_view(buf + begin, nl_pos - begin), sink)) {
-        return absl::OkStatus();
-      }
-      begin = scan = nl_pos + 1;
+    if (!Consume(absl::string_view(read_buffer_.get(), static_cast<size_t>(n)), sink)) {
+      return absl::OkStatus();
     }
-    if (end - begin > max_line) {
-      // Report now, drop what is buffered, and drop the rest up to the next '\n'.
-      if (!skipping) {
-        SkipLine(line_ + 1, absl::StrCat("line longer than ", max_line, " bytes, skipped"),
-                 sink);
-        skipping = true;
-      }
-      begin = scan = end;
-    }
-    if (begin == end) begin = end = scan = 0;
   }
+  Finish(sink);
+  return absl::OkStatus();
+}
 
-  if (skipping) {
-    ++line_;  // the over-long last line, already reported
-  } else if (end > begin) {
+void ProcReader::Start() {
+  line_ = 0;
+  carry_size_ = 0;
+  skipping_ = false;
+}
+
+bool ProcReader::Consume(absl::string_view data, FlowSink& sink) {
+  const char* p = data.data();
+  const char* const end = p + data.size();
+  const size_t max_line = options_.max_line_bytes;
+  if (carry_size_ != 0 || skipping_) {
+    // The first '\n' ends the line carried over from the last call.
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', data.size()));
+    if (nl == nullptr) {
+      Carry(p, data.size(), sink);
+      return true;
+    }
     ++line_;
-    absl::string_view fragment(buffer_.get() + begin, end - begin);
-    if (!IsBlankOrComment(fragment)) {
+    const size_t rest = static_cast<size_t>(nl - p);
+    if (skipping_) {
+      skipping_ = false;
+    } else if (carry_size_ + rest > max_line) {
+      SkipLongLine(line_, sink);
+    } else {
+      Reserve(carry_size_ + rest);
+      std::memcpy(carry_.get() + carry_size_, p, rest);
+      if (!HandleLine(absl::string_view(carry_.get(), carry_size_ + rest), sink)) {
+        carry_size_ = 0;
+        return false;
+      }
+    }
+    carry_size_ = 0;
+    p = nl + 1;
+  }
+  for (;;) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) break;
+    ++line_;
+    const absl::string_view line(p, static_cast<size_t>(nl - p));
+    if (line.size() > max_line) {
+      SkipLongLine(line_, sink);
+    } else if (!HandleLine(line, sink)) {
+      return false;
+    }
+    p = nl + 1;
+  }
+  Carry(p, static_cast<size_t>(end - p), sink);
+  return true;
+}
+
+void ProcReader::Carry(const char* data, size_t size, FlowSink& sink) {
+  if (size == 0 || skipping_) return;
+  const size_t max_line = options_.max_line_bytes;
+  if (carry_size_ + size > max_line) {
+    // Report now, and drop what is kept and the rest up to the next '\n'.
+    SkipLongLine(line_ + 1, sink);
+    skipping_ = true;
+    carry_size_ = 0;
+    return;
+  }
+  Reserve(carry_size_ + size);
+  std::memcpy(carry_.get() + carry_size_, data, size);
+  carry_size_ += size;
+}
+
+void ProcReader::Reserve(size_t needed) {
+  if (carry_capacity_ >= needed) return;
+  // Geometric growth, but never past the longest line kept (needed <= max_line_bytes).
+  const size_t want =
+      std::max(needed, std::min(std::max<size_t>(carry_capacity_ * 2, 4096),
+                                options_.max_line_bytes));
+  std::unique_ptr<char[]> bigger(new char[want]);
+  if (carry_size_ != 0) std::memcpy(bigger.get(), carry_.get(), carry_size_);
+  carry_ = std::move(bigger);
+  carry_capacity_ = want;
+}
+
+void ProcReader::Finish(FlowSink& sink) {
+  if (skipping_) {
+    ++line_;  // the over-long last line, already reported
+  } else if (carry_size_ != 0) {
+    ++line_;
+    if (!IsBlankOrComment(absl::string_view(carry_.get(), carry_size_))) {
       SkipLine(line_, "truncated last line (no newline at end)", sink);
     }
   }
-  return absl::OkStatus();
+  carry_size_ = 0;
+  skipping_ = false;
 }
 
 }  // namespace ctdump

@@ -10,7 +10,9 @@
 // Reading (docs/procfs-format.md 4.1): every read() asks for at least 64 KiB (the kernel hands
 // out about one 4 KiB seq_file page per call, whatever the size asked); EINTR is retried;
 // the file is read until read() returns 0 (st_size is 0 for /proc files and is never
-// used). Lines are reassembled across reads and numbered from 1.
+// used). Lines are numbered from 1 and parsed where they lie, in the buffer read() filled
+// or in the read-ahead chunk; only a line cut by the end of a read is copied, so that it
+// can be completed by the next one.
 //
 // Lines:
 //  * blank lines and lines whose first byte is '#' are skipped silently (saved copies may
@@ -95,21 +97,39 @@ class ProcReader {
 
   // Lines seen by the last Read(), including blank, comment and skipped ones.
   uint64_t lines() const { return line_; }
-  // Largest size the line buffer reached (tests check that memory stays bounded).
-  size_t peak_buffer_bytes() const { return capacity_; }
+  // Largest size the buffers reached together: the read buffer of Read() plus the
+  // partial line carried between reads (tests check that memory stays bounded).
+  size_t peak_buffer_bytes() const { return read_capacity_ + carry_capacity_; }
 
  private:
+  // Line assembly over the spans of one Read()/ReadFd(): Start() resets it, Consume()
+  // takes the next bytes of the input, Finish() ends it.
+  void Start();
+  // Handles every line `data` completes, in place, and carries a cut last line over to
+  // the next call; false when the sink asked to stop.
+  bool Consume(absl::string_view data, FlowSink& sink);
+  // End of input: reports a cut last line.
+  void Finish(FlowSink& sink);
+  // Keeps the start (or next part) of a line that the data ended in the middle of.
+  void Carry(const char* data, size_t size, FlowSink& sink);
+  // Makes room for `needed` carried bytes (at most max_line_bytes).
+  void Reserve(size_t needed);
   // Handles one complete line (without '\n'); false when the sink asked to stop.
   bool HandleLine(absl::string_view line, FlowSink& sink);
   // Reports line `line` as skipped because of `what` (to on_skipped_line or the sink).
   void SkipLine(uint64_t line, absl::string_view what, FlowSink& sink);
-  // Replaces the buffer by one of at least `needed` bytes that starts with the
-  // `live_size` bytes at `live`.
-  void Grow(size_t needed, const char* live, size_t live_size);
+  void SkipLongLine(uint64_t line, FlowSink& sink);
 
   ProcReaderOptions options_;
-  std::unique_ptr<char[]> buffer_;
-  size_t capacity_ = 0;
+  // Read(): where read() puts the bytes (options_.read_size).
+  std::unique_ptr<char[]> read_buffer_;
+  size_t read_capacity_ = 0;
+  // A line cut by the end of the data given to Consume(), at most max_line_bytes.
+  std::unique_ptr<char[]> carry_;
+  size_t carry_size_ = 0;
+  size_t carry_capacity_ = 0;
+  // Set while the rest of an over-long line (already reported) is being dropped.
+  bool skipping_ = false;
   uint64_t line_ = 0;
   Flow flow_;
 };

@@ -1,4 +1,4 @@
-#include "backends/doctor.h"
+#include "cli/doctor.h"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,4 @@
-// File: backends/doctor.h
+// File: cli/doctor.h
 //
 // `ctdump --doctor`: why conntrack data is (or would be) missing, found without changing
 // anything: privileges, whether ctnetlink answers, which /proc files exist and can be
@@ -10,10 +10,14 @@
 //   for (const Finding& f : findings) Print(f);
 //
 // Everything Diagnose() reads goes through DoctorEnv, so tests can give it a fake /proc
-// tree and a fake ctnetlink probe.
+// tree and a fake ctnetlink probe. Each check is its own function in doctor.cc.
+//
+// Why in cli/: the findings are advice to the person running ctdump (sudo, --netns, the
+// sysctl commands to type), while an embedder of the library already gets the same facts
+// as data, from the absl::Status a Backend's Dump() or MakeBackend() returns.
 
-#ifndef CTDUMP_BACKENDS_DOCTOR_H_
-#define CTDUMP_BACKENDS_DOCTOR_H_
+#ifndef CTDUMP_CLI_DOCTOR_H_
+#define CTDUMP_CLI_DOCTOR_H_
 
 #include <cstdint>
 #include <functional>
@@ -59,4 +63,4 @@ const char* LevelName(Finding::Level level);
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_BACKENDS_DOCTOR_H_
+#endif  // CTDUMP_CLI_DOCTOR_H_

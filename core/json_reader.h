@@ -1,0 +1,42 @@
+// File: core/json_reader.h
+//
+// ParseJsonLine(): reads back one line of `-o json` (schema version 1, core/json.h) into a
+// Flow. The inverse of AppendJsonLine(), for tests, fuzzers and programs that consume
+// ctdump's JSON; the ctdump binary itself does not link it.
+//
+//   Flow back;
+//   CTDUMP_RETURN_IF_ERROR(ParseJsonLine(line, &back));
+
+#ifndef CTDUMP_CORE_JSON_READER_H_
+#define CTDUMP_CORE_JSON_READER_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "core/flow.h"
+
+namespace ctdump {
+
+// Parses one object as AppendJsonLine() writes it into `*flow` (cleared first). `line`
+// may end in '\n'. Accepts any JSON text that means the same object: other key order,
+// whitespace between tokens, escaped characters in strings. Unknown keys, at any level,
+// are skipped (later additions to version 1 are new keys). "label_names" is ignored.
+//
+// Errors: kInvalidArgument (the Flow is then unspecified), with a message that names the
+// byte offset or the key and what is wrong, for example
+//   byte 17: expected ':' after an object key
+//   "orig"."sport": 70000 is out of range (0-65535)
+//   missing key "reply"
+//   duplicate key "mark"
+//   unsupported schema version 2 (this reader knows 1)
+//   "proto" is "udp" but "protonum" 6 is "tcp"
+// Rejected: text that is not one JSON object (trailing bytes, invalid UTF-8, raw control
+// characters in strings, lone surrogates, nesting deeper than 32); a key that
+// AppendJsonLine() always writes missing; a known key twice; a value of the wrong type
+// or out of its range; names that disagree with their numbers (family, proto, state,
+// status); an address that does not parse for the family; L4 keys that do not belong to
+// the protocol, or only some of them; "packets" without "bytes" or the reverse.
+absl::Status ParseJsonLine(absl::string_view line, Flow* flow);
+
+}  // namespace ctdump
+
+#endif  // CTDUMP_CORE_JSON_READER_H_
