@@ -49,6 +49,7 @@ enum LongOnly {
   kOptRcvbufMax,
   kOptResync,
   kOptTextfile,
+  kOptNoProgname,
 };
 
 const struct option kLongOptions[] = {
@@ -72,6 +73,7 @@ const struct option kLongOptions[] = {
     {"buffer-size", required_argument, nullptr, 'b'},  // conntrack's name for it
     {"rcvbuf-max", required_argument, nullptr, kOptRcvbufMax},
     {"resync", no_argument, nullptr, kOptResync},
+    {"no-progname", no_argument, nullptr, kOptNoProgname},
     {"textfile", required_argument, nullptr, kOptTextfile},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
@@ -286,10 +288,13 @@ absl::Status ValidateCommand(const Options& o) {
   const bool buffer_given = o.rcvbuf != 0 || o.rcvbuf_max != 0 || o.resync;
   const bool events = o.command == Command::kEvents;
   const bool summary = o.command == Command::kSummary;
-  if (!events && (mask_given || interval_given || buffer_given)) {
+  if (!events && (mask_given || interval_given || buffer_given || o.no_progname)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Illegal option `",
-        mask_given ? "--event-mask" : interval_given ? "--interval" : "--rcvbuf/--resync",
+        mask_given       ? "--event-mask"
+        : interval_given ? "--interval"
+        : buffer_given   ? "--rcvbuf/--resync"
+                         : "--no-progname",
         "' with this command (it goes with -E)"));
   }
   if (!summary && o.top_given) {
@@ -391,6 +396,9 @@ const char* UsageText() {
          "                          with (default 8 MiB); -b, --buffer-size BYTES is the\n"
          "                          same (conntrack's spelling)\n"
          "      --rcvbuf-max BYTES  with -E: how far it grows after a loss (default 128 MiB)\n"
+         "      --no-progname       with -E: do not look up which process caused an event:\n"
+         "                          \" [USERSPACE] portid=N\" without \" progname=NAME\"\n"
+         "                          (-o json: \"portid\" alone); no /proc reads at all\n"
          "      --top N             with --summary: items per top list (default 10)\n"
          "      --textfile PATH     with -o prometheus: write the metrics to PATH\n"
          "                          atomically (temporary file, fsync, rename), for\n"
@@ -535,6 +543,8 @@ const OptionHandler kEventOptions[] = {
     {kOptRcvbuf, HandleBuffer},
     {kOptRcvbufMax, HandleBuffer},
     {kOptResync, [](Parser& p, int, const char*) { return p.o.resync = true, absl::OkStatus(); }},
+    {kOptNoProgname,
+     [](Parser& p, int, const char*) { return p.o.no_progname = true, absl::OkStatus(); }},
 };
 
 // -- Filters (conntrack's): -s -d -r -q --mask-src/-dst -p -f -m -u -w --orig-zone

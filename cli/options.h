@@ -62,6 +62,8 @@ struct Options {
   uint64_t rcvbuf = 0;
   uint64_t rcvbuf_max = 0;
   bool resync = false;
+  // --no-progname: no process-name lookup for " [USERSPACE] portid=N" (no /proc reads).
+  bool no_progname = false;
 
   // --summary / -o prometheus: items per top list (--top N).
   size_t top = 10;

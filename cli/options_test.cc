@@ -83,6 +83,10 @@ TEST(ParseOptions, Events) {
   EXPECT_EQ(o->rcvbuf_max, 65536u);
   EXPECT_TRUE(o->resync);
   EXPECT_THAT(Parse({"-E", "--interval", "1"}), IsOk());  // polling ctnetlink dumps works too
+  EXPECT_FALSE(Parse({"-E"})->no_progname);
+  o = Parse({"-E", "--no-progname", "-o", "json"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_TRUE(o->no_progname);
 }
 
 // conntrack's -b/--buffer-size sets the event socket's buffer: the same as --rcvbuf.
@@ -270,6 +274,7 @@ TEST(ParseOptions, UsageErrors) {
       {{"-L", "-e", "NEW"}, "Illegal option `--event-mask'"},
       {{"--interval", "1"}, "Illegal option `--interval'"},
       {{"--rcvbuf", "65536"}, "goes with -E"},
+      {{"-L", "--no-progname"}, "Illegal option `--no-progname'"},
       {{"-E", "--interval", "0"}, "--interval wants seconds"},
       {{"-E", "--interval", "x"}, "--interval wants seconds"},
       {{"-E", "--interval", "1", "--resync"}, "not --interval polling"},

@@ -180,8 +180,11 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
   if (opts.rcvbuf != 0) lo.rcvbuf = opts.rcvbuf;
   if (opts.rcvbuf_max != 0) lo.rcvbuf_max = opts.rcvbuf_max;
   if (lo.rcvbuf_max < lo.rcvbuf) lo.rcvbuf_max = lo.rcvbuf;
-  auto owners = std::make_shared<netlink::PortOwnerNames>();
-  lo.port_owner = [owners](uint32_t port) { return owners->Lookup(port); };
+  std::shared_ptr<netlink::PortOwnerNames> owners;
+  if (!opts.no_progname) {
+    owners = std::make_shared<netlink::PortOwnerNames>();
+    lo.port_owner = [owners](uint32_t port) { return owners->Lookup(port); };
+  }
   if (opts.resync) {
     lo.resync = [&filter](EventSink& sink) -> absl::Status {
       absl::StatusOr<std::unique_ptr<Backend>> b = MakeBackend("netlink");
@@ -222,6 +225,12 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
                      st.lost_known ? absl::StrCat(st.lost) : std::string("unknown"),
                      " lost; ", st.unshown, " queued and not shown; ", st.resyncs,
                      " resync dumps; receive buffer ", st.rcvbuf, " bytes"));
+  }
+  if (log && owners) {
+    const netlink::PortOwnerStats& os = owners->stats();
+    log(absl::StrCat("progname lookups: ", os.lookups, " (", os.hits, " from the cache, ",
+                     os.revalidated, " revalidated, ", os.searches, " searched; ",
+                     os.netlink_reads, " reads of /proc/net/netlink)"));
   }
   return Finish(printer, ran, st.lost, st.lost_known, st.overruns, st.unshown);
 }

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include <cstring>
+#include <memory>
+#include <new>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -69,13 +71,38 @@ class NetlinkEventSocket final : public EventSocket {
     return uint64_t{mem[kMeminfoDrops]};
   }
 
+  // Datagrams come in batches of up to kBatch per recvmmsg() (2.6.33+; on ENOSYS, one
+  // recvmsg() each as before): under a flood one system call per event was the largest
+  // cost left (issue 17). Each slot is as large as the caller's buffer, so what fits the
+  // caller fits a slot; slots are allocated once and only touched as far as datagrams
+  // reach. An error after some datagrams is kept by the kernel for the next call.
   absl::StatusOr<size_t> Recv(absl::Span<uint8_t> buffer, bool block, int wake_fd) override {
-    if (block) {
+    if (block && next_ >= count_) {
       struct pollfd fds[2] = {{Fd(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
       if (poll(fds, 2, -1) < 0) return TransportError(errno, "poll");
       if (fds[1].revents != 0) return absl::CancelledError("stop requested");
     }
     for (;;) {
+      if (next_ < count_) {
+        const int i = next_++;
+        const struct msghdr& msg = batch_[i].msg_hdr;
+        const size_t n = batch_[i].msg_len;
+        if ((msg.msg_flags & MSG_TRUNC) || n > buffer.size()) {
+          return TransportError(ENOSPC, absl::StrCat("netlink recv (datagram larger than the ",
+                                                     buffer.size(), "-byte buffer)"));
+        }
+        if (msg.msg_namelen != sizeof(struct sockaddr_nl) || addrs_[i].nl_pid != 0) continue;
+        if (n == 0) continue;
+        std::memcpy(buffer.data(), slots_.get() + static_cast<size_t>(i) * slot_size_, n);
+        return n;
+      }
+      if (!single_) {
+        absl::StatusOr<int> got = RecvBatch(buffer.size());
+        if (!got.ok()) return got.status();
+        if (*got < 0) return size_t{0};  // nothing pending
+        if (*got > 0) continue;
+        single_ = true;  // recvmmsg() is not there: fall back for good
+      }
       struct sockaddr_nl addr = {};
       struct iovec iov = {buffer.data(), buffer.size()};
       struct msghdr msg = {};
@@ -99,8 +126,46 @@ class NetlinkEventSocket final : public EventSocket {
   }
 
  private:
+  static constexpr int kBatch = 32;
+
+  // One recvmmsg(MSG_DONTWAIT) into the slots: the number of datagrams (> 0), -1 when
+  // none is pending, 0 when the kernel has no recvmmsg() (ENOSYS).
+  absl::StatusOr<int> RecvBatch(size_t slot_size) {
+    if (!slots_ || slot_size_ != slot_size) {
+      slot_size_ = slot_size;
+      slots_.reset(new (std::nothrow) uint8_t[kBatch * slot_size]);
+      if (!slots_) return 0;  // no memory for the batch: one datagram at a time
+    }
+    for (int i = 0; i < kBatch; ++i) {
+      iovs_[i] = {slots_.get() + static_cast<size_t>(i) * slot_size, slot_size};
+      batch_[i] = {};
+      batch_[i].msg_hdr.msg_name = &addrs_[i];
+      batch_[i].msg_hdr.msg_namelen = sizeof addrs_[i];
+      batch_[i].msg_hdr.msg_iov = &iovs_[i];
+      batch_[i].msg_hdr.msg_iovlen = 1;
+    }
+    next_ = count_ = 0;
+    const int n = recvmmsg(Fd(), batch_, kBatch, MSG_DONTWAIT, nullptr);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return -1;
+      if (errno == ENOSYS) return 0;
+      return TransportError(errno, "netlink recv");
+    }
+    if (n == 0) return -1;
+    count_ = n;
+    return n;
+  }
+
   int Fd() const { return socket_.fd(); }
   NetlinkSocket socket_;
+  bool single_ = false;  // recvmmsg() missing (before 2.6.33): recvmsg() only
+  std::unique_ptr<uint8_t[]> slots_;
+  size_t slot_size_ = 0;
+  struct mmsghdr batch_[kBatch];
+  struct iovec iovs_[kBatch];
+  struct sockaddr_nl addrs_[kBatch];
+  int next_ = 0;   // next datagram of the batch to hand out
+  int count_ = 0;  // datagrams in the batch
 };
 
 uint64_t MonotonicNs() {

@@ -1,6 +1,7 @@
 #include "backends/netlink/port_owner.h"
 
 #include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -53,7 +54,7 @@ std::string CommFromStat(absl::string_view stat) {
 }
 
 std::string PortOwnerNames::NameOfHolder(uint64_t pid, uint64_t inode) const {
-  const std::string fd_dir = absl::StrCat(proc_, "/", pid, "/fd");
+  const std::string fd_dir = absl::StrCat(options_.proc_root, "/", pid, "/fd");
   DIR* dir = opendir(fd_dir.c_str());
   if (dir == nullptr) return "";
   const std::string want = absl::StrCat("socket:[", inode, "]");
@@ -70,33 +71,82 @@ std::string PortOwnerNames::NameOfHolder(uint64_t pid, uint64_t inode) const {
   }
   closedir(dir);
   std::string stat;
-  if (!found || !ReadFile(absl::StrCat(proc_, "/", pid, "/stat"), &stat)) return "";
+  if (!found || !ReadFile(absl::StrCat(options_.proc_root, "/", pid, "/stat"), &stat)) return "";
   return CommFromStat(stat);
 }
 
-std::string PortOwnerNames::Lookup(uint32_t port_id) {
-  std::string table;
-  if (!ReadFile(absl::StrCat(proc_, "/net/netlink"), &table)) return "";
-  std::optional<uint64_t> inode = FindNetlinkInode(table, ctnl::kNetlinkNetfilter, port_id);
-  if (!inode) return "";
-  if (port_id == last_port_ && *inode == last_inode_) return last_name_;
-  std::string name = NameOfHolder(port_id, *inode);
-  if (name.empty()) {
-    DIR* dir = opendir(proc_.c_str());
-    if (dir != nullptr) {
-      while (struct dirent* ent = readdir(dir)) {
-        uint64_t pid = 0;
-        if (!absl::SimpleAtoi(ent->d_name, &pid) || pid <= 1 || pid == port_id) continue;
-        name = NameOfHolder(pid, *inode);
-        if (!name.empty()) break;
-      }
-      closedir(dir);
-    }
+PortOwnerNames::PortOwnerNames(std::string proc_root) {
+  options_.proc_root = std::move(proc_root);
+}
+
+PortOwnerNames::PortOwnerNames(PortOwnerOptions options) : options_(std::move(options)) {
+  if (options_.capacity == 0) options_.capacity = 1;
+}
+
+uint64_t PortOwnerNames::Now() const {
+  if (options_.clock) return options_.clock();
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+std::optional<uint64_t> PortOwnerNames::InodeOf(uint32_t port_id) {
+  ++stats_.netlink_reads;
+  if (!ReadFile(absl::StrCat(options_.proc_root, "/net/netlink"), &table_)) return std::nullopt;
+  return FindNetlinkInode(table_, ctnl::kNetlinkNetfilter, port_id);
+}
+
+std::string PortOwnerNames::Search(uint32_t port_id, uint64_t inode) const {
+  std::string name = NameOfHolder(port_id, inode);
+  if (!name.empty()) return name;
+  DIR* dir = opendir(options_.proc_root.c_str());
+  if (dir == nullptr) return name;
+  while (struct dirent* ent = readdir(dir)) {
+    uint64_t pid = 0;
+    if (!absl::SimpleAtoi(ent->d_name, &pid) || pid <= 1 || pid == port_id) continue;
+    name = NameOfHolder(pid, inode);
+    if (!name.empty()) break;
   }
-  last_port_ = port_id;
-  last_inode_ = *inode;
-  last_name_ = name;
+  closedir(dir);
   return name;
+}
+
+const std::string& PortOwnerNames::Lookup(uint32_t port_id) {
+  ++stats_.lookups;
+  const uint64_t now = Now();
+  auto it = index_.find(port_id);
+  if (it != index_.end()) {
+    Entry& e = *it->second;
+    if (it->second != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second);
+    if (now - e.checked_ns < options_.revalidate_ns) {
+      ++stats_.hits;
+      return e.name;
+    }
+    const uint64_t inode = InodeOf(port_id).value_or(0);
+    e.checked_ns = now;
+    if (inode != 0 && inode == e.inode) {
+      ++stats_.revalidated;
+      return e.name;
+    }
+    ++stats_.searches;
+    e.inode = inode;
+    e.name = inode != 0 ? Search(port_id, inode) : std::string();
+    return e.name;
+  }
+  Entry e;
+  e.port = port_id;
+  e.inode = InodeOf(port_id).value_or(0);
+  e.checked_ns = now;
+  ++stats_.searches;
+  if (e.inode != 0) e.name = Search(port_id, e.inode);
+  if (index_.size() >= options_.capacity) {
+    index_.erase(lru_.back().port);
+    lru_.pop_back();
+    ++stats_.evictions;
+  }
+  lru_.push_front(std::move(e));
+  index_[port_id] = lru_.begin();
+  return lru_.front().name;
 }
 
 }  // namespace netlink

@@ -28,6 +28,16 @@
 #      stopped (SIGSTOP) while ctgen makes 20000 entries, then gets SIGINT and SIGCONT;
 #      events shown + lost + "queued and not shown" equals the 20000 the kernel sent, and
 #      what was queued is shown (drained), not silently discarded.
+#  10. progname parity on a flood from two programs (issue 17): ctgen and a copy of it
+#      named ctflood2 each create and delete 1500 entries at 1000/s while `conntrack -I`
+#      runs in a loop; ctdump -E and conntrack -E run side by side. ctdump shows all 6000
+#      events of the two long-lived programs with " progname=ctgen" / " progname=ctflood2",
+#      and every line conntrack -E shows is among ctdump's, byte for byte; only
+#      " progname=conntrack" is ignored (those owners exit at once: racy in both tools);
+#  11. the progname cache: on a 2000-entry flood from one process, ctdump (under strace)
+#      opens /proc/net/netlink a handful of times, not once per event (it did before);
+#  12. --no-progname: " [USERSPACE] portid=N" with no name, -o json with "portid" and
+#      no "progname", and no /proc/net/netlink or /proc/PID/fd access at all (strace).
 set -euo pipefail
 
 _lib="${TEST_SRCDIR:-/nonexistent}/${TEST_WORKSPACE:-ctdump}/tools/testing/netns.sh"
@@ -367,6 +377,122 @@ queued_at_sigint() {
   echo "ok: SIGINT with 20000 events queued or dropped: $shown shown + ${lost:-0} lost + ${unshown:-0} unshown = 20000, exit $BG_RC"
 }
 
+# The ports of a flood's owners: two long-lived programs (ctgen and a copy named
+# ctflood2) and short-lived `conntrack -I` processes, with ctdump -E and conntrack -E
+# listening side by side.
+progname_parity() {
+  local NS="$NS_J" gen2="$TMP/ctflood2"
+  cp "$CTGEN" "$gen2"
+  start_bg "$NS" "$TMP/pp.out" "$TMP/pp.err" "listening for" "$CTDUMP" -E -v
+  local dpid="$BG_PID"
+  ip netns exec "$NS" conntrack -E >"$TMP/pc.out" 2>"$TMP/pc.err" &
+  local cpid=$!
+  wait_marker "$NS" "$TMP/pc.out" 'src=10.255.0.1'
+  wait_count "$TMP/pp.out" 'DESTROY.*src=10.255.0.1' 1
+  ip netns exec "$NS" "$CTGEN" --count 1500 --rate 1000 --delete --mix tcp -q &
+  local g1=$!
+  ip netns exec "$NS" "$gen2" --count 1500 --rate 1000 --delete --mix udp -q &
+  local g2=$! i
+  for i in $(seq 1 30); do
+    ip netns exec "$NS" conntrack -I -p udp -s 10.254.0.1 -d 10.254.1.1 --sport "$((1000 + i))" \
+      --dport 53 -t 600 >/dev/null 2>&1 || ct_fail "conntrack -I failed"
+  done
+  wait "$g1" || ct_fail "ctgen failed"
+  wait "$g2" || ct_fail "ctflood2 failed"
+  wait_count "$TMP/pp.out" 'progname=ctflood2$' 3000
+  wait_count "$TMP/pp.out" 'progname=ctgen$' 3000
+  wait_quiet "$TMP/pc.out"
+  stop_bg "$dpid"
+  [[ "$BG_RC" == 0 ]] || { cat "$TMP/pp.err" >&2; ct_fail "ctdump -E exited $BG_RC"; }
+  stop_bg "$cpid"
+  local n1 n2
+  n1="$(grep -c ' \[USERSPACE\] portid=[0-9]* progname=ctgen$' "$TMP/pp.out")"
+  n2="$(grep -c ' \[USERSPACE\] portid=[0-9]* progname=ctflood2$' "$TMP/pp.out")"
+  [[ "$n1" == 3000 && "$n2" == 3000 ]] ||
+    ct_fail "ctdump named $n1 of 3000 ctgen events and $n2 of 3000 ctflood2 events"
+  grep -q 'portid=[0-9]*$\|progname=conntrack$' "$TMP/pp.out" || ct_fail "no conntrack -I events"
+  # Every line conntrack showed is among ctdump's (conntrack may drop some under load).
+  local strip='s/ progname=conntrack$//'
+  sed -E "$strip" "$TMP/pc.out" | sort >"$TMP/pc.sorted"
+  sed -E "$strip" "$TMP/pp.out" | sort >"$TMP/pp.sorted"
+  # conntrack's own lookup sometimes misses a live owner (it rereads /proc/net/netlink
+  # for every event while other sockets come and go): such a line, with the name of that
+  # port's long-lived owner appended, must be ctdump's line. Anything else is a failure.
+  local line port name missing=0 unnamed=0 shown_c named_c
+  while IFS= read -r line; do
+    port="$(sed -nE 's/.* \[USERSPACE\] portid=([0-9]+)$/\1/p' <<<"$line")"
+    name=""
+    [[ -n "$port" ]] &&
+      name="$(grep -m1 -oE " portid=$port progname=(ctgen|ctflood2)\$" "$TMP/pp.out" | sed 's/.*progname=//' || true)"
+    if [[ -n "$name" ]] && grep -qxF -- "$line progname=$name" "$TMP/pp.sorted"; then
+      unnamed=$((unnamed + 1))
+    else
+      missing=$((missing + 1))
+      echo "not in ctdump's output: $line" >&2
+    fi
+  done < <(comm -23 "$TMP/pc.sorted" "$TMP/pp.sorted")
+  [[ "$missing" == 0 ]] ||
+    ct_fail "progname parity: $missing lines of conntrack -E are not in ctdump -E's output"
+  shown_c="$(wc -l <"$TMP/pc.out")"
+  named_c="$(grep -c 'progname=\(ctgen\|ctflood2\)$' "$TMP/pc.out" || true)"
+  [[ "$named_c" -ge 1000 ]] || ct_fail "conntrack -E named only $named_c flood events: nothing compared"
+  echo "ok: progname parity: ctdump named all 6000 flood events; all $shown_c lines of conntrack -E ($named_c named ctgen/ctflood2) are in ctdump's ($unnamed where conntrack's own lookup missed the live owner)"
+}
+
+# stop_traced PID: SIGINT to the child of `strace PID` (strace blocks SIGINT while it
+# runs a command), then waits for strace; sets BG_RC.
+stop_traced() {
+  local child
+  child="$(pgrep -P "$1" || true)"
+  [[ -n "$child" ]] && kill -INT "$child" 2>/dev/null || true
+  BG_RC=0
+  wait "$1" || BG_RC=$?
+}
+
+# strace_opens FILE: how many open/openat calls of /proc/net/netlink FILE shows.
+strace_opens() {
+  grep -cE 'open(at)?\(.*"/proc/net/netlink"' "$1" || true
+}
+
+progname_cache() {
+  local NS="$NS_K"
+  start_bg "$NS" "$TMP/pk.out" "$TMP/pk.err" "listening for" \
+    strace -f -qq -e trace=open,openat -o "$TMP/pk.trace" "$CTDUMP" -E -v
+  ip netns exec "$NS" "$CTGEN" --count 2000 -q || ct_fail "ctgen failed"
+  wait_count "$TMP/pk.out" 'progname=ctgen$' 2000
+  stop_traced "$BG_PID"
+  [[ "$BG_RC" == 0 ]] || { cat "$TMP/pk.err" >&2; ct_fail "ctdump -E under strace exited $BG_RC"; }
+  local opens
+  opens="$(strace_opens "$TMP/pk.trace")"
+  [[ "$opens" -ge 1 && "$opens" -le 20 ]] ||
+    ct_fail "2000 events from one process: /proc/net/netlink opened $opens times, want 1..20"
+  grep -q 'progname lookups: 2000 ' "$TMP/pk.err" || { cat "$TMP/pk.err" >&2; ct_fail "no -v cache line"; }
+  echo "ok: 2000 events from one process: /proc/net/netlink opened $opens times"
+}
+
+no_progname() {
+  local NS="$NS_L"
+  start_bg "$NS" "$TMP/pn.out" "$TMP/pn.err" "listening for" \
+    strace -f -qq -e trace=open,openat -o "$TMP/pn.trace" "$CTDUMP" -E -v --no-progname
+  local tpid="$BG_PID"
+  start_bg "$NS" "$TMP/pnj.out" "$TMP/pnj.err" "listening for" "$CTDUMP" -E -o json -v --no-progname
+  ip netns exec "$NS" "$CTGEN" --count 200 -q || ct_fail "ctgen failed"
+  wait_count "$TMP/pn.out" 'portid=' 200
+  wait_count "$TMP/pnj.out" '"portid"' 200
+  stop_bg "$BG_PID"
+  stop_traced "$tpid"
+  [[ "$(grep -c ' \[USERSPACE\] portid=[0-9]*$' "$TMP/pn.out")" == 200 ]] ||
+    { head -3 "$TMP/pn.out" >&2; ct_fail "--no-progname: want 200 lines ending in portid=N"; }
+  [[ "$(jq -c 'select(.portid > 0 and (has("progname") | not))' "$TMP/pnj.out" | wc -l)" == 200 ]] ||
+    { head -3 "$TMP/pnj.out" >&2; ct_fail "--no-progname -o json: want portid without progname"; }
+  local opens fds
+  opens="$(strace_opens "$TMP/pn.trace")"
+  fds="$(grep -cE 'open(at)?\(.*"/proc/[0-9]+/(fd|stat)' "$TMP/pn.trace" || true)"
+  [[ "$opens" == 0 && "$fds" == 0 ]] ||
+    ct_fail "--no-progname still read /proc: $opens opens of /proc/net/netlink, $fds of /proc/PID"
+  echo "ok: --no-progname: portid alone (text and JSON), no /proc reads"
+}
+
 # One namespace per part, made here so that the EXIT trap of this shell removes them
 # (and kills whatever a failed part left running in them).
 ct_netns_create NS_A
@@ -378,6 +504,9 @@ ct_netns_create NS_F
 ct_netns_create NS_G
 ct_netns_create NS_H
 ct_netns_create NS_I
+ct_netns_create NS_J
+ct_netns_create NS_K
+ct_netns_create NS_L
 
 ct_part "500 NEW + 500 DESTROY (-o json)" insert_delete_500
 ct_part "flood reports lost events" flood
@@ -389,4 +518,7 @@ ct_part "-o xml parity with conntrack -E -o xml" xml_parity
 ct_part "a reader that goes away after a loss: exit 1" reader_gone
 ct_part "events queued at SIGINT are shown or counted" queued_at_sigint
 ct_part "-E > /dev/full: exit 1, no shown count" write_error
+ct_part "progname parity on a flood from two programs" progname_parity
+ct_part "the progname cache reads /proc/net/netlink rarely" progname_cache
+ct_part "--no-progname" no_progname
 ct_finish

@@ -17,7 +17,8 @@
 
 _CTDUMP_LONG_OPTIONS=(
   --dump --count --stats --event --summary --doctor --help --version
-  --output --event-mask --interval --resync --rcvbuf --buffer-size --rcvbuf-max --top
+  --output --event-mask --interval --resync --no-progname --rcvbuf --buffer-size
+  --rcvbuf-max --top
   --textfile --backend --input --netns --verbose
   --src --orig-src --dst --orig-dst --reply-src --reply-dst --mask-src --mask-dst
   --proto --protonum --family --mark --status --zone --orig-zone --reply-zone

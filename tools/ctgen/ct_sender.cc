@@ -109,7 +109,9 @@ absl::Status CtSender::Append(const nf_conntrack* ct, uint64_t tag, bool ack, ui
   }
   nlmsghdr* nlh = mnl_nlmsg_put_header(buf_.data() + used_);
   nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | msg_type;
-  op_ = msg_type == IPCTNL_MSG_CT_GET ? "CT_GET" : "CT_NEW";
+  op_ = msg_type == IPCTNL_MSG_CT_GET      ? "CT_GET"
+        : msg_type == IPCTNL_MSG_CT_DELETE ? "CT_DELETE"
+                                           : "CT_NEW";
   nlh->nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
   if (msg_type == IPCTNL_MSG_CT_NEW) nlh->nlmsg_flags |= NLM_F_CREATE | NLM_F_EXCL;
   nlh->nlmsg_seq = next_seq_++;
@@ -133,6 +135,13 @@ absl::Status CtSender::Append(const nf_conntrack* ct, uint64_t tag, bool ack, ui
 
 absl::Status CtSender::Queue(const nf_conntrack* ct, uint64_t tag) {
   absl::Status s = Append(ct, tag, /*ack=*/false);
+  if (!s.ok()) return s;
+  if (used_ >= batch_bytes_) return Flush();
+  return absl::OkStatus();
+}
+
+absl::Status CtSender::QueueDelete(const nf_conntrack* ct, uint64_t tag) {
+  absl::Status s = Append(ct, tag, /*ack=*/false, IPCTNL_MSG_CT_DELETE);
   if (!s.ok()) return s;
   if (used_ >= batch_bytes_) return Flush();
   return absl::OkStatus();

@@ -61,6 +61,11 @@ class CtSender {
   // (e.g. kAlreadyExists for EEXIST, kPermissionDenied for EPERM).
   absl::Status Queue(const nf_conntrack* ct, uint64_t tag);
 
+  // CtSender::QueueDelete(ct, tag)
+  // Appends a CT_DELETE of the entry with ct's original tuple, batched like Queue().
+  // created() counts every message the kernel accepted, deletions included.
+  absl::Status QueueDelete(const nf_conntrack* ct, uint64_t tag);
+
   // CtSender::Flush()
   // Sends everything queued and waits for the sync ACK. Returns the first error.
   absl::Status Flush();

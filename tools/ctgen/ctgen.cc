@@ -18,6 +18,12 @@
 //                 (default mixed), --v6-percent P (0..100, default 0), --seed S (default 1).
 //                 Refuses to start if N plus the current count exceeds nf_conntrack_max,
 //                 because a full table early-drops unassured entries silently.
+//                 --rate R paces the creations at R entries per second (default: as fast
+//                 as the kernel takes them; a batch is sent whenever ctgen is ahead of
+//                 the schedule). --delete deletes every entry again right after creating
+//                 it (in the same batch): two events per entry (NEW, DESTROY), the table
+//                 stays empty and nf_conntrack_max does not bound N. With --rate, a flood
+//                 of 2R events per second for N/R seconds (bench/events_benchmark.sh).
 // Other options: -q/--quiet (no summary), --batch-bytes B (bytes per sendmsg, default
 // 98304), --dry-run (check the options and the namespace guard below, then exit 0
 // without touching the kernel), -h/--help.
@@ -63,7 +69,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: ctgen --diverse [-q]\n"
     "       ctgen --count N [--mix tcp|udp|mixed] [--v6-percent P] [--seed S]\n"
-    "                       [--batch-bytes B] [-q]\n"
+    "                       [--rate R] [--delete] [--batch-bytes B] [-q]\n"
     "       (either form also takes --allow-init-netns and --dry-run)\n"
     "Creates conntrack entries in the CURRENT network namespace (run it only inside a\n"
     "throwaway namespace, e.g. `unshare -n ctgen --diverse`). See tools/ctgen/ctgen.cc.\n";
@@ -74,6 +80,8 @@ struct Options {
   uint64_t count = 0;
   SyntheticOptions synth;
   size_t batch_bytes = 96 * 1024;
+  double rate = 0;  // entries per second; 0: as fast as possible
+  bool delete_again = false;
   bool quiet = false;
   bool allow_init_netns = false;
   bool dry_run = false;
@@ -99,7 +107,7 @@ long long ReadSysctl(const char* path) {
 }
 
 Options ParseArgs(int argc, char** argv) {
-  enum { kCount = 256, kMix, kV6, kSeed, kBatch, kDiverse, kAllowInit, kDryRun };
+  enum { kCount = 256, kMix, kV6, kSeed, kBatch, kDiverse, kAllowInit, kDryRun, kRate, kDelete };
   static const option kLong[] = {
       {"diverse", no_argument, nullptr, kDiverse},
       {"count", required_argument, nullptr, kCount},
@@ -107,6 +115,8 @@ Options ParseArgs(int argc, char** argv) {
       {"v6-percent", required_argument, nullptr, kV6},
       {"seed", required_argument, nullptr, kSeed},
       {"batch-bytes", required_argument, nullptr, kBatch},
+      {"rate", required_argument, nullptr, kRate},
+      {"delete", no_argument, nullptr, kDelete},
       {"allow-init-netns", no_argument, nullptr, kAllowInit},
       {"dry-run", no_argument, nullptr, kDryRun},
       {"quiet", no_argument, nullptr, 'q'},
@@ -161,6 +171,14 @@ Options ParseArgs(int argc, char** argv) {
           UsageError(absl::StrFormat("--batch-bytes wants 4096..%d, got '%s'", 64 << 20, optarg));
         }
         break;
+      case kRate:
+        if (!absl::SimpleAtod(optarg, &o.rate) || !(o.rate > 0) || o.rate > 1e9) {
+          UsageError(absl::StrFormat("--rate wants entries per second > 0, got '%s'", optarg));
+        }
+        break;
+      case kDelete:
+        o.delete_again = true;
+        break;
       case kDryRun:
         o.dry_run = true;
         break;
@@ -181,6 +199,9 @@ Options ParseArgs(int argc, char** argv) {
   if (o.diverse == o.count_given) UsageError("give exactly one of --diverse or --count N");
   if (o.diverse && (mix_given || v6_given || seed_given)) {
     UsageError("--mix, --v6-percent and --seed only apply to --count");
+  }
+  if (o.diverse && (o.rate > 0 || o.delete_again)) {
+    UsageError("--rate and --delete only apply to --count");
   }
   return o;
 }
@@ -248,7 +269,7 @@ int RunDiverse(const Options& o) {
 int RunCount(const Options& o) {
   const long long max = ReadSysctl("/proc/sys/net/netfilter/nf_conntrack_max");
   const long long now = ReadSysctl("/proc/sys/net/netfilter/nf_conntrack_count");
-  if (max > 0 && now >= 0 && static_cast<long long>(o.count) + now > max) {
+  if (!o.delete_again && max > 0 && now >= 0 && static_cast<long long>(o.count) + now > max) {
     fprintf(stderr,
             "ctgen: --count %llu plus the %lld entries already present exceeds "
             "nf_conntrack_max (%lld); a full table silently early-drops entries\n",
@@ -271,8 +292,22 @@ int RunCount(const Options& o) {
   const double t0 = Now();
   absl::Status s;
   for (uint64_t i = 0; i < o.count && s.ok(); ++i) {
+    if (o.rate > 0) {
+      // Ahead of the schedule: send what is queued, then wait for entry i's time.
+      const double due = t0 + static_cast<double>(i) / o.rate;
+      if (due > Now()) {
+        s = (*sender)->Flush();
+        if (!s.ok()) break;
+        const double wait = due - Now();
+        if (wait > 0) {
+          timespec ts = {static_cast<time_t>(wait), static_cast<long>((wait - static_cast<time_t>(wait)) * 1e9)};
+          nanosleep(&ts, nullptr);
+        }
+      }
+    }
     absl::StatusOr<CtPtr> ct = BuildConntrack(SyntheticEntry(i, o.synth));
     s = ct.ok() ? (*sender)->Queue(ct->get(), i) : ct.status();
+    if (s.ok() && o.delete_again) s = (*sender)->QueueDelete(ct->get(), i);
   }
   if (s.ok()) s = (*sender)->Flush();
   const double dt = Now() - t0;
@@ -284,9 +319,10 @@ int RunCount(const Options& o) {
     return 1;
   }
   if (!o.quiet) {
-    fprintf(stderr, "ctgen: created %llu entries in %.3f s (%.0f entries/s, %llu sendmsg calls)\n",
-            static_cast<unsigned long long>((*sender)->created()), dt,
-            dt > 0 ? (*sender)->created() / dt : 0.0,
+    const uint64_t created = o.delete_again ? o.count : (*sender)->created();
+    fprintf(stderr, "ctgen: created %llu entries%s in %.3f s (%.0f entries/s, %llu sendmsg calls)\n",
+            static_cast<unsigned long long>(created),
+            o.delete_again ? " and deleted them again" : "", dt, dt > 0 ? created / dt : 0.0,
             static_cast<unsigned long long>((*sender)->sendmsg_calls()));
   }
   return 0;
