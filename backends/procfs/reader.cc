@@ -15,7 +15,7 @@
 #include "backends/procfs/parallel_read.h"
 #include "backends/procfs/parse.h"
 #include "core/kernel.h"
-#include "core/read_ahead.h"
+#include "io/read_ahead.h"
 
 namespace ctdump {
 namespace {
