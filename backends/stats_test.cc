@@ -20,7 +20,7 @@
 #include "backends/netlink/request.h"
 #include "backends/netlink/testing/fake_transport.h"
 #include "backends/netlink/testing/nl_builder.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "core/text_buffer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -34,7 +34,7 @@ root="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ctdump}"
 files=()
 while IFS= read -r f; do
   case "$f" in
-    *_test.cc | *_benchmark.cc | */testing/* | core/status_matchers.h | core/test_flows.h | \
+    *_test.cc | *_benchmark.cc | */testing/* | core/testing/status_matchers.h | core/testing/test_flows.h | \
       core/proc_lines_testdata.*) continue ;;
   esac
   files+=("$f")
