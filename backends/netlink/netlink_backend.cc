@@ -22,6 +22,7 @@
 #include "core/kernel.h"
 #include "io/read_ahead.h"
 #include "core/status_macros.h"
+#include "io/errno_text.h"
 
 namespace ctdump {
 namespace {
@@ -90,23 +91,6 @@ uint64_t DedupKey(const Flow& f) {
 
 const char* FamilyText(uint8_t family) {
   return family == kFamilyIPv4 ? "AF_INET" : family == kFamilyIPv6 ? "AF_INET6" : "AF_UNSPEC";
-}
-
-std::string ErrnoName(int err) {
-  switch (err) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EINTR: return "EINTR";
-    case ENOMEM: return "ENOMEM";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case ENOSPC: return "ENOSPC";
-    case EAGAIN: return "EAGAIN";
-    case ENOBUFS: return "ENOBUFS";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-    default: return absl::StrCat("errno ", err);
-  }
 }
 
 std::string KernelText(absl::string_view ext_ack) {
