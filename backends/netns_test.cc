@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string>
 
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

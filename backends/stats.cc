@@ -20,6 +20,7 @@
 #include "backends/netlink/decode.h"
 #include "backends/netlink/request.h"
 #include "core/status_macros.h"
+#include "io/errno_text.h"
 
 namespace ctdump {
 namespace {
@@ -69,17 +70,6 @@ int ProcColumnStat(absl::string_view name) {
   return 0;
 }
 
-std::string ErrnoText(int err) {
-  switch (err) {
-    case EPERM: return "EPERM";
-    case EINVAL: return "EINVAL";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case ENOENT: return "ENOENT";
-    case ENOBUFS: return "ENOBUFS";
-    default: return absl::StrCat("errno ", err);
-  }
-}
-
 // Why a ctnetlink request failed, as one phrase, and the code it maps to.
 struct Failure {
   absl::StatusCode code;
@@ -96,7 +86,7 @@ Failure KernelRefusal(absl::string_view what, int err) {
   const absl::StatusCode code = (err == EINVAL || err == EOPNOTSUPP)
                                     ? absl::StatusCode::kFailedPrecondition
                                     : absl::ErrnoToStatus(err, "").code();
-  return {code, absl::StrCat("ctnetlink ", what, " refused (", ErrnoText(err), ": ",
+  return {code, absl::StrCat("ctnetlink ", what, " refused (", ErrnoName(err), ": ",
                              std::strerror(err), ")")};
 }
 
@@ -157,7 +147,7 @@ absl::Status Exchange(Transport& t, CtRequest kind, bool single,
         case NlKind::kDone:
           if (item.error != 0) {
             return absl::DataLossError(absl::StrCat("the dump failed part-way with ",
-                                                    ErrnoText(item.error), " (",
+                                                    ErrnoName(item.error), " (",
                                                     std::strerror(item.error), ")"));
           }
           return absl::OkStatus();

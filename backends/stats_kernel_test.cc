@@ -16,7 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backends/stats.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "core/text_buffer.h"
 #include "gtest/gtest.h"
 

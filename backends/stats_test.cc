@@ -20,7 +20,7 @@
 #include "backends/netlink/request.h"
 #include "backends/netlink/testing/fake_transport.h"
 #include "backends/netlink/testing/nl_builder.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "core/text_buffer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -366,7 +366,7 @@ TEST_F(StatsIoTest, CpuStatsErrorsAreHonest) {
                                         HasSubstr("net/stat/nf_conntrack"))));
   kernel_->Script({{Concat({Cpu618(0, 1), DoneMsg(0, 0, ENOMEM)})}});
   EXPECT_THAT(ReadCpuStats(sources_),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("failed part-way with errno")));
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("failed part-way with ENOMEM")));
   sources_.open_netlink = nullptr;
   EXPECT_THAT(ReadCpuStats(sources_), StatusIs(absl::StatusCode::kFailedPrecondition,
                                                HasSubstr("ctnetlink not tried")));

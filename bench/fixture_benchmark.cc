@@ -41,7 +41,7 @@
 #include "core/json_reader.h"
 #include "core/kernel.h"
 #include "core/proc_format.h"
-#include "core/proc_lines_testdata.h"
+#include "core/testing/proc_lines_testdata.h"
 #include "core/text_buffer.h"
 #include "core/xml.h"
 

@@ -30,6 +30,7 @@
 #include "core/proc_format.h"
 #include "core/xml.h"
 #include "core/text_buffer.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 namespace {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/kernel.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -2,13 +2,13 @@
 # File: cli/read_only_sources_test.sh
 #
 # Read-only by construction, checked in the source (issue 7). Over every product source
-# file outside tools/ (core/, backends/ and its subpackages, cli/; tests, benchmarks and
+# file outside tools/ (core/, io/, backends/ and its subpackages, cli/; tests, benchmarks and
 # testing/ helpers excepted), with // comments removed:
 #   1. only backends/netlink/socket.cc calls a socket send primitive (sendto, sendmsg,
 #      sendmmsg, send, mnl_socket_sendto), in NetlinkSocket::SendToKernel(), and only
 #      backends/netlink/transport.cc calls that (the event socket never sends);
 #   2. write()/writev() appear only where stdout and stderr are written
-#      (core/text_buffer.cc, cli/main.cc, cli/cli_util.cc), in the self-pipe that wakes
+#      (io/fd_writer.cc, cli/main.cc, cli/cli_util.cc), in the self-pipe that wakes
 #      the event loop on SIGINT (cli/stop_signal.cc) and in the --textfile writer
 #      (cli/textfile.cc: the metrics file the user names, never a sysctl or /proc file);
 #   3. every Transport::Send() call passes the bytes of a CtRequestBytes (the output of
@@ -34,11 +34,11 @@ root="${TEST_SRCDIR:-}/${TEST_WORKSPACE:-ctdump}"
 files=()
 while IFS= read -r f; do
   case "$f" in
-    *_test.cc | *_benchmark.cc | */testing/* | core/status_matchers.h | core/test_flows.h | \
+    *_test.cc | *_benchmark.cc | */testing/* | core/testing/status_matchers.h | core/testing/test_flows.h | \
       core/proc_lines_testdata.*) continue ;;
   esac
   files+=("$f")
-done < <(cd "$root" && find core backends cli \( -name '*.cc' -o -name '*.h' \) | LC_ALL=C sort)
+done < <(cd "$root" && find core io backends cli \( -name '*.cc' -o -name '*.h' \) | LC_ALL=C sort)
 (( ${#files[@]} > 30 )) || { echo "FAIL: only ${#files[@]} product files found under $root"; exit 1; }
 
 tmp="$(mktemp -d "${TEST_TMPDIR:-/tmp}/readonly.XXXXXX")"
@@ -71,7 +71,7 @@ check "NetlinkSocket sends only for the transport" \
   'backends/netlink/socket\.(h|cc)|backends/netlink/transport\.cc'
 check "write()/writev() only for stdout and stderr" \
   '(^|[^A-Za-z0-9_.>])(write|writev|pwrite)[[:space:]]*\(' \
-  'core/text_buffer\.cc|cli/main\.cc|cli/cli_util\.cc|cli/stop_signal\.cc|cli/textfile\.cc'
+  'io/fd_writer\.cc|cli/main\.cc|cli/cli_util\.cc|cli/stop_signal\.cc|cli/textfile\.cc'
 check "no kernel names of writing requests" \
   'IPCTNL_MSG|CTRZERO|CtrZero|NLM_F_(REPLACE|APPEND)|kNlmF(Replace|Append)|nfnetlink_conntrack\.h|libnetfilter_conntrack|nfct_|NFCT_Q_|IPCTNL_MSG_EXP|kMsgExp' \
   '^$'

@@ -17,7 +17,7 @@
 #include "core/event_format.h"
 #include "core/filter.h"
 #include "core/table_diff.h"
-#include "core/text_buffer.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 namespace {

@@ -20,6 +20,7 @@
 #include "core/summary.h"
 #include "core/summary_format.h"
 #include "core/text_buffer.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 namespace {

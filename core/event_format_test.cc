@@ -11,8 +11,8 @@
 #include "core/json.h"
 #include "core/json_reader.h"
 #include "core/kernel.h"
-#include "core/status_matchers.h"
-#include "core/test_flows.h"
+#include "core/testing/status_matchers.h"
+#include "core/testing/test_flows.h"
 #include "core/text_buffer.h"
 #include "gtest/gtest.h"
 

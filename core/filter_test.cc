@@ -5,7 +5,7 @@
 
 #include "core/addr.h"
 #include "core/kernel.h"
-#include "core/test_flows.h"
+#include "core/testing/test_flows.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {

@@ -1,7 +1,7 @@
 #include "core/flow.h"
 
 #include "core/kernel.h"
-#include "core/test_flows.h"
+#include "core/testing/test_flows.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {

@@ -12,9 +12,9 @@
 #include "backends/procfs/parse.h"
 #include "core/json_reader.h"
 #include "core/kernel.h"
-#include "core/proc_lines_testdata.h"
-#include "core/status_matchers.h"
-#include "core/test_flows.h"
+#include "core/testing/proc_lines_testdata.h"
+#include "core/testing/status_matchers.h"
+#include "core/testing/test_flows.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -270,7 +270,7 @@ TEST(JsonRoundTrip, LabelNamesAreOutputOnly) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Every line of the /proc fixtures (core/proc_lines_testdata.h): ParseProcLine, then
+// Every line of the /proc fixtures (core/testing/proc_lines_testdata.h): ParseProcLine, then
 // JSON both ways.
 
 TEST(JsonRoundTrip, ProcFixtures) {

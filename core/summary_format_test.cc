@@ -9,8 +9,8 @@
 #include "core/prometheus.h"
 #include "core/summary.h"
 #include "core/summary_format.h"
-#include "core/test_flows.h"
-#include "core/testdata_file.h"
+#include "core/testing/test_flows.h"
+#include "core/testing/testdata_file.h"
 #include "core/text_buffer.h"
 #include "gtest/gtest.h"
 

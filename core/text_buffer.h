@@ -1,13 +1,12 @@
 // File: core/text_buffer.h
 //
-// A growable byte buffer with fast decimal/hex appends (no snprintf, no iostreams), and
-// FdWriter, which sends it to a file descriptor in large writes.
+// A growable byte buffer with fast decimal/hex appends (no snprintf, no iostreams).
+// io/fd_writer.h sends one to a file descriptor in large writes.
 //
-//   FdWriter out(STDOUT_FILENO);
-//   out.buffer().Append("use=");
-//   out.buffer().AppendU64(1);
-//   CTDUMP_RETURN_IF_ERROR(out.MaybeFlush());   // writes once 64 KiB have piled up
-//   CTDUMP_RETURN_IF_ERROR(out.Flush());
+//   TextBuffer out;
+//   out.Append("use=");
+//   out.AppendU64(1);
+//   Use(out.view());
 
 #ifndef CTDUMP_CORE_TEXT_BUFFER_H_
 #define CTDUMP_CORE_TEXT_BUFFER_H_
@@ -17,7 +16,6 @@
 #include <cstring>
 #include <memory>
 
-#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace ctdump {
@@ -114,36 +112,6 @@ inline char* PutHex(char* p, uint32_t v) {
 }
 
 }  // namespace text
-
-// Buffers output for a file descriptor and writes it in large chunks.
-class FdWriter {
- public:
-  static constexpr size_t kFlushThreshold = 64 * 1024;
-
-  explicit FdWriter(int fd) : fd_(fd), buffer_(kFlushThreshold + 8192) {}
-  ~FdWriter() = default;
-
-  TextBuffer& buffer() { return buffer_; }
-
-  // Writes everything buffered. Retries on EINTR and short writes.
-  // Errors: kUnavailable with the errno text; EPIPE (reader went away, as in
-  // `ctdump | head -1`) gives kCancelled so callers can stop quietly.
-  absl::Status Flush();
-  // Flushes when kFlushThreshold bytes are buffered.
-  absl::Status MaybeFlush() {
-    return buffer_.size() >= kFlushThreshold ? Flush() : absl::OkStatus();
-  }
-  // Appends `bytes` after what is buffered; a large piece is written straight from
-  // `bytes` (after the buffer) instead of being copied. Errors as Flush().
-  absl::Status Write(absl::string_view bytes);
-
- private:
-  // write()s all of `bytes`, retrying EINTR and short writes. Errors as Flush().
-  absl::Status WriteAll(absl::string_view bytes);
-
-  int fd_;
-  TextBuffer buffer_;
-};
 
 }  // namespace ctdump
 

@@ -29,7 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/kernel.h"
 #include "core/labels.h"
-#include "core/test_flows.h"
+#include "core/testing/test_flows.h"
 #include "core/xml.h"
 #include "gtest/gtest.h"
 

@@ -9,9 +9,9 @@
 #include "absl/strings/string_view.h"
 #include "backends/procfs/parse.h"
 #include "core/kernel.h"
-#include "core/proc_lines_testdata.h"
-#include "core/status_matchers.h"
-#include "core/test_flows.h"
+#include "core/testing/proc_lines_testdata.h"
+#include "core/testing/status_matchers.h"
+#include "core/testing/test_flows.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {

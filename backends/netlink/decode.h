@@ -24,6 +24,10 @@
 // header-word compares and copied directly, anything else takes the general walk
 // (decode_test.cc FastAndGeneralPathsAgree checks both give the same record). Measured
 // with //bench:fixture_benchmark (BM_NetlinkDecode; numbers in bench/README.md).
+//
+// Sources: decode.cc decodes the attributes of one entry (DecodeCtMessage), messages.cc
+// splits datagrams into messages (DumpBufferReader, EndsDumpReply) and decodes the
+// CT_GET_STATS reply; attr.h is the attribute walking both share.
 
 #ifndef CTDUMP_BACKENDS_NETLINK_DECODE_H_
 #define CTDUMP_BACKENDS_NETLINK_DECODE_H_

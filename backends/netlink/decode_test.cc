@@ -18,7 +18,7 @@
 #include "backends/netlink/testing/nl_builder.h"
 #include "core/flow.h"
 #include "core/kernel.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

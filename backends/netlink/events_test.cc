@@ -13,7 +13,7 @@
 #include "backends/netlink/testing/fake_event_socket.h"
 #include "backends/netlink/testing/nl_builder.h"
 #include "core/event.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

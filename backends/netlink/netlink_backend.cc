@@ -20,8 +20,9 @@
 #include "backends/netlink/kernel_filter.h"
 #include "backends/netlink/request.h"
 #include "core/kernel.h"
-#include "core/read_ahead.h"
+#include "io/read_ahead.h"
 #include "core/status_macros.h"
+#include "io/errno_text.h"
 
 namespace ctdump {
 namespace {
@@ -92,23 +93,6 @@ const char* FamilyText(uint8_t family) {
   return family == kFamilyIPv4 ? "AF_INET" : family == kFamilyIPv6 ? "AF_INET6" : "AF_UNSPEC";
 }
 
-std::string ErrnoName(int err) {
-  switch (err) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EINTR: return "EINTR";
-    case ENOMEM: return "ENOMEM";
-    case EBUSY: return "EBUSY";
-    case EINVAL: return "EINVAL";
-    case ENOSPC: return "ENOSPC";
-    case EAGAIN: return "EAGAIN";
-    case ENOBUFS: return "ENOBUFS";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
-    default: return absl::StrCat("errno ", err);
-  }
-}
-
 std::string KernelText(absl::string_view ext_ack) {
   return ext_ack.empty() ? std::string() : absl::StrCat(" (kernel: ", ext_ack, ")");
 }
@@ -165,7 +149,7 @@ class NetlinkBackend final : public Backend {
 
   std::unique_ptr<Transport> transport_;
   TransportOpener reopen_;  // null: the transport cannot be replaced (tests)
-  bool read_ahead_ = true;  // receive on a second thread (core/read_ahead.h)
+  bool read_ahead_ = true;  // receive on a second thread (io/read_ahead.h)
   bool unspec_refused_ = false;  // the kernel refused an AF_UNSPEC dump once
   std::unique_ptr<uint8_t[]> buf_;
   Flow flow_;
@@ -297,7 +281,7 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
   req.port_id = transport_->PortId();
   bool interrupted = false;  // NLM_F_DUMP_INTR seen (never set by ctnetlink so far)
   // The kernel runs the dump inside recvmsg(): a second thread receives the next datagram
-  // while this one decodes and hands out the last (core/read_ahead.h). Receiving stops at
+  // while this one decodes and hands out the last (io/read_ahead.h). Receiving stops at
   // the datagram that carries NLMSG_DONE or NLMSG_ERROR, the end of a dump reply, so the
   // reader never blocks on a socket with nothing more to come.
   std::atomic<uint64_t> eintr{0};

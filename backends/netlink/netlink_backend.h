@@ -18,7 +18,7 @@
 // family, AF_INET then AF_INET6 (only those that DumpRequest::family and the filter
 // allow). A kernel that refuses AF_UNSPEC (4.4-era) is asked per family from then on.
 // A second thread receives the datagrams of a dump ahead of the decoder (at most 4 x 64
-// KiB, core/read_ahead.h), so the kernel's work inside recvmsg() overlaps with decoding
+// KiB, io/read_ahead.h), so the kernel's work inside recvmsg() overlaps with decoding
 // and printing. Every reply is checked against the request's sequence number and the
 // socket's port id. Entries go to
 // FlowSink::OnFlow() in kernel order; entries that cannot be decoded go to OnSkipped()

@@ -30,7 +30,7 @@
 #include "core/backend.h"
 #include "core/flow.h"
 #include "core/kernel.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/flow.h"
 #include "core/kernel.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

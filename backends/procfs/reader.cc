@@ -15,22 +15,11 @@
 #include "backends/procfs/parallel_read.h"
 #include "backends/procfs/parse.h"
 #include "core/kernel.h"
-#include "core/read_ahead.h"
+#include "io/errno_text.h"
+#include "io/read_ahead.h"
 
 namespace ctdump {
 namespace {
-
-// strerror_r comes in a GNU (char*) and an XSI (int) flavour; take either.
-[[maybe_unused]] const char* PickErrorText(int rc, const char* buf) {
-  return rc == 0 ? buf : "unknown error";
-}
-[[maybe_unused]] const char* PickErrorText(const char* text, const char*) { return text; }
-
-std::string ErrnoText(int err) {
-  char buf[256];
-  buf[0] = '\0';
-  return PickErrorText(strerror_r(err, buf, sizeof(buf)), buf);
-}
 
 bool IsBlankOrComment(absl::string_view line) {
   for (char c : line) {
@@ -58,7 +47,7 @@ int ParallelWorkers(int configured) {
 
 absl::Status ReadError(absl::string_view name, int err, uint64_t after_line) {
   return absl::DataLossError(
-      absl::StrCat("read ", name, ": ", ErrnoText(err), " (after line ", after_line, ")"));
+      absl::StrCat("read ", name, ": ", ErrnoDescription(err), " (after line ", after_line, ")"));
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ struct ProcReaderOptions {
   // lines at every possible place).
   size_t read_size = size_t{64} << 10;
   // ReadFd() on a regular file (the /proc files are regular): read on a second thread, up
-  // to 4 chunks of 64 KiB ahead of the parser (core/read_ahead.h), so the kernel's work
+  // to 4 chunks of 64 KiB ahead of the parser (io/read_ahead.h), so the kernel's work
   // of printing /proc/net/nf_conntrack inside read() overlaps with parsing. Pipes,
   // terminals and sockets are always read on the calling thread.
   bool read_ahead = true;

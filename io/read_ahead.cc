@@ -1,4 +1,4 @@
-#include "core/read_ahead.h"
+#include "io/read_ahead.h"
 
 #include <algorithm>
 #include <new>

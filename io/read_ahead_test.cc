@@ -1,4 +1,4 @@
-#include "core/read_ahead.h"
+#include "io/read_ahead.h"
 
 #include <grp.h>
 #include <sys/resource.h>
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/status_matchers.h"
+#include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-// File: core/read_ahead.h
+// File: io/read_ahead.h
 //
 // ReadAhead: reads a stream on a second thread, a bounded number of chunks ahead of the
 // thread that decodes it, so that the kernel's cost of producing the bytes (a ctnetlink
@@ -37,8 +37,8 @@
 //    instead of escaping (on the reading thread it would call std::terminate()).
 //  * Not thread-safe: one consumer thread calls Next().
 
-#ifndef CTDUMP_CORE_READ_AHEAD_H_
-#define CTDUMP_CORE_READ_AHEAD_H_
+#ifndef CTDUMP_IO_READ_AHEAD_H_
+#define CTDUMP_IO_READ_AHEAD_H_
 
 #include <condition_variable>
 #include <cstddef>
@@ -120,4 +120,4 @@ class ReadAhead {
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CORE_READ_AHEAD_H_
+#endif  // CTDUMP_IO_READ_AHEAD_H_

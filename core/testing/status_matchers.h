@@ -1,4 +1,4 @@
-// File: core/status_matchers.h (testonly)
+// File: core/testing/status_matchers.h (testonly)
 //
 // gMock matchers for absl::Status / absl::StatusOr, which Abseil 20220623 lacks.
 //
@@ -7,8 +7,8 @@
 //                                          HasSubstr("unknown backend")));
 //   EXPECT_THAT(ParseCount("3"), IsOkAndHolds(3));
 
-#ifndef CTDUMP_CORE_STATUS_MATCHERS_H_
-#define CTDUMP_CORE_STATUS_MATCHERS_H_
+#ifndef CTDUMP_CORE_TESTING_STATUS_MATCHERS_H_
+#define CTDUMP_CORE_TESTING_STATUS_MATCHERS_H_
 
 #include <ostream>
 #include <string>
@@ -56,4 +56,4 @@ MATCHER_P2(StatusIs, code, message_matcher,
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CORE_STATUS_MATCHERS_H_
+#endif  // CTDUMP_CORE_TESTING_STATUS_MATCHERS_H_

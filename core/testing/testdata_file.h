@@ -1,11 +1,11 @@
-// File: core/testdata_file.h (testonly)
+// File: core/testing/testdata_file.h (testonly)
 //
 // Reads a workspace file that a test lists in `data`, from the Bazel runfiles.
 //
 //   std::string golden = ReadTestdataFile("testdata/summary/summary.txt");
 
-#ifndef CTDUMP_CORE_TESTDATA_FILE_H_
-#define CTDUMP_CORE_TESTDATA_FILE_H_
+#ifndef CTDUMP_CORE_TESTING_TESTDATA_FILE_H_
+#define CTDUMP_CORE_TESTING_TESTDATA_FILE_H_
 
 #include <string>
 
@@ -20,4 +20,4 @@ std::string ReadTestdataFile(absl::string_view rel);
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CORE_TESTDATA_FILE_H_
+#endif  // CTDUMP_CORE_TESTING_TESTDATA_FILE_H_

@@ -1,4 +1,4 @@
-// File: core/proc_lines_testdata.h (testonly)
+// File: core/testing/proc_lines_testdata.h (testonly)
 //
 // The /proc fixture inputs of testdata/procfs/*/input.txt (comment and blank lines
 // included), read once from the runfiles, for the tests and benchmarks of core/json,
@@ -6,8 +6,8 @@
 //
 //   for (absl::string_view line : absl::StrSplit(kProcNfConntrack618, '\n')) ...
 
-#ifndef CTDUMP_CORE_PROC_LINES_TESTDATA_H_
-#define CTDUMP_CORE_PROC_LINES_TESTDATA_H_
+#ifndef CTDUMP_CORE_TESTING_PROC_LINES_TESTDATA_H_
+#define CTDUMP_CORE_TESTING_PROC_LINES_TESTDATA_H_
 
 #include <string>
 
@@ -29,4 +29,4 @@ inline const std::string kProcVendor = ReadProcFixture("vendor");
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CORE_PROC_LINES_TESTDATA_H_
+#endif  // CTDUMP_CORE_TESTING_PROC_LINES_TESTDATA_H_

@@ -1,8 +1,8 @@
-// File: backends/netlink/netlink_list.cc (manual tool)
+// File: tools/netlink_list/netlink_list.cc (manual tool)
 //
 // Lists the conntrack table through MakeNetlinkBackend() and AppendConntrackLine(), the
 // way `conntrack -L` does, for checking the backend by hand against conntrack in a
-// throwaway namespace:
+// throwaway namespace (bazel build //tools/netlink_list):
 //
 //   unshare -n bash -c 'conntrack -I ...;
 //     diff <(conntrack -L 2>/dev/null | sort) <(netlink_list | sort)'
@@ -26,6 +26,7 @@
 #include "core/format.h"
 #include "core/kernel.h"
 #include "core/text_buffer.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 namespace {

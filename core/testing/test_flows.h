@@ -1,12 +1,12 @@
-// File: core/test_flows.h (testonly)
+// File: core/testing/test_flows.h (testonly)
 //
 // Small builders for Flow records in tests.
 //
 //   Addr a = TestAddr("fd00::1");   // IPv4 or IPv6 text; a bad text fails the test
 //   Flow f = TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2", 443, 3);
 
-#ifndef CTDUMP_CORE_TEST_FLOWS_H_
-#define CTDUMP_CORE_TEST_FLOWS_H_
+#ifndef CTDUMP_CORE_TESTING_TEST_FLOWS_H_
+#define CTDUMP_CORE_TESTING_TEST_FLOWS_H_
 
 #include "core/addr.h"
 #include "core/flow.h"
@@ -43,4 +43,4 @@ inline Flow TestSummaryFlow(uint8_t family, uint8_t proto, const char* src, cons
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CORE_TEST_FLOWS_H_
+#endif  // CTDUMP_CORE_TESTING_TEST_FLOWS_H_

@@ -1,7 +1,7 @@
-#include "core/proc_lines_testdata.h"
+#include "core/testing/proc_lines_testdata.h"
 
 #include "absl/strings/str_cat.h"
-#include "core/testdata_file.h"
+#include "core/testing/testdata_file.h"
 
 namespace ctdump {
 

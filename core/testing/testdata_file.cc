@@ -1,4 +1,4 @@
-#include "core/testdata_file.h"
+#include "core/testing/testdata_file.h"
 
 #include <unistd.h>
 
