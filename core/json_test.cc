@@ -304,7 +304,7 @@ struct Golden {
 std::vector<Golden> GoldenCases() {
   std::vector<Golden> cases;
   {
-    // conntrack-cli.md 1.2: "tcp 6 431997 ESTABLISHED src=127.0.0.1 dst=127.0.0.2
+    // docs/conntrack-compatibility.md 1.2: "tcp 6 431997 ESTABLISHED src=127.0.0.1 dst=127.0.0.2
     // sport=43302 dport=8080 packets=4 bytes=221 src=127.0.0.2 dst=127.0.0.3 sport=8080
     // dport=5555 packets=3 bytes=175 [ASSURED] mark=0 delta-time=2 use=1", SNATed.
     Flow f = Base(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.2");
