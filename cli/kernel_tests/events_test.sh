@@ -458,8 +458,13 @@ progname_cache() {
   local NS="$NS_K"
   start_bg "$NS" "$TMP/pk.out" "$TMP/pk.err" "listening for" \
     strace -f -qq -e trace=open,openat -o "$TMP/pk.trace" "$CTDUMP" -E -v
-  ip netns exec "$NS" "$CTGEN" --count 2000 -q || ct_fail "ctgen failed"
+  # ctgen stays alive (--linger) until ctdump, slowed down by strace, has named every
+  # event: a process that is gone has no name to find.
+  ip netns exec "$NS" "$CTGEN" --count 2000 -q --linger 120 &
+  local gen=$!
   wait_count "$TMP/pk.out" 'progname=ctgen$' 2000
+  kill "$gen" 2>/dev/null || true
+  wait "$gen" 2>/dev/null || true
   stop_traced "$BG_PID"
   [[ "$BG_RC" == 0 ]] || { cat "$TMP/pk.err" >&2; ct_fail "ctdump -E under strace exited $BG_RC"; }
   local opens

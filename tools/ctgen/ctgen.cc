@@ -24,6 +24,9 @@
 //                 it (in the same batch): two events per entry (NEW, DESTROY), the table
 //                 stays empty and nf_conntrack_max does not bound N. With --rate, a flood
 //                 of 2R events per second for N/R seconds (bench/events_benchmark.sh).
+//                 --linger S keeps the process, and its netlink socket, alive S seconds
+//                 after the last entry, so that an event listener can still name the
+//                 process that caused the events (ctdump -E's progname= tests).
 // Other options: -q/--quiet (no summary), --batch-bytes B (bytes per sendmsg, default
 // 98304), --dry-run (check the options and the namespace guard below, then exit 0
 // without touching the kernel), -h/--help.
@@ -69,7 +72,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: ctgen --diverse [-q]\n"
     "       ctgen --count N [--mix tcp|udp|mixed] [--v6-percent P] [--seed S]\n"
-    "                       [--rate R] [--delete] [--batch-bytes B] [-q]\n"
+    "                       [--rate R] [--delete] [--linger S] [--batch-bytes B] [-q]\n"
     "       (either form also takes --allow-init-netns and --dry-run)\n"
     "Creates conntrack entries in the CURRENT network namespace (run it only inside a\n"
     "throwaway namespace, e.g. `unshare -n ctgen --diverse`). See tools/ctgen/ctgen.cc.\n";
@@ -82,6 +85,7 @@ struct Options {
   size_t batch_bytes = 96 * 1024;
   double rate = 0;  // entries per second; 0: as fast as possible
   bool delete_again = false;
+  double linger = 0;  // seconds to stay alive after the last entry
   bool quiet = false;
   bool allow_init_netns = false;
   bool dry_run = false;
@@ -107,7 +111,10 @@ long long ReadSysctl(const char* path) {
 }
 
 Options ParseArgs(int argc, char** argv) {
-  enum { kCount = 256, kMix, kV6, kSeed, kBatch, kDiverse, kAllowInit, kDryRun, kRate, kDelete };
+  enum {
+    kCount = 256, kMix, kV6, kSeed, kBatch, kDiverse, kAllowInit, kDryRun, kRate, kDelete,
+    kLinger
+  };
   static const option kLong[] = {
       {"diverse", no_argument, nullptr, kDiverse},
       {"count", required_argument, nullptr, kCount},
@@ -117,6 +124,7 @@ Options ParseArgs(int argc, char** argv) {
       {"batch-bytes", required_argument, nullptr, kBatch},
       {"rate", required_argument, nullptr, kRate},
       {"delete", no_argument, nullptr, kDelete},
+      {"linger", required_argument, nullptr, kLinger},
       {"allow-init-netns", no_argument, nullptr, kAllowInit},
       {"dry-run", no_argument, nullptr, kDryRun},
       {"quiet", no_argument, nullptr, 'q'},
@@ -179,6 +187,11 @@ Options ParseArgs(int argc, char** argv) {
       case kDelete:
         o.delete_again = true;
         break;
+      case kLinger:
+        if (!absl::SimpleAtod(optarg, &o.linger) || !(o.linger >= 0) || o.linger > 3600) {
+          UsageError(absl::StrFormat("--linger wants 0..3600 seconds, got '%s'", optarg));
+        }
+        break;
       case kDryRun:
         o.dry_run = true;
         break;
@@ -200,8 +213,8 @@ Options ParseArgs(int argc, char** argv) {
   if (o.diverse && (mix_given || v6_given || seed_given)) {
     UsageError("--mix, --v6-percent and --seed only apply to --count");
   }
-  if (o.diverse && (o.rate > 0 || o.delete_again)) {
-    UsageError("--rate and --delete only apply to --count");
+  if (o.diverse && (o.rate > 0 || o.delete_again || o.linger > 0)) {
+    UsageError("--rate, --delete and --linger only apply to --count");
   }
   return o;
 }
@@ -324,6 +337,12 @@ int RunCount(const Options& o) {
             static_cast<unsigned long long>(created),
             o.delete_again ? " and deleted them again" : "", dt, dt > 0 ? created / dt : 0.0,
             static_cast<unsigned long long>((*sender)->sendmsg_calls()));
+  }
+  if (o.linger > 0) {  // the sender, and so its socket, lives on meanwhile
+    timespec ts = {static_cast<time_t>(o.linger),
+                   static_cast<long>((o.linger - static_cast<time_t>(o.linger)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
   }
   return 0;
 }
