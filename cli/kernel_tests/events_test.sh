@@ -456,7 +456,10 @@ strace_opens() {
 
 progname_cache() {
   local NS="$NS_K"
+  # LeakSanitizer cannot run under ptrace: a sanitized build (--config=sanitize) runs
+  # this part with leak detection off.
   start_bg "$NS" "$TMP/pk.out" "$TMP/pk.err" "listening for" \
+    env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
     strace -f -qq -e trace=open,openat -o "$TMP/pk.trace" "$CTDUMP" -E -v
   # ctgen stays alive (--linger) until ctdump, slowed down by strace, has named every
   # event: a process that is gone has no name to find.
