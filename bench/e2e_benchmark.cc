@@ -114,7 +114,9 @@ RunResult Run(const std::vector<std::string>& argv, bool count_lines = false) {
   static FILE* scratch = tmpfile();
   static const std::string runner = absl::StrCat(g_config.runfiles, "/bench/run_measured");
   const int err_fd = fileno(scratch);
-  (void)ftruncate(err_fd, 0);
+  // A failure here only leaves older text in the scratch file, which is read back only
+  // to explain a failed command.
+  if (ftruncate(err_fd, 0) != 0) r.stderr_text = "(could not empty the stderr scratch file) ";
   (void)lseek(err_fd, 0, SEEK_SET);
   int out_pipe[2] = {-1, -1};
   int report[2] = {-1, -1};
