@@ -10,21 +10,26 @@
 
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "cli/doctor.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"
-#include "cli/cli_util.h"
+#include "cli/doctor.h"
 #include "cli/command_json.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
+#include "cli/version.h"
 #include "core/backend.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
 #include "core/format.h"
 #include "core/json.h"
 #include "core/proc_format.h"
@@ -39,11 +44,12 @@ namespace {
 // shards of a parallel read (core/backend.h, FlowShard) each have a copy of.
 class FlowPrinter {
  public:
-  // `on_worker`: the printer of a shard, on a worker thread: it prints nothing to stderr
-  // (the NAT warning is kept in gate().nat_inferred() for the sink to print).
+  // `on_nat_inferred`: FilterGate's (core/filter_gate.h); null for the printer of a shard,
+  // on a worker thread, which prints nothing to stderr (the sink reads
+  // gate().nat_inferred() when it commits the shard).
   FlowPrinter(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-              uint64_t now_ns, bool on_worker)
-      : gate_(filter, /*warn=*/!on_worker),
+              uint64_t now_ns, std::function<void()> on_nat_inferred)
+      : gate_(filter, std::move(on_nat_inferred)),
         format_(format),
         style_(style),
         json_{style.labels},
@@ -109,7 +115,7 @@ class ListShard : public FlowShard {
  public:
   ListShard(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
             uint64_t now_ns)
-      : printer_(filter, format, style, now_ns, /*on_worker=*/true), text_(64 * 1024) {}
+      : printer_(filter, format, style, now_ns, /*on_nat_inferred=*/nullptr), text_(64 * 1024) {}
 
   bool OnFlow(const Flow& flow) override { return printer_.Print(flow, &text_); }
   size_t Position() const override { return text_.size(); }
@@ -136,7 +142,8 @@ class ListSink : public FlowSink {
         format_(format),
         style_(style),
         now_ns_(WallClockNs()),
-        printer_(filter, format, style, now_ns_, /*on_worker=*/false),
+        printer_(filter, format, style, now_ns_,
+                 [this] { WarnOnceAboutInferredNat(&nat_warned_); }),
         source_(std::move(source)),
         out_(STDOUT_FILENO) {}
 
@@ -210,8 +217,8 @@ class ListSink : public FlowSink {
   FdWriter out_;
   uint64_t shard_shown_ = 0;
   std::vector<std::unique_ptr<ListShard>> spare_;  // committed shards, for NewShard()
-  // The NAT warning for shards (they run on workers); a sequential read's printer warns
-  // itself, and a listing is read one way or the other.
+  // The NAT warning, given once: by the sequential printer's gate, or when a shard whose
+  // gate saw NAT inferred is committed.
   bool nat_warned_ = false;
   uint64_t skipped_ = 0;
   absl::Status write_status_;

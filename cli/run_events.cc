@@ -10,12 +10,15 @@
 #include "backends/netlink/events.h"
 #include "backends/netlink/port_owner.h"
 #include "backends/select.h"
-#include "cli/cli_util.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/stop_signal.h"
 #include "core/backend.h"
 #include "core/event.h"
 #include "core/event_format.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
 #include "core/table_diff.h"
 #include "io/fd_writer.h"
 
@@ -30,7 +33,7 @@ constexpr absl::string_view kNoDropCounter =
 class EventPrinter : public EventSink {
  public:
   EventPrinter(const Filter& filter, OutputFormat format, const EventTextStyle& style)
-      : gate_(filter),
+      : gate_(filter, NatInferredWarning()),
         format_(format),
         style_(style),
         json_(JsonStyle{style.line.labels}),

@@ -10,11 +10,14 @@
 #include "absl/strings/ascii.h"
 #include "backends/select.h"
 #include "backends/stats.h"
-#include "cli/cli_util.h"
 #include "cli/command_json.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/textfile.h"
 #include "core/backend.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
 #include "core/format.h"
 #include "core/prometheus.h"
 #include "core/summary.h"
@@ -29,7 +32,7 @@ namespace {
 class SummarySink : public FlowSink {
  public:
   SummarySink(const Filter& filter, TableSummary* summary, std::string source)
-      : gate_(filter), summary_(summary), source_(std::move(source)) {}
+      : gate_(filter, NatInferredWarning()), summary_(summary), source_(std::move(source)) {}
 
   bool OnFlow(const Flow& flow) override {
     ++read_;
