@@ -16,9 +16,9 @@
 #include "cli/stop_signal.h"
 #include "core/backend.h"
 #include "core/event.h"
-#include "core/event_format.h"
 #include "core/filter.h"
 #include "core/filter_gate.h"
+#include "core/flow_formatter.h"
 #include "core/table_diff.h"
 #include "io/fd_writer.h"
 
@@ -32,13 +32,13 @@ constexpr absl::string_view kNoDropCounter =
 // Filters and prints events; reports skipped records and losses on stderr as they come.
 class EventPrinter : public EventSink {
  public:
-  EventPrinter(const Filter& filter, OutputFormat format, const EventTextStyle& style)
+  // `formatter`: MakeFlowFormatter()'s (core/flow_formatter.h), for -o's format.
+  EventPrinter(const Filter& filter, std::unique_ptr<FlowFormatter> formatter)
       : gate_(filter, NatInferredWarning()),
-        format_(format),
-        style_(style),
-        json_(JsonStyle{style.line.labels}),
-        xml_(XmlStyle{style.line.ktimestamp, style.line.labels}, style.timestamp),
-        out_(STDOUT_FILENO) {}
+        formatter_(std::move(formatter)),
+        out_(STDOUT_FILENO) {
+    formatter_->Begin(&out_.buffer());
+  }
 
   bool OnEvent(const FlowEvent& ev, const Flow& flow) override {
     if (!write_status_.ok()) return false;
@@ -47,12 +47,7 @@ class EventPrinter : public EventSink {
       case FilterGate::kNoMatch: return true;
       case FilterGate::kMatch: break;
     }
-    const uint64_t now = WallClockNs();
-    switch (format_) {
-      case OutputFormat::kJson: json_.Append(ev, flow, now, &out_.buffer()); break;
-      case OutputFormat::kXml: xml_.Append(ev, flow, now, &out_.buffer()); break;
-      default: AppendEventLine(ev, flow, style_, now, &out_.buffer()); break;
-    }
+    formatter_->AddEvent(ev, flow, WallClockNs(), &out_.buffer());
     ++shown_;
     write_status_ = out_.MaybeFlush();
     return write_status_.ok();
@@ -81,7 +76,7 @@ class EventPrinter : public EventSink {
 
   // Ends the XML document (if one was started) and writes what is buffered.
   absl::Status Finish() {
-    if (write_status_.ok()) xml_.End(&out_.buffer());
+    if (write_status_.ok()) formatter_->End(&out_.buffer());
     OnIdle();
     return write_status_;
   }
@@ -92,10 +87,7 @@ class EventPrinter : public EventSink {
 
  private:
   FilterGate gate_;
-  OutputFormat format_;
-  EventTextStyle style_;
-  EventJsonWriter json_;
-  EventXmlWriter xml_;
+  std::unique_ptr<FlowFormatter> formatter_;
   FdWriter out_;
   absl::Status write_status_;
   uint64_t shown_ = 0;
@@ -318,14 +310,15 @@ int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
 
 int RunEvents(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
-  EventTextStyle style;
-  style.line.extended = opts.out_extended;
-  style.line.show_id = opts.out_id;
-  style.line.ktimestamp = opts.out_ktimestamp;
-  style.timestamp = opts.out_timestamp;
+  OutputStyle style = OutputStyleOf(opts);
   Filter filter = opts.filter;
   LabelNames label_names;
   if (int rc = SetupLabels(opts, &filter, &label_names, &style.line.labels); rc != 0) return rc;
+  absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(opts.format, style);
+  if (!formatter.ok()) {
+    PrintErr(formatter.status().message());
+    return 2;
+  }
 
   BackendLog log = VerboseLog(opts);
   std::unique_ptr<ScopedNetns> netns;
@@ -335,7 +328,7 @@ int RunEvents(const Options& opts) {
     PrintErr(stop.status().message());
     return 1;
   }
-  EventPrinter printer(filter, opts.format, style);
+  EventPrinter printer(filter, *std::move(formatter));
   if (opts.interval > 0) return Poll(opts, filter, printer, **stop, log);
   return ListenNetlink(opts, filter, printer, **stop, log);
 }
