@@ -33,6 +33,7 @@
 #include "core/flow_formatter.h"
 #include "core/format.h"
 #include "core/json.h"
+#include "core/output_format.h"
 #include "core/text_buffer.h"
 #include "io/fd_writer.h"
 
@@ -278,17 +279,20 @@ int RunDoctor(const Options& opts) {
   if (!EnterNetns(opts, nullptr, &netns)) return 1;
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
   bool ok = AnySourceWorks(findings);
-  TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, &text);
-  } else {
-    if (netns) text.Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    if (netns) text->Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
     for (const Finding& f : findings) {
-      text.Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
+      text->Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
     }
-    text.Append(ok ? "ctdump can list this table.\n"
-                   : "ctdump cannot list this table; see the problems above.\n");
-  }
+    text->Append(ok ? "ctdump can list this table.\n"
+                    : "ctdump cannot list this table; see the problems above.\n");
+  };
+  forms.json = [&](TextBuffer* text) {
+    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, text);
+  };
+  TextBuffer text;
+  AppendReport(opts.format, forms, &text);
   if (WriteStdout(text.view(), "the report") != 0) return 1;
   return ok ? 0 : 1;
 }
@@ -306,13 +310,14 @@ int RunCount(const Options& opts) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    text->AppendU64(count->count);
+    text->Append('\n');
+  };
+  forms.json = [&](TextBuffer* text) { AppendCountJson(*count, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendCountJson(*count, &text);
-  } else {
-    text.AppendU64(count->count);
-    text.Append('\n');
-  }
+  AppendReport(opts.format, forms, &text);
   return WriteStdout(text.view(), "the count");
 }
 
@@ -324,12 +329,13 @@ int RunStats(const Options& opts) {
     PrintErr(stats.status().message());
     return 1;
   }
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, text);
+  };
+  forms.json = [&](TextBuffer* text) { AppendCpuStatsJson(*stats, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendCpuStatsJson(*stats, &text);
-  } else {
-    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &text);
-  }
+  AppendReport(opts.format, forms, &text);
   return WriteStdout(text.view(), "the statistics");
 }
 

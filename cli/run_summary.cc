@@ -19,6 +19,7 @@
 #include "core/filter.h"
 #include "core/filter_gate.h"
 #include "core/format.h"
+#include "core/output_format.h"
 #include "core/prometheus.h"
 #include "core/summary.h"
 #include "core/summary_format.h"
@@ -74,14 +75,12 @@ std::string ErrorClass(const absl::Status& status) {
 // Writes the finished summary to stdout, or publishes it with --textfile. Returns the
 // exit code for the writing alone (0, or 1 after saying why).
 int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) { AppendSummaryText(summary, ctx, text); };
+  forms.json = [&](TextBuffer* text) { AppendSummaryJson(summary, ctx, text); };
+  forms.prometheus = [&](TextBuffer* text) { AppendPrometheus(summary, ctx, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kPrometheus) {
-    AppendPrometheus(summary, ctx, &text);
-  } else if (opts.format == OutputFormat::kJson) {
-    AppendSummaryJson(summary, ctx, &text);
-  } else {
-    AppendSummaryText(summary, ctx, &text);
-  }
+  AppendReport(opts.format, forms, &text);
   if (!opts.textfile.empty()) {
     absl::Status published = PublishTextfile(opts.textfile, text.view());
     if (!published.ok()) {
@@ -169,8 +168,7 @@ int RunSummary(const Options& opts) {
     ctx.table_error = "not read: the entries come from a saved file (--input)";
   }
 
-  const bool prometheus = opts.format == OutputFormat::kPrometheus;
-  if (!dumped.ok() && !prometheus && sink.read() == 0) {
+  if (!dumped.ok() && !ReportsReadFailures(opts.format) && sink.read() == 0) {
     PrintErr(dumped.message());
     return 1;
   }

@@ -39,17 +39,10 @@
 #include "core/event.h"
 #include "core/flow.h"
 #include "core/format.h"
+#include "core/output_format.h"
 #include "core/text_buffer.h"
 
 namespace ctdump {
-
-enum class OutputFormat {
-  kText,  // conntrack -L lines (default)
-  kXml,   // -o xml: conntrack's XML document
-  kJson,  // -o json: one JSON object per line (core/json.h, schema v1)
-  kProc,  // -o proc: the line /proc/net/nf_conntrack prints (core/proc_format.h)
-  kPrometheus,  // -o prometheus: the summary as Prometheus text (core/prometheus.h)
-};
 
 struct OutputStyle {
   ConntrackStyle line;           // -o extended, id, ktimestamp, labels (labels: all formats)
