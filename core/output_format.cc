@@ -16,7 +16,7 @@ void AppendReport(OutputFormat format, const ReportForms& forms, TextBuffer* out
     case OutputFormat::kProc:
       break;
   }
-  (*form)(out);
+  if (*form) (*form)(out);
 }
 
 bool ReportsReadFailures(OutputFormat format) { return format == OutputFormat::kPrometheus; }

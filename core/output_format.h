@@ -29,7 +29,8 @@ enum class OutputFormat {
   kPrometheus,  // -o prometheus: the summary as Prometheus text (core/prometheus.h)
 };
 
-// A report's forms. `text` is required; a missing form falls back to `text`.
+// A report's forms. A missing form falls back to `text`; a missing `text` writes nothing
+// (reports that exist in JSON only, such as an error object).
 struct ReportForms {
   std::function<void(TextBuffer*)> text;
   std::function<void(TextBuffer*)> json;        // -o json

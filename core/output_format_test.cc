@@ -28,6 +28,16 @@ TEST(AppendReport, EachFormatPicksItsForm) {
   EXPECT_EQ(Report(OutputFormat::kPrometheus, false), "text");
 }
 
+TEST(AppendReport, NoTextFormWritesNothing) {
+  ReportForms forms;
+  forms.json = [](TextBuffer* out) { out->Append("json"); };
+  TextBuffer out;
+  AppendReport(OutputFormat::kText, forms, &out);
+  EXPECT_EQ(out.view(), "");
+  AppendReport(OutputFormat::kJson, forms, &out);
+  EXPECT_EQ(out.view(), "json");
+}
+
 TEST(ReportsReadFailures, OnlyPrometheus) {
   EXPECT_TRUE(ReportsReadFailures(OutputFormat::kPrometheus));
   EXPECT_FALSE(ReportsReadFailures(OutputFormat::kJson));
