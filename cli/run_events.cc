@@ -197,7 +197,7 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
     PrintErr(listener.status().message());
     return 1;
   }
-  const netlink::EventListenerStats& st = (*listener)->stats();
+  const netlink::EventListenerCounters& st = (*listener)->counters();
   if (log) {
     log(absl::StrCat("listening for ", MaskText(opts.event_mask),
                      " events (ctnetlink); receive buffer ", st.rcvbuf, " bytes (",
@@ -222,7 +222,7 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
                      " resync dumps; receive buffer ", st.rcvbuf, " bytes"));
   }
   if (log && owners) {
-    const netlink::PortOwnerStats& os = owners->stats();
+    const netlink::PortOwnerCounters& os = owners->counters();
     log(absl::StrCat("progname lookups: ", os.lookups, " (", os.hits, " from the cache, ",
                      os.revalidated, " revalidated, ", os.searches, " searched; ",
                      os.netlink_reads, " reads of /proc/net/netlink)"));
