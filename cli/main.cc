@@ -156,6 +156,11 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
 
+  void OnNotice(const absl::Status& note) override {
+    write_status_.Update(out_.Flush());
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
+
   std::unique_ptr<FlowShard> NewShard() override {
     if (!printer_.Shardable()) return nullptr;
     if (spare_.empty()) return std::make_unique<ListShard>(filter_, format_, style_, now_ns_);

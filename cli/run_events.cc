@@ -249,6 +249,7 @@ class StopCheckingSink : public FlowSink {
     return inner_.OnFlow(flow);
   }
   void OnSkipped(const absl::Status& why) override { inner_.OnSkipped(why); }
+  void OnNotice(const absl::Status& note) override { inner_.OnNotice(note); }
   bool stopped() const { return stopped_; }
   uint64_t flows() const { return flows_; }
 

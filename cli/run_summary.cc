@@ -45,6 +45,9 @@ class SummarySink : public FlowSink {
     ++skipped_;
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
+  void OnNotice(const absl::Status& note) override {
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
 
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }

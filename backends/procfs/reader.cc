@@ -72,6 +72,32 @@ void ProcReader::SkipLongLine(uint64_t line, FlowSink& sink) {
            sink);
 }
 
+absl::optional<absl::Status> UnknownFlagReporter::Note(uint64_t line, absl::string_view flag) {
+  if (flags_.size() > kMaxReported) return absl::nullopt;  // "more" was said
+  for (const std::string& seen : flags_) {
+    if (seen == flag) return absl::nullopt;
+  }
+  flags_.emplace_back(flag);
+  if (flags_.size() > kMaxReported) {
+    return absl::DataLossError(absl::StrCat(
+        "line ", line, ": unknown flag ", flag, " skipped; more than ", kMaxReported,
+        " different unknown flags, the rest are not reported"));
+  }
+  return absl::DataLossError(absl::StrCat(
+      "line ", line, ": unknown flag ", flag,
+      " skipped (not a flag of the mainline kernel's format; a vendor kernel's addition?)"));
+}
+
+void ProcReader::NoteUnknownFlag(absl::string_view flag, FlowSink& sink) {
+  absl::optional<absl::Status> note = flags_.Note(line_, flag);
+  if (!note.has_value()) return;
+  if (options_.on_unknown_flag) {
+    options_.on_unknown_flag(line_, flag);
+  } else {
+    sink.OnNotice(*note);
+  }
+}
+
 bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (IsBlankOrComment(line)) return true;
@@ -80,11 +106,12 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
     uint8_t family = FamilyFromPrefix(line);
     if (family != 0 && family != want) return true;
   }
-  absl::Status status = ParseProcLine(line, &flow_);
+  absl::Status status = ParseProcLine(line, &flow_, &notes_);
   if (!status.ok()) {
     SkipLine(line_, status.message(), sink);
     return true;
   }
+  if (ABSL_PREDICT_FALSE(!notes_.unknown_flag.empty())) NoteUnknownFlag(notes_.unknown_flag, sink);
   if (want != 0 && flow_.family != want) return true;
   return sink.OnFlow(flow_);
 }
@@ -173,6 +200,7 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
 
 void ProcReader::Start() {
   line_ = 0;
+  flags_ = UnknownFlagReporter();
   carry_size_ = 0;
   skipping_ = false;
 }
