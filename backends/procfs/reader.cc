@@ -138,15 +138,21 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
   // chunks, whose lines are parsed where they lie.
   std::atomic<int> read_errno{0};
   int pending_errno = 0;  // reading thread only: an error held back behind data
+  // Set when this function returns: a chunk being gathered ends after the read() in
+  // progress, so that a sink that stopped the read (SIGINT in -E's polled mode) does not
+  // wait for up to 16 more /proc reads (each one can take milliseconds on a large table)
+  // before the reading thread can be joined.
+  std::atomic<bool> abandoned{false};
   ReadAhead ahead(
       ReadAhead::Options{std::max<size_t>(options_.read_size, 64 << 10), 4, true},
-      [fd, &read_errno, &pending_errno](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
+      [fd, &read_errno, &pending_errno,
+       &abandoned](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
         if (pending_errno != 0) {
           read_errno.store(pending_errno);
           return absl::ErrnoToStatus(pending_errno, "read");
         }
         size_t got = 0;
-        while (buf.size() - got >= 4096) {
+        while (buf.size() - got >= 4096 && !abandoned.load(std::memory_order_relaxed)) {
           ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
           if (n < 0) {
             if (errno == EINTR) continue;
@@ -162,6 +168,11 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
         }
         return got;
       });
+  // Destroyed before `ahead` (whose destructor joins the reading thread).
+  struct Abandon {
+    std::atomic<bool>& flag;
+    ~Abandon() { flag.store(true, std::memory_order_relaxed); }
+  } abandon_on_return{abandoned};
   Start();
   for (;;) {
     absl::StatusOr<absl::Span<const uint8_t>> chunk = ahead.Next();
