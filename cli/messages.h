@@ -1,7 +1,8 @@
 // File: cli/messages.h
 //
-// What the commands say on stderr: errors, the summary line, the -v log, the exit code
-// of a backend that cannot be made, and the warning that NAT is inferred.
+// What the commands say on stderr (errors, the summary line, the -v log, the exit code
+// of a backend that cannot be made, the warning that NAT is inferred), and a whole
+// report written to stdout at once.
 
 #ifndef CTDUMP_CLI_MESSAGES_H_
 #define CTDUMP_CLI_MESSAGES_H_
@@ -19,6 +20,10 @@ namespace ctdump {
 void PrintErr(absl::string_view msg);
 // "ctdump: v0.1.0 (ctdump): TEXT" (the summary-line prefix, like conntrack's).
 void PrintSummaryLine(absl::string_view text);
+// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
+// why (ENOSPC, EIO, ...) with `what` naming the text. A reader that went away (EPIPE)
+// ends the run quietly, as for -L.
+int WriteStdout(absl::string_view text, absl::string_view what);
 
 // The -v log (prints to stderr), or an empty one without -v.
 BackendLog VerboseLog(const Options& opts);
