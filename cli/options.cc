@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/types/span.h"
-#include "cli/filter_options.h"
+#include "core/filter_options.h"
 #include "core/kernel.h"
 #include "core/status_macros.h"
 
