@@ -23,6 +23,7 @@
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
+#include "cli/version.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/format.h"
@@ -383,7 +384,7 @@ int Main(int argc, char** argv) {
     case Command::kHelp:
       return WriteStdout(UsageText(), "the help");
     case Command::kVersion:
-      return WriteStdout(absl::StrCat("ctdump v", kVersion, "\n"), "the version");
+      return WriteStdout(absl::StrCat(VersionLine(), "\n"), "the version");
     case Command::kList:
       return RunList(*opts);
     case Command::kDoctor:

@@ -376,7 +376,7 @@ const char* UsageText() {
          "                          table's fill, and the top sources, destinations and\n"
          "                          destination ports\n"
          "  -h, --help              show this help\n"
-         "  -V, --version           show the version\n"
+         "  -V, --version           show the version, commit, build flavour and backends\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
          "                          privileges, ctnetlink, /proc files, table fill,\n"
          "                          accounting and timestamp sysctls; changes nothing\n"
