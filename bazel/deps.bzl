@@ -7,7 +7,7 @@ that depends on ctdump (docs/library.md, "Depending on ctdump"):
     load("@ctdump//bazel:deps.bzl", "ctdump_dependencies")
     ctdump_dependencies()
 
-and then `deps = ["@ctdump//:ctdump"]`. Everything is offline (Bazel 4.2.3):
+and then depend on @ctdump//:ctdump. Everything is offline (Bazel 4.2.3):
 
   * rules_cc and remote_coverage_tools are small stand-ins kept in this tree
     (tools/bazel/rules_cc, tools/bazel/coverage_stub), linked in by `_in_tree_repository`
