@@ -35,6 +35,10 @@ class CallbackSink : public FlowSink {
     if (skipped_++ == 0) first_skip_ = why;
   }
 
+  void OnNotice(const absl::Status& note) override {
+    if (options_.on_notice) options_.on_notice(note);
+  }
+
   const absl::Status& judge() const { return judge_; }
   uint64_t skipped() const { return skipped_; }
   const absl::Status& first_skip() const { return first_skip_; }

@@ -37,6 +37,9 @@ struct ForEachFlowOptions {
   // Records the backend could not decode. Null: ForEachFlow() returns kDataLoss after
   // the dump, naming how many were skipped and the first one.
   std::function<void(const absl::Status& why)> on_skipped;
+  // Notes about the source that do not make the result incomplete (FlowSink::OnNotice(),
+  // e.g. a vendor kernel's unknown /proc flag). Null: ignored.
+  std::function<void(const absl::Status& note)> on_notice;
   // MakeBackend()'s log: one line per backend decision. Null: quiet.
   BackendLog log;
 };

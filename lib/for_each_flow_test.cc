@@ -66,6 +66,18 @@ TEST(ForEachFlowTest, SkippedRecordsAreDataLossUnlessHandled) {
   EXPECT_EQ(errors, ReadFile(std::string(kDir) + "malformed/expected.errors"));
 }
 
+TEST(ForEachFlowTest, NoticesGoToTheirCallback) {
+  ForEachFlowOptions options;
+  std::string notices;
+  options.on_notice = [&](const absl::Status& note) {
+    notices += std::string(note.message()) + "\n";
+  };
+  EXPECT_THAT(ForEachFlow(std::string("input:") + kDir + "vendor/input.txt",
+                          [](const Flow&) { return true; }, options),
+              IsOk());
+  EXPECT_EQ(notices, ReadFile(std::string(kDir) + "vendor/expected.notices"));
+}
+
 TEST(ForEachFlowTest, FilterAndEarlyStop) {
   const std::string input = std::string("input:") + kDir + "nf_conntrack-6.18/input.txt";
   ForEachFlowOptions options;
