@@ -33,6 +33,9 @@ namespace ctdump {
 // passed over). May be empty.
 using BackendLog = std::function<void(absl::string_view)>;
 
+// The backends this build has, as `ctdump --version` lists them (comma-separated).
+inline constexpr char kCompiledBackends[] = "netlink,procfs";
+
 absl::StatusOr<std::unique_ptr<Backend>> MakeBackend(absl::string_view spec,
                                                      BackendLog log = nullptr);
 

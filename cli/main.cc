@@ -385,7 +385,7 @@ int Main(int argc, char** argv) {
     case Command::kHelp:
       return WriteStdout(UsageText(), "the help");
     case Command::kVersion:
-      return WriteStdout(absl::StrCat("ctdump v", kVersion, "\n"), "the version");
+      return WriteStdout(absl::StrCat(VersionLine(), "\n"), "the version");
     case Command::kList:
       return RunList(*opts);
     case Command::kDoctor:

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/types/span.h"
-#include "cli/filter_options.h"
+#include "core/filter_options.h"
 #include "core/kernel.h"
 #include "core/status_macros.h"
 
@@ -400,7 +400,7 @@ const char* UsageText() {
          "                          table's fill, and the top sources, destinations and\n"
          "                          destination ports\n"
          "  -h, --help              show this help\n"
-         "  -V, --version           show the version\n"
+         "  -V, --version           show the version, commit, build flavour and backends\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
          "                          privileges, ctnetlink, /proc files, table fill,\n"
          "                          accounting and timestamp sysctls; changes nothing\n"

@@ -2,7 +2,7 @@
 # File: cli/read_only_sources_test.sh
 #
 # Read-only by construction, checked in the source (issue 7). Over every product source
-# file outside tools/ (core/, io/, backends/ and its subpackages, cli/; tests, benchmarks and
+# file outside tools/ (core/, io/, backends/ and its subpackages, cli/, lib/; tests, benchmarks and
 # testing/ helpers excepted), with // comments removed:
 #   1. only backends/netlink/socket.cc calls a socket send primitive (sendto, sendmsg,
 #      sendmmsg, send, mnl_socket_sendto), in NetlinkSocket::SendToKernel(), and only
@@ -38,7 +38,7 @@ while IFS= read -r f; do
       core/proc_lines_testdata.*) continue ;;
   esac
   files+=("$f")
-done < <(cd "$root" && find core io backends cli \( -name '*.cc' -o -name '*.h' \) | LC_ALL=C sort)
+done < <(cd "$root" && find core io backends cli lib \( -name '*.cc' -o -name '*.h' \) | LC_ALL=C sort)
 (( ${#files[@]} > 30 )) || { echo "FAIL: only ${#files[@]} product files found under $root"; exit 1; }
 
 tmp="$(mktemp -d "${TEST_TMPDIR:-/tmp}/readonly.XXXXXX")"

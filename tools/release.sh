@@ -9,6 +9,7 @@
 # 2. the version from `git describe --tags --always --dirty` (tools/release/version.sh):
 #    a tag v1.2.3 gives 1.2.3; with no tag it is kVersion from cli/version.h plus the
 #    commit, 0.1.0+g1234abc; a modified tree adds "dirty";
+#    --version prints it, with the commit (--define=ctdump_version/ctdump_commit, cli/version.h);
 # 3. tools/release/package.sh BINARY VERSION DIR, with SOURCE_DATE_EPOCH set to the last
 #    commit's time (so a clean checkout of one commit gives byte-identical artefacts):
 #    ctdump-VERSION-linux-x86_64.tar.gz, a .deb, an .rpm and SHA256SUMS in DIR.
@@ -46,9 +47,14 @@ SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
 export SOURCE_DATE_EPOCH
 echo "release.sh: ctdump $version" >&2
 
-bazel build -c opt //cli:ctdump_static >&2
+# --version names the release version and the commit (cli/version.h). Both are fixed by
+# the commit, so a clean checkout of one commit still gives byte-identical artefacts.
+commit=$(git rev-parse --short=12 HEAD)
+[[ $version == *dirty* ]] && commit="$commit-dirty"
+stamp=(--define="ctdump_version=$version" --define="ctdump_commit=$commit")
+bazel build -c opt "${stamp[@]}" //cli:ctdump_static >&2
 # Ask Bazel where -c opt puts it: the bazel-bin symlink follows whichever build ran last.
-binary="$(bazel info -c opt bazel-bin 2>/dev/null)/cli/ctdump_static"
+binary="$(bazel info -c opt "${stamp[@]}" bazel-bin 2>/dev/null)/cli/ctdump_static"
 [ -x "$binary" ] || { echo "release.sh: $binary was not built" >&2; exit 1; }
 
 "$root/tools/release/package.sh" "$binary" "$version" "$out"

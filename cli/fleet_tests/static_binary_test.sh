@@ -44,7 +44,8 @@ bad="$(nm "$BIN" | awk '{print $NF}' |
 echo "ok: no NSS entry point, no libmnl"
 
 out="$(env -i "$BIN" --version)" || fail "--version with an empty environment exited $?"
-[[ "$out" == "ctdump v"* ]] || fail "--version printed: $out"
+[[ "$out" =~ ^ctdump\ [0-9][^\ ]*\ commit=[^\ ]+\ flavour=static\ backends=[a-z,]+$ ]] ||
+  fail "--version printed: $out"
 env -i "$BIN" --help >/dev/null || fail "--help with an empty environment exited $?"
 echo "ok: runs with an empty environment ($out)"
 echo PASS

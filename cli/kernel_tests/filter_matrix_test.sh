@@ -630,7 +630,7 @@ rc 2 2 "-f is a case-sensitive 'starts with ipv4/ipv6'" -f IPV6
 rc 2 2 "-f is a case-sensitive 'starts with ipv4/ipv6'" -f ip
 rc 2 2 "-f is a case-sensitive 'starts with ipv4/ipv6'" -f i
 # Lax number parsing in conntrack (section 4.1, bug 14): it accepts these (atoi, strtoul,
-# truncation) and lists something; ctdump refuses them (cli/filter_options.h).
+# truncation) and lists something; ctdump refuses them (core/filter_options.h).
 rc 2 0 "bug 14: conntrack atoi/truncates" -p tcp --dport 70000
 rc 2 0 "bug 14" -p tcp --sport 65536
 rc 2 0 "bug 14" -p tcp --dport abc

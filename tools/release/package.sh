@@ -14,18 +14,18 @@
 # names are printed on stdout, one a line:
 #
 #   ctdump-VERSION-linux-x86_64.tar.gz  top directory ctdump-VERSION/ with ctdump, LICENSE,
-#                                       README.md, and ctdump.1 and completion/ctdump.bash
-#                                       when docs/ has them
+#                                       README.md, ctdump.1 and completion/ctdump.bash
 #   ctdump_PKGVER_amd64.deb             dpkg-deb --root-owner-group; no Depends (static)
 #   ctdump-PKGVER-1.x86_64.rpm          rpmbuild; AutoReqProv: no; gzip payload (old rpm)
 #   SHA256SUMS                          sha256sum of the three, file names only
 #
 # PKGVER is VERSION with `-` turned into `~` (version.sh: package_version). Each package
 # installs /usr/bin/ctdump, README.md and the licence under /usr/share/doc (Debian: the
-# copyright file; rpm: %license), and the man page and bash completion when present.
+# copyright file; rpm: %license), the man page as /usr/share/man/man1/ctdump.1.gz and the
+# bash completion as /usr/share/bash-completion/completions/ctdump.
 #
-# Inputs besides the arguments: LICENSE, README.md, docs/ctdump.1 (optional) and
-# docs/completion/ctdump.bash (optional) from the tree two levels above this script (in
+# Inputs besides the arguments: LICENSE, README.md, docs/ctdump.1 and
+# docs/completion/ctdump.bash from the tree two levels above this script (in
 # Bazel runfiles too). The licence's kind is the first line of LICENSE without
 # " License" ("MIT License" -> MIT). Environment: SOURCE_DATE_EPOCH (default: the last
 # commit's time when the tree is a git checkout, else 0) is every file's time, so the
@@ -53,7 +53,7 @@ root="$here/../.."
 source "$here/version.sh"
 pkgver=$(package_version "$version")
 
-for f in LICENSE README.md; do
+for f in LICENSE README.md docs/ctdump.1 docs/completion/ctdump.bash; do
   [ -f "$root/$f" ] || { echo "package.sh: $root/$f is missing" >&2; exit 1; }
 done
 license_kind=$(sed -n '1s/ License$//p' "$root/LICENSE")
@@ -107,30 +107,22 @@ top="ctdump-$version"
 install_file 0755 "$work/ctdump" "$work/tar/$top/ctdump"
 install_file 0644 "$root/LICENSE" "$work/tar/$top/LICENSE"
 install_file 0644 "$root/README.md" "$work/tar/$top/README.md"
-if [ -f "$manpage" ]; then
-  install_file 0644 "$manpage" "$work/tar/$top/ctdump.1"
-fi
-if [ -f "$completion" ]; then
-  install_file 0644 "$completion" "$work/tar/$top/completion/ctdump.bash"
-fi
+install_file 0644 "$manpage" "$work/tar/$top/ctdump.1"
+install_file 0644 "$completion" "$work/tar/$top/completion/ctdump.bash"
 settle_tree "$work/tar"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   --format=gnu -C "$work/tar" -cf - "$top" | gzip -n -9 >"$outdir/$tarball"
 
 # --- the installed tree, shared by the .deb and the .rpm ---
 # stage_tree DIR: /usr/bin/ctdump, /usr/share/doc/ctdump/README.md, the man page and the
-# completion when present. The licence is added per package format.
+# completion. The licence is added per package format.
 stage_tree() {
   install_file 0755 "$work/ctdump" "$1/usr/bin/ctdump"
   install_file 0644 "$root/README.md" "$1/usr/share/doc/ctdump/README.md"
-  if [ -f "$manpage" ]; then
-    mkdir -p "$1/usr/share/man/man1"
-    gzip -n -9 <"$manpage" >"$1/usr/share/man/man1/ctdump.1.gz"
-    chmod 0644 "$1/usr/share/man/man1/ctdump.1.gz"
-  fi
-  if [ -f "$completion" ]; then
-    install_file 0644 "$completion" "$1/usr/share/bash-completion/completions/ctdump"
-  fi
+  mkdir -p "$1/usr/share/man/man1"
+  gzip -n -9 <"$manpage" >"$1/usr/share/man/man1/ctdump.1.gz"
+  chmod 0644 "$1/usr/share/man/man1/ctdump.1.gz"
+  install_file 0644 "$completion" "$1/usr/share/bash-completion/completions/ctdump"
 }
 
 # --- .deb ---
@@ -194,12 +186,8 @@ settle_tree "$rpm_stage"
   echo "%doc /usr/share/doc/ctdump/README.md"
   echo "%dir /usr/share/licenses/ctdump"
   echo "%license /usr/share/licenses/ctdump/LICENSE"
-  if [ -f "$manpage" ]; then
-    echo "%doc /usr/share/man/man1/ctdump.1.gz"
-  fi
-  if [ -f "$completion" ]; then
-    echo "/usr/share/bash-completion/completions/ctdump"
-  fi
+  echo "%doc /usr/share/man/man1/ctdump.1.gz"
+  echo "/usr/share/bash-completion/completions/ctdump"
 } >"$work/ctdump.spec"
 # The stage is copied as is: no debuginfo package, no brp-* scripts (they would strip or
 # recompress again), no build-id links. gzip payload and a fixed build host: readable by

@@ -5,15 +5,18 @@
 # scratch directory and checks every artefact the way a user would meet it:
 #   - version.sh's version strings (table), and that dpkg and rpm order them as meant;
 #   - SHA256SUMS verifies (sha256sum -c) and names exactly the three artefacts;
-#   - the tarball lists ctdump-VERSION/{ctdump,LICENSE,README.md}, owned by 0/0;
+#   - the tarball lists ctdump-VERSION/{ctdump,LICENSE,README.md,ctdump.1,completion/},
+#     owned by 0/0;
 #   - the .deb's control fields (dpkg-deb -f) and files, installed with dpkg -x;
 #   - the .rpm's header and file list (rpm -qp, rpm -qlp), extracted with rpm2cpio | cpio;
 #   - the three binaries are one stripped copy of BINARY, and each one's --version and
 #     --input FIXTURE (stdout, stderr, exit status) equal BINARY's;
 #   - packaging again gives byte-identical artefacts (same SOURCE_DATE_EPOCH);
-#   - with docs/ctdump.1 and docs/completion/ctdump.bash present, the man page and the
-#     completion are in all three.
-# package.sh runs from scratch copies of the tree (make_tree), one with docs/ added.
+#   - the man page (docs/ctdump.1, installed gzipped as /usr/share/man/man1/ctdump.1.gz)
+#     and the bash completion (docs/completion/ctdump.bash, installed as
+#     /usr/share/bash-completion/completions/ctdump) are in all three, byte for byte, and
+#     the installed man page renders (mandoc); without them package.sh fails.
+# package.sh runs from scratch copies of the tree (make_tree).
 #
 #   package_test.sh BINARY        (Bazel passes $(rootpath) of the binary; cwd = runfiles)
 #
@@ -95,11 +98,13 @@ tarball="$top-linux-x86_64.tar.gz"
 deb="ctdump_${pkgver}_amd64.deb"
 rpm="ctdump-$pkgver-1.x86_64.rpm"
 # make_tree DIR: a scratch copy of what package.sh reads (itself, version.sh, LICENSE,
-# README.md), so that docs/ can be added.
+# README.md, the man page and the completion).
 make_tree() {
-  mkdir -p "$1/$R"
+  mkdir -p "$1/$R" "$1/docs/completion"
   cp -L "$R/package.sh" "$R/version.sh" "$1/$R/"
   cp -L LICENSE README.md "$1/"
+  cp -L docs/ctdump.1 "$1/docs/"
+  cp -L docs/completion/ctdump.bash "$1/docs/completion/"
 }
 tree="$tmp/tree"
 make_tree "$tree"
@@ -115,7 +120,8 @@ expect_eq "SHA256SUMS names" "$(awk '{print $2}' "$out/SHA256SUMS")" \
 
 # --- tarball ---
 expect_eq "tar tzf" "$(tar tzf "$out/$tarball")" \
-  "$(printf '%s\n' "$top/" "$top/LICENSE" "$top/README.md" "$top/ctdump")"
+  "$(printf '%s\n' "$top/" "$top/LICENSE" "$top/README.md" "$top/completion/" \
+    "$top/completion/ctdump.bash" "$top/ctdump" "$top/ctdump.1")"
 expect_eq "tarball owners" "$(tar --numeric-owner -tvzf "$out/$tarball" | awk '{print $2}' | sort -u)" 0/0
 mkdir "$tmp/tar"
 tar xzf "$out/$tarball" -C "$tmp/tar"
@@ -137,7 +143,9 @@ else
   fail "deb Description: $(deb_field Description)"
 fi
 expect_eq "deb owners" "$(dpkg-deb -c "$out/$deb" | awk '{print $2}' | sort -u)" root/root
-deb_files=(./usr/bin/ctdump ./usr/share/doc/ctdump/README.md ./usr/share/doc/ctdump/copyright)
+deb_files=(./usr/bin/ctdump ./usr/share/bash-completion/completions/ctdump
+  ./usr/share/doc/ctdump/README.md ./usr/share/doc/ctdump/copyright
+  ./usr/share/man/man1/ctdump.1.gz)
 expect_eq "deb files" "$(dpkg-deb -c "$out/$deb" | awk '!/^d/ {print $6}')" \
   "$(printf '%s\n' "${deb_files[@]}")"
 dpkg -x "$out/$deb" "$tmp/deb"
@@ -154,8 +162,9 @@ fi
 expect_eq "rpm header" \
   "$(rpm -qp --qf '%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{LICENSE}\n' "$out/$rpm")" \
   "ctdump $pkgver 1 x86_64 MIT"
-rpm_files=(/usr/bin/ctdump /usr/share/doc/ctdump /usr/share/doc/ctdump/README.md
-  /usr/share/licenses/ctdump /usr/share/licenses/ctdump/LICENSE)
+rpm_files=(/usr/bin/ctdump /usr/share/bash-completion/completions/ctdump /usr/share/doc/ctdump
+  /usr/share/doc/ctdump/README.md /usr/share/licenses/ctdump /usr/share/licenses/ctdump/LICENSE
+  /usr/share/man/man1/ctdump.1.gz)
 expect_eq "rpm -qlp" "$(rpm -qlp "$out/$rpm")" "$(printf '%s\n' "${rpm_files[@]}")"
 expect_eq "rpm requires only rpmlib features" \
   "$(rpm -qpR "$out/$rpm" | grep -cv '^rpmlib(' || true)" 0
@@ -209,34 +218,50 @@ else
   fail "packaging again gives other artefacts:"; diff "$out/SHA256SUMS" "$tmp/again/SHA256SUMS" || true
 fi
 
-# --- optional docs: a scratch tree with a man page and a completion ---
-tree="$tmp/docs-tree"
+# --- the man page and the completion, in all three ---
+for pkg in tar deb rpm; do
+  case $pkg in
+    tar) man="$tmp/tar/$top/ctdump.1"; comp="$tmp/tar/$top/completion/ctdump.bash" ;;
+    *) man="$tmp/$pkg/usr/share/man/man1/ctdump.1.gz"
+       comp="$tmp/$pkg/usr/share/bash-completion/completions/ctdump" ;;
+  esac
+  if [[ $man == *.gz ]]; then page=$(zcat "$man" 2>/dev/null) || page=""; else page=$(cat "$man" 2>/dev/null) || page=""; fi
+  if [ "$page" == "$(cat docs/ctdump.1)" ]; then
+    echo "ok: $pkg: man page is docs/ctdump.1"
+  else
+    fail "$pkg: $man is missing or is not docs/ctdump.1"
+  fi
+  if cmp -s "$comp" docs/completion/ctdump.bash; then
+    echo "ok: $pkg: completion is docs/completion/ctdump.bash"
+  else
+    fail "$pkg: $comp is missing or is not docs/completion/ctdump.bash"
+  fi
+done
+# What `man ctdump` shows after installing the .deb.
+if rendered=$(mandoc -T ascii "$tmp/deb/usr/share/man/man1/ctdump.1.gz" 2>&1) &&
+   grep -q "ctdump - list the Linux connection-tracking table" <<<"$rendered"; then
+  echo "ok: deb: the installed man page renders"
+else
+  fail "deb: the installed man page does not render: $(head -5 <<<"$rendered")"
+fi
+# The completion the .rpm installs defines the completion for ctdump.
+if bash -c "source '$tmp/rpm/usr/share/bash-completion/completions/ctdump' && complete -p ctdump" \
+     >/dev/null 2>&1; then
+  echo "ok: rpm: the installed completion registers for ctdump"
+else
+  fail "rpm: sourcing the installed completion does not register 'complete ... ctdump'"
+fi
+
+# --- a tree without docs/ cannot be packaged ---
+tree="$tmp/no-docs-tree"
 make_tree "$tree"
-mkdir -p "$tree/docs/completion"
-printf '.TH CTDUMP 1\n.SH NAME\nctdump \\- list the conntrack table\n' >"$tree/docs/ctdump.1"
-echo 'complete -F _ctdump ctdump' >"$tree/docs/completion/ctdump.bash"
-"$tree/$R/package.sh" "$bin" "$version" "$tmp/docs" >/dev/null
-listing=$(tar tzf "$tmp/docs/$tarball")
-if grep -qx "$top/ctdump.1" <<<"$listing" &&
-   grep -qx "$top/completion/ctdump.bash" <<<"$listing"; then
-  echo "ok: docs: tarball has ctdump.1 and completion/ctdump.bash"
+rm -r "$tree/docs"
+if "$tree/$R/package.sh" "$bin" "$version" "$tmp/no-docs" >/dev/null 2>"$tmp/no-docs.err"; then
+  fail "package.sh succeeded without docs/ctdump.1"
+elif grep -q "docs/ctdump.1 is missing" "$tmp/no-docs.err"; then
+  echo "ok: package.sh refuses a tree without the man page"
 else
-  fail "docs: tarball: $listing"
-fi
-dpkg -x "$tmp/docs/$deb" "$tmp/docs-deb"
-if zcat "$tmp/docs-deb/usr/share/man/man1/ctdump.1.gz" | cmp -s - "$tree/docs/ctdump.1" &&
-   cmp -s "$tmp/docs-deb/usr/share/bash-completion/completions/ctdump" \
-     "$tree/docs/completion/ctdump.bash"; then
-  echo "ok: docs: deb installs the man page and the completion"
-else
-  fail "docs: deb: $(dpkg-deb -c "$tmp/docs/$deb")"
-fi
-listing=$(rpm -qlp "$tmp/docs/$rpm")
-if grep -qx /usr/share/man/man1/ctdump.1.gz <<<"$listing" &&
-   grep -qx /usr/share/bash-completion/completions/ctdump <<<"$listing"; then
-  echo "ok: docs: rpm installs the man page and the completion"
-else
-  fail "docs: rpm: $listing"
+  fail "package.sh without docs/: $(cat "$tmp/no-docs.err")"
 fi
 
 if [ "$failures" -ne 0 ]; then

@@ -1,4 +1,4 @@
-// File: cli/filter_options.h
+// File: core/filter_options.h
 //
 // Turns conntrack's filter option values into core/filter.h conditions. Pure functions;
 // each returns kInvalidArgument with conntrack's message where conntrack has one.
@@ -7,8 +7,8 @@
 // values, `-m foo` as mark 0), ctdump refuses the value instead: a typo must not turn into
 // a filter that silently matches something else.
 
-#ifndef CTDUMP_CLI_FILTER_OPTIONS_H_
-#define CTDUMP_CLI_FILTER_OPTIONS_H_
+#ifndef CTDUMP_CORE_FILTER_OPTIONS_H_
+#define CTDUMP_CORE_FILTER_OPTIONS_H_
 
 #include <cstdint>
 #include <string>
@@ -50,4 +50,4 @@ absl::StatusOr<uint8_t> ParseFamilyOption(absl::string_view value);
 
 }  // namespace ctdump
 
-#endif  // CTDUMP_CLI_FILTER_OPTIONS_H_
+#endif  // CTDUMP_CORE_FILTER_OPTIONS_H_

@@ -1,4 +1,4 @@
-#include "cli/filter_options.h"
+#include "core/filter_options.h"
 
 #include <arpa/inet.h>
 
