@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/procfs/parallel_read.h"
 #include "backends/procfs/parse.h"
+#include "core/json_reader.h"
 #include "core/kernel.h"
 #include "io/errno_text.h"
 #include "io/read_ahead.h"
@@ -80,8 +81,15 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
     uint8_t family = FamilyFromPrefix(line);
     if (family != 0 && family != want) return true;
   }
-  absl::Status status = ParseProcLine(line, &flow_);
+  // One byte tells the formats apart: /proc lines start with a letter, ctdump's own
+  // JSON lines (-o json) with '{'.
+  absl::Status status =
+      line[0] == '{' ? ParseJsonLine(line, &flow_) : ParseProcLine(line, &flow_);
   if (!status.ok()) {
+    if (line[0] == '{') {
+      SkipLine(line_, absl::StrCat("bad JSON line: ", status.message()), sink);
+      return true;
+    }
     SkipLine(line_, status.message(), sink);
     return true;
   }
