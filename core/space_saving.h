@@ -16,7 +16,8 @@
 // Guarantees (while no counter was ever replaced, exact() and everything is exact):
 // metric estimates are never low and at most `error` high (error <= total/capacity),
 // and every key whose true metric exceeds total/capacity is listed.
-// Memory O(capacity); Add() O(log capacity). Key: equality, operator<, AbslHashValue.
+// Memory O(capacity); Add() O(log capacity) with one hash lookup (heap moves touch only
+// slot numbers). Key: equality, operator<, AbslHashValue.
 
 #ifndef CTDUMP_CORE_SPACE_SAVING_H_
 #define CTDUMP_CORE_SPACE_SAVING_H_
@@ -24,7 +25,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -53,41 +53,50 @@ class SpaceSaving {
   };
 
   explicit SpaceSaving(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) {
+    counters_.reserve(capacity_);
     heap_.reserve(capacity_);
-    pos_.reserve(capacity_);
+    heap_pos_.reserve(capacity_);
+    slot_.reserve(capacity_);
   }
 
   void Add(const Key& k, const SpaceSavingWeight& w) {
     counted_metric_ += w.metric;
     counted_entries_ += w.entries;
-    auto it = pos_.find(k);
-    if (it != pos_.end()) {
-      Counter& c = heap_[it->second];
-      Grow(c, w);
-      SiftDown(it->second);
+    auto it = slot_.find(k);
+    if (it != slot_.end()) {
+      Counter& c = counters_[it->second];
+      c.metric += w.metric;
+      c.entries += w.entries;
+      c.packets += w.packets;
+      c.bytes += w.bytes;
+      SiftDown(heap_pos_[it->second]);
       return;
     }
-    if (heap_.size() < capacity_) {
-      heap_.push_back(Counter{k, w.metric, w.entries, w.packets, w.bytes, 0, 0});
-      pos_.emplace(k, heap_.size() - 1);
+    if (counters_.size() < capacity_) {
+      const uint32_t slot = static_cast<uint32_t>(counters_.size());
+      counters_.push_back(Counter{k, w.metric, w.entries, w.packets, w.bytes, 0, 0});
+      slot_.emplace(k, slot);
+      heap_.push_back(slot);
+      heap_pos_.push_back(static_cast<uint32_t>(heap_.size() - 1));
       SiftUp(heap_.size() - 1);
       return;
     }
     // Replace the smallest counter: the newcomer inherits its counts as possible error.
     evicted_ = true;
-    Counter& root = heap_[0];
-    pos_.erase(root.key);
+    const uint32_t slot = heap_[0];
+    Counter& root = counters_[slot];
+    slot_.erase(root.key);
     root = Counter{k, root.metric + w.metric, root.entries + w.entries, w.packets, w.bytes,
                    root.metric, root.entries};
-    pos_.emplace(k, 0);
+    slot_.emplace(k, slot);
     SiftDown(0);
   }
 
   // The n largest counters by (metric, entries) descending, ties by key ascending.
   std::vector<const Counter*> Top(size_t n) const {
     std::vector<const Counter*> all;
-    all.reserve(heap_.size());
-    for (const Counter& c : heap_) all.push_back(&c);
+    all.reserve(counters_.size());
+    for (const Counter& c : counters_) all.push_back(&c);
     const size_t shown = std::min(n, all.size());
     std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(),
                       [](const Counter* a, const Counter* b) {
@@ -106,19 +115,16 @@ class SpaceSaving {
   size_t capacity() const { return capacity_; }
 
  private:
-  static void Grow(Counter& c, const SpaceSavingWeight& w) {
-    c.metric += w.metric;
-    c.entries += w.entries;
-    c.packets += w.packets;
-    c.bytes += w.bytes;
-  }
-  static bool Less(const Counter& a, const Counter& b) {
-    return std::tie(a.metric, a.entries) < std::tie(b.metric, b.entries);
+  // Heap order of counter slots a and b: (metric, entries) ascending.
+  bool Less(uint32_t a, uint32_t b) const {
+    const Counter& x = counters_[a];
+    const Counter& y = counters_[b];
+    return x.metric < y.metric || (x.metric == y.metric && x.entries < y.entries);
   }
   void Swap(size_t a, size_t b) {
     std::swap(heap_[a], heap_[b]);
-    pos_[heap_[a].key] = a;
-    pos_[heap_[b].key] = b;
+    heap_pos_[heap_[a]] = static_cast<uint32_t>(a);
+    heap_pos_[heap_[b]] = static_cast<uint32_t>(b);
   }
   void SiftUp(size_t i) {
     while (i > 0) {
@@ -140,8 +146,12 @@ class SpaceSaving {
   }
 
   size_t capacity_;
-  std::vector<Counter> heap_;
-  absl::flat_hash_map<Key, size_t> pos_;
+  // Counters stay in their slot for life (a replaced key takes over the slot), so the
+  // key -> slot map changes only on replacement; the min-heap orders slot numbers.
+  std::vector<Counter> counters_;
+  std::vector<uint32_t> heap_;      // slot numbers, a min-heap by Less()
+  std::vector<uint32_t> heap_pos_;  // heap_pos_[slot]: where that slot is in heap_
+  absl::flat_hash_map<Key, uint32_t> slot_;
   uint64_t counted_metric_ = 0;
   uint64_t counted_entries_ = 0;
   bool evicted_ = false;
