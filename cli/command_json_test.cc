@@ -115,5 +115,13 @@ TEST(CommandJson, SortWithoutAccountingSaysRankedByEntries) {
                              "\"sort\":\"packets\",\"ranked_by\":\"entries\",\"accounted\":0,"));
 }
 
+TEST(CommandJsonTest, ErrorObjectNamesTheClassAndEscapesTheMessage) {
+  TextBuffer out;
+  AppendErrorJson(absl::PermissionDeniedError("needs \"CAP_NET_ADMIN\"\n"), &out);
+  EXPECT_EQ(out.view(),
+            "{\"schema\":1,\"success\":false,\"error\":{\"class\":\"permission_denied\","
+            "\"message\":\"needs \\\"CAP_NET_ADMIN\\\"\\n\"}}\n");
+}
+
 }  // namespace
 }  // namespace ctdump
