@@ -23,10 +23,10 @@
 //    "table":{"count":N,"max":M,"nearly_full":false}   (or {"error":"..."})
 //    "family":{"ipv4":N,"ipv6":N},"protocol":{"tcp":N,"unknown(50)":N},
 //    "state":{"tcp/ESTABLISHED":N},"zone":{"0":N,"other":N},
+//    "sort":"entries","ranked_by":"entries","accounted":N,
 //    "top_sources":{"exact":true,"counted":N,"capacity":C,"other":N,
 //                   "items":[{"key":"10.0.0.1","count":N,"error":0},...]},
 //    "top_destinations":{...},"top_destination_ports":{... "key":"tcp/443" ...}}
-//    "sort":"entries","ranked_by":"entries","accounted":N,
 //   "zone" has "other" only when zones were folded (core/summary_format.h).
 //   "sort" is --sort (entries, packets, bytes); "ranked_by" what the lists are really
 //   ranked by: entries when no entry carried counters ("accounted", the entries that

@@ -17,8 +17,12 @@
 // Ports are printed as numbers, for protocols with ports (tcp, udp, udplite, sctp, dccp)
 // whose source supplied them; other entries group under "-". A key given twice, an
 // unknown name or more than kMaxSummaryKeys keys is a usage error.
-// (netns, the namespace an entry was listed from, belongs here as one more row once
-// flows carry it: --all-netns.)
+// netns (the namespace an entry was listed from, --all-netns) belongs here as one more
+// row of SummaryKeys() once flows carry it, e.g.
+//   {"netns", "netns", "network namespace", K::kText, [](const Flow& f) { ... }},
+// (a text key needs a GroupPart that holds an interned id); the JSON schema's list of
+// key names (docs/json-schema.json, "top_by") and the completion word list
+// (docs/completion/ctdump.bash) name the keys too.
 
 #ifndef CTDUMP_CORE_SUMMARY_KEYS_H_
 #define CTDUMP_CORE_SUMMARY_KEYS_H_
