@@ -34,28 +34,63 @@ void Counts(absl::string_view name, const std::vector<CountItem>& items,
   out->Append('}');
 }
 
-void Top(absl::string_view name, const TopList& list, TextBuffer* out) {
+void U64(absl::string_view key, uint64_t v, TextBuffer* out) {
+  out->Append(',');
+  Key(key, out);
+  out->AppendU64(v);
+}
+
+// A top list; `key` writes an item's "key" value. Ranked by packets or bytes, the list
+// adds "other_entries" and its items "entries", "packets" and "bytes".
+template <typename Item>
+void Top(absl::string_view name, const TableSummary& summary, const RankedList<Item>& list,
+         void (*key)(const TableSummary&, const Item&, TextBuffer*), TextBuffer* out) {
+  const bool extras = EffectiveSort(summary) != SummarySort::kEntries;
   out->Append(',');
   Key(name, out);
   out->Append(list.exact ? "{\"exact\":true" : "{\"exact\":false");
-  out->Append(",\"counted\":");
-  out->AppendU64(list.counted);
-  out->Append(",\"capacity\":");
-  out->AppendU64(list.capacity);
-  out->Append(",\"other\":");
-  out->AppendU64(list.other);
+  U64("counted", list.counted, out);
+  U64("capacity", list.capacity, out);
+  U64("other", list.other, out);
+  if (extras) U64("other_entries", list.other_entries, out);
+  if (!summary.by().empty()) {
+    out->Append(",\"keys\":[");
+    for (size_t i = 0; i < summary.by().size(); ++i) {
+      if (i != 0) out->Append(',');
+      AppendJsonString(summary.by()[i]->name, out);
+    }
+    out->Append(']');
+  }
   out->Append(",\"items\":[");
   for (size_t i = 0; i < list.items.size(); ++i) {
+    const Item& item = list.items[i];
     if (i != 0) out->Append(',');
     out->Append("{\"key\":");
-    AppendJsonString(TopItemAddrText(list.items[i]), out);
-    out->Append(",\"count\":");
-    out->AppendU64(list.items[i].count);
-    out->Append(",\"error\":");
-    out->AppendU64(list.items[i].error);
+    key(summary, item, out);
+    U64("count", item.count, out);
+    U64("error", item.error, out);
+    if (extras) {
+      U64("entries", item.entries, out);
+      U64("packets", item.packets, out);
+      U64("bytes", item.bytes, out);
+    }
     out->Append('}');
   }
   out->Append("]}");
+}
+
+void TopKey(const TableSummary&, const TopItem& i, TextBuffer* out) {
+  AppendJsonString(TopItemAddrText(i), out);
+}
+// {"src":"10.0.0.1","dport":"443"}: every value a string, "-" when absent.
+void GroupKey(const TableSummary& s, const GroupItem& i, TextBuffer* out) {
+  out->Append('{');
+  for (size_t k = 0; k < s.by().size() && k < kMaxSummaryKeys; ++k) {
+    if (k != 0) out->Append(',');
+    Key(s.by()[k]->name, out);
+    AppendJsonString(GroupPartText(*s.by()[k], i.value.parts[k]), out);
+  }
+  out->Append('}');
 }
 
 }  // namespace
@@ -164,9 +199,18 @@ void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
            return c.key == 0xffffffffu ? std::string("other") : absl::StrCat(c.key);
          },
          out);
-  Top("top_sources", summary.TopSources(), out);
-  Top("top_destinations", summary.TopDestinations(), out);
-  Top("top_destination_ports", summary.TopDestinationPorts(), out);
+  out->Append(",\"sort\":");
+  AppendJsonString(SummarySortName(summary.sort()), out);
+  out->Append(",\"ranked_by\":");
+  AppendJsonString(SummarySortName(EffectiveSort(summary)), out);
+  U64("accounted", summary.accounted(), out);
+  if (!summary.by().empty()) {
+    Top("top_by", summary, summary.TopGroups(), GroupKey, out);
+  } else {
+    Top("top_sources", summary, summary.TopSources(), TopKey, out);
+    Top("top_destinations", summary, summary.TopDestinations(), TopKey, out);
+    Top("top_destination_ports", summary, summary.TopDestinationPorts(), TopKey, out);
+  }
   out->Append("}\n");
 }
 

@@ -23,10 +23,19 @@
 //    "table":{"count":N,"max":M,"nearly_full":false}   (or {"error":"..."})
 //    "family":{"ipv4":N,"ipv6":N},"protocol":{"tcp":N,"unknown(50)":N},
 //    "state":{"tcp/ESTABLISHED":N},"zone":{"0":N,"other":N},
+//    "sort":"entries","ranked_by":"entries","accounted":N,
 //    "top_sources":{"exact":true,"counted":N,"capacity":C,"other":N,
 //                   "items":[{"key":"10.0.0.1","count":N,"error":0},...]},
 //    "top_destinations":{...},"top_destination_ports":{... "key":"tcp/443" ...}}
 //   "zone" has "other" only when zones were folded (core/summary_format.h).
+//   "sort" is --sort (entries, packets, bytes); "ranked_by" what the lists are really
+//   ranked by: entries when no entry carried counters ("accounted", the entries that
+//   did, is 0: accounting is off). Ranked by packets or bytes, "count" is that metric,
+//   each list adds "other_entries" and each item "entries", "packets" and "bytes".
+//   With --by the three top_* lists are replaced by
+//    "top_by":{"exact":..,"counted":N,"capacity":C,"other":N,"keys":["src","dport"],
+//              "items":[{"key":{"src":"10.0.0.1","dport":"443"},"count":N,"error":0}]}
+//   whose key values are strings ("-" where an entry has no such value).
 //
 // Any of these with -o json, when it fails before it has anything to report (the source
 // cannot be opened, no privilege, a namespace that cannot be entered), still writes one

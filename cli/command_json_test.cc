@@ -72,6 +72,49 @@ TEST(CommandJson, SummaryIsOneObject) {
   EXPECT_THAT(t, testing::EndsWith("}\n"));
 }
 
+TEST(CommandJson, SummaryByAndSort) {
+  SummaryOptions o;
+  o.top = 2;
+  o.sort = SummarySort::kBytes;
+  o.by = *ParseSummaryKeys("src,dport");
+  TableSummary s(o);
+  Flow f;
+  f.family = 2;
+  f.l4proto = 6;
+  f.orig.src[0] = 10;
+  f.orig.src[3] = 1;
+  f.orig.dport = 443;
+  f.orig.has_l4 = true;
+  f.orig_counters = Counters{3, 300};
+  s.Add(f);
+  SummaryContext ctx;
+  ctx.backend = "netlink";
+  TextBuffer out;
+  AppendSummaryJson(s, ctx, &out);
+  const std::string t = Text(out);
+  EXPECT_THAT(t, testing::HasSubstr(
+                     "\"sort\":\"bytes\",\"ranked_by\":\"bytes\",\"accounted\":1,"
+                     "\"top_by\":{\"exact\":true,\"counted\":1,\"capacity\":1024,\"other\":0,"
+                     "\"other_entries\":0,\"keys\":[\"src\",\"dport\"],\"items\":[{\"key\":"
+                     "{\"src\":\"10.0.0.1\",\"dport\":\"443\"},\"count\":300,\"error\":0,"
+                     "\"entries\":1,\"packets\":3,\"bytes\":300}]}}\n"));
+  EXPECT_THAT(t, testing::Not(testing::HasSubstr("top_sources")));
+}
+
+TEST(CommandJson, SortWithoutAccountingSaysRankedByEntries) {
+  SummaryOptions o;
+  o.sort = SummarySort::kPackets;
+  TableSummary s(o);
+  Flow f;
+  f.family = 2;
+  f.l4proto = 17;
+  s.Add(f);
+  TextBuffer out;
+  AppendSummaryJson(s, SummaryContext(), &out);
+  EXPECT_THAT(Text(out), testing::HasSubstr(
+                             "\"sort\":\"packets\",\"ranked_by\":\"entries\",\"accounted\":0,"));
+}
+
 TEST(CommandJsonTest, ErrorObjectNamesTheClassAndEscapesTheMessage) {
   TextBuffer out;
   AppendErrorJson(absl::PermissionDeniedError("needs \"CAP_NET_ADMIN\"\n"), &out);

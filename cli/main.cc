@@ -407,8 +407,16 @@ int Main(int argc, char** argv) {
 
 // No path may end in std::terminate() (an abort, exit 134): a failed allocation is a
 // runtime error like any other, and so is any other exception that reaches this far.
-// Nothing here allocates (stderr is unbuffered).
+// Nothing here allocates (stderr is unbuffered). A failed operator new does not even
+// throw: under a tight `ulimit -v` libstdc++ may have had no memory for its emergency
+// exception pool, and a throw of std::bad_alloc would then itself call std::terminate()
+// ("terminate called without an active exception"); the new-handler says so and exits.
 int main(int argc, char** argv) {
+  std::set_new_handler([] {
+    static const char kMessage[] = "ctdump: out of memory\n";
+    (void)!::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    ::_exit(1);
+  });
   try {
     return ctdump::Main(argc, argv);
   } catch (const std::bad_alloc&) {

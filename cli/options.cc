@@ -50,6 +50,8 @@ enum LongOnly {
   kOptResync,
   kOptTextfile,
   kOptNoProgname,
+  kOptBy,
+  kOptSort,
 };
 
 const struct option kLongOptions[] = {
@@ -69,6 +71,8 @@ const struct option kLongOptions[] = {
     {"interval", required_argument, nullptr, kOptInterval},
     {"summary", no_argument, nullptr, kOptSummary},
     {"top", required_argument, nullptr, kOptTop},
+    {"by", required_argument, nullptr, kOptBy},
+    {"sort", required_argument, nullptr, kOptSort},
     {"rcvbuf", required_argument, nullptr, kOptRcvbuf},
     {"buffer-size", required_argument, nullptr, 'b'},  // conntrack's name for it
     {"rcvbuf-max", required_argument, nullptr, kOptRcvbufMax},
@@ -312,8 +316,10 @@ absl::Status ValidateCommand(const Options& o) {
                          : "--no-progname",
         "' with this command (it goes with -E)"));
   }
-  if (!summary && o.top_given) {
-    return absl::InvalidArgumentError("--top goes with --summary or -o prometheus");
+  if (!summary && (o.top_given || !o.summary_by.empty() || o.summary_sort_given)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        o.top_given ? "--top" : !o.summary_by.empty() ? "--by" : "--sort",
+        " goes with --summary or -o prometheus"));
   }
   if (events) {
     if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson &&
@@ -424,6 +430,13 @@ const char* UsageText() {
          "                          \" [USERSPACE] portid=N\" without \" progname=NAME\"\n"
          "                          (-o json: \"portid\" alone); no /proc reads at all\n"
          "      --top N             with --summary: items per top list (default 10)\n"
+         "      --by KEY,...        with --summary: one top list grouped by these keys\n"
+         "                          (up to 4) instead of sources, destinations and ports:\n"
+         "                          src dst sport dport reply-src reply-dst reply-sport\n"
+         "                          reply-dport proto state zone mark\n"
+         "      --sort WHAT         with --summary: rank the top lists by entries\n"
+         "                          (default), packets or bytes (both directions; needs\n"
+         "                          accounting, net.netfilter.nf_conntrack_acct=1)\n"
          "      --textfile PATH     with -o prometheus: write the metrics to PATH\n"
          "                          atomically (temporary file, fsync, rename), for\n"
          "                          node_exporter's textfile collector; a failed dump\n"
@@ -432,7 +445,8 @@ const char* UsageText() {
          "                          then /proc/net/ip_conntrack), netlink, procfs,\n"
          "                          or procfs:PATH\n"
          "      --input FILE        list a saved copy of /proc/net/nf_conntrack or\n"
-         "                          /proc/net/ip_conntrack (- for stdin)\n"
+         "                          /proc/net/ip_conntrack, or ctdump's own -o json\n"
+         "                          lines (- for stdin)\n"
          "      --netns NS          list network namespace NS: a name from `ip netns',\n"
          "                          a path to a namespace file, or pid:N\n"
          "  -v, --verbose           say on stderr which backend was used and why\n"
@@ -536,9 +550,25 @@ absl::Status HandleTextfile(Parser& p, int, const char* arg) {
   if (*arg == '\0') return absl::InvalidArgumentError("--textfile needs a path");
   return absl::OkStatus();
 }
+absl::Status HandleBy(Parser& p, int, const char* arg) {
+  absl::StatusOr<std::vector<const SummaryKey*>> keys = ParseSummaryKeys(arg);
+  if (!keys.ok()) return keys.status();
+  p.o.summary_by = *std::move(keys);
+  return absl::OkStatus();
+}
+absl::Status HandleSort(Parser& p, int, const char* arg) {
+  p.o.summary_sort_given = true;
+  if (!ParseSummarySort(arg, &p.o.summary_sort)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sort: unknown order \"", arg, "\" (entries, packets or bytes)"));
+  }
+  return absl::OkStatus();
+}
 const OptionHandler kOutputOptions[] = {
     {'o', [](Parser& p, int, const char* arg) { return ParseOutput(arg, &p.o); }},
     {kOptTop, HandleTop},
+    {kOptBy, HandleBy},
+    {kOptSort, HandleSort},
     {kOptTextfile, HandleTextfile},
 };
 

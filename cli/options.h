@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "core/filter.h"
 #include "core/flow_formatter.h"
+#include "core/summary.h"
 
 namespace ctdump {
 
@@ -33,7 +34,7 @@ enum class Command {
 struct Options {
   Command command = Command::kList;
   std::string backend = "auto";  // --backend auto|netlink|procfs|procfs:PATH
-  std::string input;             // --input FILE|- (a saved /proc file)
+  std::string input;             // --input FILE|- (a saved /proc file or -o json lines)
   bool verbose = false;          // -v: say which backend and why
   std::string netns;             // --netns NAME|PATH|pid:N
 
@@ -61,6 +62,10 @@ struct Options {
   // --summary / -o prometheus: items per top list (--top N).
   size_t top = 10;
   bool top_given = false;  // --top was given (Validate: it goes with the summary only)
+  // --by KEY,... (core/summary_keys.h) and --sort entries|packets|bytes.
+  std::vector<const SummaryKey*> summary_by;
+  SummarySort summary_sort = SummarySort::kEntries;
+  bool summary_sort_given = false;
   // --textfile PATH: publish the -o prometheus summary atomically at PATH (cli/textfile.h).
   std::string textfile;
 

@@ -126,6 +126,17 @@ TEST(ParseOptions, SummaryAndPrometheus) {
   EXPECT_EQ(o->top, 3u);
   EXPECT_EQ(Parse({"--summary", "-o", "prom", "--input", "f"})->format, OutputFormat::kPrometheus);
   EXPECT_EQ(Parse({"--summary", "--top", "0"})->top, 0u);
+  o = Parse({"--summary", "--by", "src,dport", "--sort", "bytes"});
+  ASSERT_THAT(o, IsOk());
+  ASSERT_EQ(o->summary_by.size(), 2u);
+  EXPECT_EQ(o->summary_by[0]->name, "src");
+  EXPECT_EQ(o->summary_by[1]->name, "dport");
+  EXPECT_EQ(o->summary_sort, SummarySort::kBytes);
+  o = Parse({"-o", "prometheus", "--by", "reply-src", "--sort", "packets"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->summary_sort, SummarySort::kPackets);
+  EXPECT_EQ(Parse({"--summary"})->summary_sort, SummarySort::kEntries);
+  EXPECT_TRUE(Parse({"--summary"})->summary_by.empty());
 }
 
 TEST(ParseOptions, CountAndStats) {
@@ -286,6 +297,11 @@ TEST(ParseOptions, UsageErrors) {
       {{"-E", "--input", "f"}, "has no events"},
       {{"--top", "3"}, "--top goes with"},
       {{"--summary", "--top", "x"}, "--top"},
+      {{"--by", "src"}, "--by goes with --summary"},
+      {{"-L", "--sort", "bytes"}, "--sort goes with --summary"},
+      {{"--summary", "--by", "bogus"}, "--by: unknown key \"bogus\""},
+      {{"--summary", "--by", "src,src"}, "given twice"},
+      {{"--summary", "--sort", "size"}, "--sort: unknown order \"size\" (entries, packets or bytes)"},
       // -o that the command cannot honour (issue 12, item 16).
       {{"--summary", "-o", "xml"}, "--summary prints"},
       {{"--summary", "-o", "extended"}, "--summary prints"},

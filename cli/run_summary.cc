@@ -99,11 +99,43 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
   return 0;
 }
 
+// -o prometheus: the kernel's conntrack statistics (what -S prints), summed over CPUs.
+void ReadKernelStats(SummaryContext* ctx, const BackendLog& log) {
+  absl::StatusOr<std::vector<CpuStats>> cpus = ReadCpuStats();
+  if (!cpus.ok()) {
+    ctx->kernel_stats_state = SummaryContext::KernelStats::kFailed;
+    ctx->kernel_stats_error = std::string(cpus.status().message());
+    PrintErr(absl::StrCat("WARNING: the kernel's conntrack statistics (ctdump_stat_*) are "
+                          "left out: ",
+                          cpus.status().message()));
+    return;
+  }
+  ctx->kernel_stats_state = SummaryContext::KernelStats::kRead;
+  ctx->kernel_stats_source = !cpus->empty() && cpus->front().source == CpuStatsSource::kProcStat
+                                 ? "/proc/net/stat/nf_conntrack"
+                                 : "ctnetlink";
+  for (int n = 1; n <= kCpuStatMax; ++n) {
+    uint64_t sum = 0;
+    bool present = false;
+    for (const CpuStats& c : *cpus) {
+      if (!c.Has(n)) continue;
+      present = true;
+      sum += c.value[n];
+    }
+    if (present) ctx->kernel_stats.emplace_back(std::string(CpuStatName(n)), sum);
+  }
+  if (log) log(absl::StrCat("kernel statistics from ", ctx->kernel_stats_source));
+}
+
 }  // namespace
 
 int RunSummary(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
-  TableSummary summary(SummaryOptions{opts.top, 0});
+  SummaryOptions summary_options;
+  summary_options.top = opts.top;
+  summary_options.sort = opts.summary_sort;
+  summary_options.by = opts.summary_by;
+  TableSummary summary(summary_options);
   SummaryContext ctx;
   ctx.backend = opts.input.empty() ? opts.backend : "input";
   // --textfile publishes every failure (ctdump_dump_success 0 and the error's class), so
@@ -175,8 +207,16 @@ int RunSummary(const Options& opts) {
     } else {
       ctx.table_error = std::string(count.status().message());
     }
+    if (opts.format == OutputFormat::kPrometheus) ReadKernelStats(&ctx, log);
   } else {
     ctx.table_error = "not read: the entries come from a saved file (--input)";
+    ctx.kernel_stats_error = "the entries come from a saved file (--input)";
+  }
+  if (EffectiveSort(summary) != summary.sort()) {
+    PrintErr(absl::StrCat("WARNING: --sort ", SummarySortName(summary.sort()),
+                          ": no listed entry carries packet/byte counters (connection "
+                          "accounting is off: sysctl net.netfilter.nf_conntrack_acct=1 turns "
+                          "it on for new connections); the top lists are ranked by entries"));
   }
 
   if (!dumped.ok() && !ReportsReadFailures(opts.format) && sink.read() == 0) {

@@ -1,8 +1,10 @@
 // File: core/json_reader.h
 //
 // ParseJsonLine(): reads back one line of `-o json` (schema version 1, core/json.h) into a
-// Flow. The inverse of AppendJsonLine(), for tests, fuzzers and programs that consume
-// ctdump's JSON; the ctdump binary itself does not link it.
+// Flow. The inverse of AppendJsonLine(): `ctdump --input` reads saved `-o json` lines
+// with it (backends/procfs/reader.h), and so do tests, fuzzers and programs that consume
+// ctdump's JSON. -E -o json event lines read as the flows they carry (the event keys are
+// skipped as unknown keys).
 //
 //   Flow back;
 //   CTDUMP_RETURN_IF_ERROR(ParseJsonLine(line, &back));

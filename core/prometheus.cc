@@ -1,5 +1,6 @@
 #include "core/prometheus.h"
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,22 +12,30 @@
 namespace ctdump {
 namespace {
 
-using Labels = std::vector<std::pair<absl::string_view, std::string>>;
+using PromLabels = std::vector<std::pair<absl::string_view, std::string>>;
 
 class Writer {
  public:
   explicit Writer(TextBuffer* out) : out_(out) {}
 
-  void Family(absl::string_view name, absl::string_view help) {
+  void Family(absl::string_view name, absl::string_view help,
+              absl::string_view type = "gauge") {
     out_->Append("# HELP ");
     out_->Append(name);
     out_->Append(' ');
     out_->Append(help);
     out_->Append("\n# TYPE ");
     out_->Append(name);
-    out_->Append(" gauge\n");
+    out_->Append(' ');
+    out_->Append(type);
+    out_->Append('\n');
   }
-  void Sample(absl::string_view name, const Labels& labels, absl::string_view value) {
+  void Comment(absl::string_view text) {
+    out_->Append("# ");
+    out_->Append(text);
+    out_->Append('\n');
+  }
+  void Sample(absl::string_view name, const PromLabels& labels, absl::string_view value) {
     out_->Append(name);
     if (!labels.empty()) {
       out_->Append('{');
@@ -43,7 +52,7 @@ class Writer {
     out_->Append(value);
     out_->Append('\n');
   }
-  void Sample(absl::string_view name, const Labels& labels, uint64_t value) {
+  void Sample(absl::string_view name, const PromLabels& labels, uint64_t value) {
     Sample(name, labels, absl::StrCat(value));
   }
   void Gauge(absl::string_view name, absl::string_view help, uint64_t value) {
@@ -55,11 +64,95 @@ class Writer {
   TextBuffer* out_;
 };
 
-void TopMetric(Writer& w, absl::string_view name, absl::string_view help,
-               absl::string_view label, const TopList& list) {
-  w.Family(name, help);
-  for (const TopItem& i : list.items) w.Sample(name, {{label, TopItemAddrText(i)}}, i.count);
-  if (list.other > 0) w.Sample(name, {{label, "other"}}, list.other);
+// The metrics of one top list: NAME_entries always; NAME_packets and NAME_bytes too when
+// the list is ranked by one of them. `labels` gives an item's labels, `other` those of
+// the rest.
+template <typename Item>
+void TopMetrics(Writer& w, const TableSummary& summary, absl::string_view name,
+                absl::string_view what, const RankedList<Item>& list,
+                const std::function<PromLabels(const Item&)>& labels, const PromLabels& other) {
+  const bool extras = EffectiveSort(summary) != SummarySort::kEntries;
+  struct Column {
+    absl::string_view unit;
+    uint64_t Item::*field;
+    uint64_t other;
+  };
+  std::vector<Column> columns = {{"entries", &Item::entries, list.other_entries}};
+  if (extras) {
+    columns.push_back({"packets", &Item::packets, 0});
+    columns.push_back({"bytes", &Item::bytes, 0});
+    // The rest's metric is known (what was counted minus what is shown); the other
+    // counter rides along only per item.
+    (EffectiveSort(summary) == SummarySort::kBytes ? columns[2] : columns[1]).other = list.other;
+  }
+  std::string rest;
+  for (const auto& [label, value] : other) {
+    absl::StrAppend(&rest, rest.empty() ? "" : ",", other.size() == 1 ? "" : label,
+                    other.size() == 1 ? "" : "=", "\"", value, "\"");
+  }
+  for (const Column& c : columns) {
+    const std::string metric = absl::StrCat(name, "_", c.unit);
+    w.Family(metric, absl::StrCat("Listed ", c.unit, " of ", what,
+                                  c.unit == "entries" ? "" : " (both directions summed)",
+                                  "; the rest as ", rest, "."));
+    for (const Item& i : list.items) w.Sample(metric, labels(i), i.*c.field);
+    if (c.other > 0) w.Sample(metric, other, c.other);
+  }
+}
+
+// HELP text of the kernel's counters (conntrack -S names; backends/stats.h).
+absl::string_view StatHelp(absl::string_view name) {
+  static constexpr std::pair<absl::string_view, absl::string_view> kHelp[] = {
+      {"searched", "Hash table lookups (kernels before 5.9 only)."},
+      {"found", "Lookups that found an entry."},
+      {"new", "Entries added (older kernels only)."},
+      {"invalid", "Packets conntrack could not track (malformed, or no entry and not new)."},
+      {"ignore", "Packets that were already tracked or not to be tracked (older kernels)."},
+      {"delete", "Entries removed (older kernels only)."},
+      {"delete_list", "Entries put on the dying list (kernels before 5.15 only)."},
+      {"insert", "Entries inserted into the table."},
+      {"insert_failed", "Entries that could not be inserted (a clash with an existing one): "
+                        "their packets were dropped."},
+      {"drop", "Packets dropped because a new entry could not be allocated (table full)."},
+      {"early_drop", "Entries dropped early to make room in a full table."},
+      {"error", "ICMP(v6) errors that referred to no known connection."},
+      {"search_restart", "Lookups restarted because the table was resized or changed."},
+      {"clash_resolve", "Insert clashes resolved without dropping the packet (5.9+)."},
+      {"chaintoolong", "Entries refused because a hash chain was too long (5.15+)."},
+  };
+  for (const auto& [n, help] : kHelp) {
+    if (n == name) return help;
+  }
+  return "A conntrack statistics counter of the kernel.";
+}
+
+void KernelStatsMetrics(Writer& w, const SummaryContext& ctx) {
+  using K = SummaryContext::KernelStats;
+  if (ctx.kernel_stats_state == K::kNotRead) {
+    if (!ctx.kernel_stats_error.empty()) {
+      w.Comment(absl::StrCat("kernel conntrack statistics not read: ", ctx.kernel_stats_error));
+    }
+    return;
+  }
+  w.Gauge("ctdump_stats_success",
+          "1 when the kernel's conntrack statistics (ctdump_stat_*) were read, else 0.",
+          ctx.kernel_stats_state == K::kRead ? 1 : 0);
+  if (ctx.kernel_stats_state == K::kFailed) {
+    w.Comment(absl::StrCat("kernel conntrack statistics unreadable: ", ctx.kernel_stats_error));
+    return;
+  }
+  w.Family("ctdump_stats_source_info",
+           "Where the kernel's conntrack statistics came from (value always 1).");
+  w.Sample("ctdump_stats_source_info", {{"source", ctx.kernel_stats_source}}, 1);
+  for (const auto& [name, value] : ctx.kernel_stats) {
+    const std::string metric = absl::StrCat("ctdump_stat_", name, "_total");
+    w.Family(metric,
+             absl::StrCat("Kernel conntrack statistic ", name, ", summed over CPUs (conntrack -S; "
+                          "each CPU's counter is 32 bits and wraps): ",
+                          StatHelp(name)),
+             "counter");
+    w.Sample(metric, {}, value);
+  }
 }
 
 }  // namespace
@@ -121,26 +214,44 @@ void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
   }
   if (other_zones > 0) w.Sample("ctdump_entries_by_zone", {{"zone", "other"}}, other_zones);
 
-  if (summary.top() > 0) {
+  if (summary.top() > 0 && !summary.by().empty()) {
+    const GroupList groups = summary.TopGroups();
+    PromLabels other;
+    for (const SummaryKey* k : summary.by()) other.push_back({k->label, "other"});
+    TopMetrics<GroupItem>(
+        w, summary, "ctdump_top_group",
+        absl::StrCat("the top groups by ", SummaryKeyNames(summary.by())), groups,
+        [&summary](const GroupItem& i) {
+          PromLabels l;
+          for (size_t k = 0; k < summary.by().size(); ++k) {
+            l.push_back({summary.by()[k]->label, GroupPartText(*summary.by()[k], i.value.parts[k])});
+          }
+          return l;
+        },
+        other);
+    w.Family("ctdump_top_exact",
+             "1 when a top list's counts are exact, 0 when they are Space-Saving estimates "
+             "(more distinct keys than counters).");
+    w.Sample("ctdump_top_exact", {{"list", "group"}}, groups.exact ? 1 : 0);
+  } else if (summary.top() > 0) {
     const TopList src = summary.TopSources();
     const TopList dst = summary.TopDestinations();
     const TopList ports = summary.TopDestinationPorts();
-    TopMetric(w, "ctdump_top_source_entries",
-              "Listed entries of the top original source addresses; the rest as \"other\".",
-              "source", src);
-    TopMetric(w, "ctdump_top_destination_entries",
-              "Listed entries of the top original destination addresses; the rest as "
-              "\"other\".",
-              "destination", dst);
-    const char* kPorts = "ctdump_top_destination_port_entries";
-    w.Family(kPorts,
-             "Listed entries of the top original destination ports (protocols with ports); "
-             "the rest as protocol=\"other\",port=\"other\".");
-    for (const TopItem& i : ports.items) {
-      w.Sample(kPorts, {{"protocol", SummaryProtoName(i.proto)}, {"port", absl::StrCat(i.port)}},
-               i.count);
-    }
-    if (ports.other > 0) w.Sample(kPorts, {{"protocol", "other"}, {"port", "other"}}, ports.other);
+    TopMetrics<TopItem>(
+        w, summary, "ctdump_top_source", "the top original source addresses", src,
+        [](const TopItem& i) { return PromLabels{{"source", TopItemAddrText(i)}}; },
+        {{"source", "other"}});
+    TopMetrics<TopItem>(
+        w, summary, "ctdump_top_destination", "the top original destination addresses", dst,
+        [](const TopItem& i) { return PromLabels{{"destination", TopItemAddrText(i)}}; },
+        {{"destination", "other"}});
+    TopMetrics<TopItem>(
+        w, summary, "ctdump_top_destination_port",
+        "the top original destination ports (protocols with ports)", ports,
+        [](const TopItem& i) {
+          return PromLabels{{"protocol", SummaryProtoName(i.proto)}, {"port", absl::StrCat(i.port)}};
+        },
+        {{"protocol", "other"}, {"port", "other"}});
     w.Family("ctdump_top_exact",
              "1 when a top list's counts are exact, 0 when they are Space-Saving estimates "
              "(more distinct keys than counters).");
@@ -166,6 +277,7 @@ void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
           ctx.timestamp_seconds);
   w.Family("ctdump_backend_info", "The backend that listed the table (value always 1).");
   w.Sample("ctdump_backend_info", {{"backend", ctx.backend}}, 1);
+  KernelStatsMetrics(w, ctx);
 }
 
 }  // namespace ctdump

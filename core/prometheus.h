@@ -9,7 +9,7 @@
 //
 //   AppendPrometheus(summary, ctx, &buffer);
 //
-// Every metric is a gauge (one run's snapshot), has # HELP and # TYPE lines, and its
+// Every metric but ctdump_stat_* is a gauge (one run's snapshot), has # HELP and # TYPE lines, and its
 // name starts with ctdump_. The number of series is bounded whatever the table holds:
 // at most 256 protocols, 256 states per state-bearing protocol, kMaxZoneItems zones plus
 // "other", and top-N items plus "other" per top list.
@@ -24,7 +24,14 @@
 //   ctdump_top_source_entries{source}                address, or "other"
 //   ctdump_top_destination_entries{destination}      address, or "other"
 //   ctdump_top_destination_port_entries{protocol,port}   "other"/"other" for the rest
+//   ..._packets / ..._bytes              with --sort packets|bytes (and counters seen):
+//                                        the same lists' packets and bytes; "other"
+//                                        only for the metric ranked by
+//   ctdump_top_group_entries{KEY...}     with --by: the one grouped list, one label per
+//                                        key (SummaryKey::label), "other" in each for
+//                                        the rest; _packets/_bytes as above
 //   ctdump_top_exact{list}               1 when that list's counts are exact, else 0
+//                                        (list="group" with --by)
 //   ctdump_dump_duration_seconds         how long listing the table took
 //   ctdump_dump_entries_read             records read before user-space filtering
 //   ctdump_dump_skipped_entries          malformed records skipped
@@ -33,6 +40,14 @@
 //                                        (SummaryContext::error_class)
 //   ctdump_dump_timestamp_seconds        when the dump ended (Unix time)
 //   ctdump_backend_info{backend}         1, labelled with the backend used
+//   ctdump_stats_success                 1/0: the kernel's statistics were read or not;
+//                                        absent (a comment says why) when not asked
+//                                        for (--input)
+//   ctdump_stats_source_info{source}     1: "ctnetlink" or "/proc/net/stat/nf_conntrack"
+//   ctdump_stat_NAME_total               COUNTER: conntrack -S counter NAME summed over
+//                                        CPUs (SummaryContext::kernel_stats; only those
+//                                        the kernel reported; each CPU's counter is 32
+//                                        bits and wraps)
 //
 // Label values are escaped as the format requires (\\, \", \n). Protocol labels use the
 // names of core/kernel.h, "unknown(N)" for protocols without one.

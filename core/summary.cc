@@ -5,129 +5,68 @@
 #include <utility>
 
 #include "core/kernel.h"
+#include "core/space_saving.h"
 
 namespace ctdump {
 
-// Space-Saving over a fixed number of counters, kept in an indexed binary min-heap so
-// that both "increment a counter" and "replace the smallest counter" are O(log capacity).
-class TableSummary::Heavy {
- public:
-  struct Key {
-    uint8_t family = 0;
-    uint8_t proto = 0;
-    uint16_t port = 0;
-    Addr addr{};
-    bool operator==(const Key& o) const {
-      return family == o.family && proto == o.proto && port == o.port && addr == o.addr;
-    }
-    bool operator<(const Key& o) const {
-      return std::tie(family, proto, port, addr) < std::tie(o.family, o.proto, o.port, o.addr);
-    }
-    template <typename H>
-    friend H AbslHashValue(H h, const Key& k) {
-      return H::combine(std::move(h), k.family, k.proto, k.port, k.addr);
-    }
-  };
-
-  explicit Heavy(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) {
-    heap_.reserve(capacity_);
-    pos_.reserve(capacity_);
+// The default lists' key: an address (sources, destinations) or protocol + port.
+struct HeavyKey {
+  uint8_t family = 0;
+  uint8_t proto = 0;
+  uint16_t port = 0;
+  Addr addr{};
+  bool operator==(const HeavyKey& o) const {
+    return family == o.family && proto == o.proto && port == o.port && addr == o.addr;
   }
-
-  void Add(const Key& k) {
-    ++counted_;
-    auto it = pos_.find(k);
-    if (it != pos_.end()) {
-      ++heap_[it->second].count;
-      SiftDown(it->second);
-      return;
-    }
-    if (heap_.size() < capacity_) {
-      heap_.push_back(Counter{k, 1, 0});
-      pos_.emplace(k, heap_.size() - 1);
-      SiftUp(heap_.size() - 1);
-      return;
-    }
-    // Replace the smallest counter: the newcomer inherits its count as possible error.
-    evicted_ = true;
-    Counter& root = heap_[0];
-    pos_.erase(root.key);
-    const uint64_t min = root.count;
-    root = Counter{k, min + 1, min};
-    pos_.emplace(k, 0);
-    SiftDown(0);
+  bool operator<(const HeavyKey& o) const {
+    return std::tie(family, proto, port, addr) < std::tie(o.family, o.proto, o.port, o.addr);
   }
-
-  TopList Top(size_t n) const {
-    TopList out;
-    out.counted = counted_;
-    out.exact = !evicted_;
-    out.capacity = capacity_;
-    std::vector<const Counter*> all;
-    all.reserve(heap_.size());
-    for (const Counter& c : heap_) all.push_back(&c);
-    const size_t shown = std::min(n, all.size());
-    auto order = [](const Counter* a, const Counter* b) {
-      if (a->count != b->count) return a->count > b->count;
-      return a->key < b->key;
-    };
-    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(),
-                      order);
-    uint64_t sum = 0;
-    for (size_t i = 0; i < shown; ++i) {
-      const Counter& c = *all[i];
-      TopItem item;
-      item.family = c.key.family;
-      item.addr = c.key.addr;
-      item.proto = c.key.proto;
-      item.port = c.key.port;
-      item.count = c.count;
-      item.error = c.error;
-      sum += c.count;
-      out.items.push_back(item);
-    }
-    // The counters always add up to counted_ (each Add() adds exactly one).
-    out.other = counted_ - sum;
-    return out;
+  template <typename H>
+  friend H AbslHashValue(H h, const HeavyKey& k) {
+    return H::combine(std::move(h), k.family, k.proto, k.port, k.addr);
   }
-
- private:
-  struct Counter {
-    Key key;
-    uint64_t count = 0;
-    uint64_t error = 0;
-  };
-
-  void Swap(size_t a, size_t b) {
-    std::swap(heap_[a], heap_[b]);
-    pos_[heap_[a].key] = a;
-    pos_[heap_[b].key] = b;
-  }
-  void SiftUp(size_t i) {
-    while (i > 0) {
-      size_t parent = (i - 1) / 2;
-      if (heap_[parent].count <= heap_[i].count) break;
-      Swap(i, parent);
-      i = parent;
-    }
-  }
-  void SiftDown(size_t i) {
-    for (;;) {
-      size_t l = 2 * i + 1, r = l + 1, m = i;
-      if (l < heap_.size() && heap_[l].count < heap_[m].count) m = l;
-      if (r < heap_.size() && heap_[r].count < heap_[m].count) m = r;
-      if (m == i) return;
-      Swap(i, m);
-      i = m;
-    }
-  }
-
-  size_t capacity_;
-  std::vector<Counter> heap_;
-  absl::flat_hash_map<Key, size_t> pos_;
-  uint64_t counted_ = 0;
-  bool evicted_ = false;
 };
+
+class TableSummary::Heavy : public SpaceSaving<HeavyKey> {
+  using SpaceSaving<HeavyKey>::SpaceSaving;
+};
+class TableSummary::Groups : public SpaceSaving<GroupValue> {
+  using SpaceSaving<GroupValue>::SpaceSaving;
+};
+
+namespace {
+
+// The top `n` of `counters` as a list; `fill` copies a counter's key into an item.
+// `by_entries`: the list is ranked by entries (asked for, or no entry had counters), so
+// its count is the entries.
+template <typename Item, typename Key, typename Fill>
+RankedList<Item> MakeList(const SpaceSaving<Key>& counters, size_t n, bool by_entries,
+                          Fill fill) {
+  RankedList<Item> out;
+  out.counted = counters.counted_entries();
+  out.counted_metric = by_entries ? out.counted : counters.counted_metric();
+  out.exact = counters.exact();
+  out.capacity = counters.capacity();
+  uint64_t sum = 0, sum_entries = 0;
+  for (const auto* c : counters.Top(n)) {
+    Item item;
+    fill(c->key, &item);
+    item.count = by_entries ? c->entries : c->metric;
+    item.error = by_entries ? c->entries_error : c->error;
+    item.entries = c->entries;
+    item.packets = c->packets;
+    item.bytes = c->bytes;
+    sum += item.count;
+    sum_entries += c->entries;
+    out.items.push_back(item);
+  }
+  // The counters always add up to what was counted (each Add() adds its weight).
+  out.other = out.counted_metric - sum;
+  out.other_entries = out.counted - sum_entries;
+  return out;
+}
+
+}  // namespace
 
 namespace {
 
@@ -151,9 +90,32 @@ std::vector<CountItem> FromArray(const std::array<uint64_t, 256>& a) {
 
 size_t DefaultTopCapacity(size_t top) { return std::max<size_t>(1024, 16 * top); }
 
-TableSummary::TableSummary(SummaryOptions options) : options_(options) {
+absl::string_view SummarySortName(SummarySort sort) {
+  switch (sort) {
+    case SummarySort::kEntries: return "entries";
+    case SummarySort::kPackets: return "packets";
+    case SummarySort::kBytes: return "bytes";
+  }
+  return "entries";
+}
+
+bool ParseSummarySort(absl::string_view word, SummarySort* sort) {
+  for (SummarySort s : {SummarySort::kEntries, SummarySort::kPackets, SummarySort::kBytes}) {
+    if (word == SummarySortName(s)) {
+      *sort = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+TableSummary::TableSummary(SummaryOptions options) : options_(std::move(options)) {
   if (options_.capacity == 0) options_.capacity = DefaultTopCapacity(options_.top);
   if (options_.capacity < options_.top) options_.capacity = options_.top;
+  if (!options_.by.empty()) {
+    groups_ = std::make_unique<Groups>(options_.capacity);
+    return;
+  }
   sources_ = std::make_unique<Heavy>(options_.capacity);
   destinations_ = std::make_unique<Heavy>(options_.capacity);
   dports_ = std::make_unique<Heavy>(options_.capacity);
@@ -167,18 +129,34 @@ void TableSummary::Add(const Flow& f) {
   ++by_proto_[f.l4proto];
   if (f.state) ++by_state_[uint32_t{f.l4proto} << 8 | *f.state];
   ++by_zone_[f.zone.id];
+  SpaceSavingWeight w;
+  if (f.orig_counters || f.reply_counters) {
+    ++accounted_;
+    for (const auto* c : {&f.orig_counters, &f.reply_counters}) {
+      if (!*c) continue;
+      w.packets += (*c)->packets;
+      w.bytes += (*c)->bytes;
+    }
+  }
+  w.metric = options_.sort == SummarySort::kEntries   ? 1
+             : options_.sort == SummarySort::kPackets ? w.packets
+                                                      : w.bytes;
   if (options_.top == 0) return;
-  Heavy::Key k;
+  if (groups_) {
+    groups_->Add(MakeGroupValue(options_.by, f), w);
+    return;
+  }
+  HeavyKey k;
   k.family = f.family;
   k.addr = f.orig.src;
-  sources_->Add(k);
+  sources_->Add(k, w);
   k.addr = f.orig.dst;
-  destinations_->Add(k);
+  destinations_->Add(k, w);
   if (ProtoHasPorts(f.l4proto) && f.orig.has_l4) {
-    Heavy::Key p;
+    HeavyKey p;
     p.proto = f.l4proto;
     p.port = f.orig.dport;
-    dports_->Add(p);
+    dports_->Add(p, w);
   }
 }
 
@@ -201,8 +179,38 @@ std::vector<CountItem> TableSummary::ByZone() const {
   return out;
 }
 
-TopList TableSummary::TopSources() const { return sources_->Top(options_.top); }
-TopList TableSummary::TopDestinations() const { return destinations_->Top(options_.top); }
-TopList TableSummary::TopDestinationPorts() const { return dports_->Top(options_.top); }
+namespace {
+
+TopList HeavyTop(const TableSummary::Heavy* h, size_t n, bool by_entries) {
+  if (h == nullptr) return TopList();
+  return MakeList<TopItem>(*h, n, by_entries, [](const HeavyKey& k, TopItem* item) {
+    item->family = k.family;
+    item->addr = k.addr;
+    item->proto = k.proto;
+    item->port = k.port;
+  });
+}
+
+}  // namespace
+
+bool TableSummary::RankedByEntries() const {
+  return options_.sort == SummarySort::kEntries || accounted_ == 0;
+}
+
+TopList TableSummary::TopSources() const {
+  return HeavyTop(sources_.get(), options_.top, RankedByEntries());
+}
+TopList TableSummary::TopDestinations() const {
+  return HeavyTop(destinations_.get(), options_.top, RankedByEntries());
+}
+TopList TableSummary::TopDestinationPorts() const {
+  return HeavyTop(dports_.get(), options_.top, RankedByEntries());
+}
+
+GroupList TableSummary::TopGroups() const {
+  if (!groups_) return GroupList();
+  return MakeList<GroupItem>(*groups_, options_.top, RankedByEntries(),
+                             [](const GroupValue& v, GroupItem* item) { item->value = v; });
+}
 
 }  // namespace ctdump

@@ -25,44 +25,90 @@ void AppendCounts(absl::string_view name, const std::vector<CountItem>& items,
   out->Append('\n');
 }
 
-void AppendTop(absl::string_view what, const TopList& list, size_t top, TextBuffer* out) {
-  std::string head = absl::StrCat("top ", top, " ", what, " (");
+// " (12 entries, 34 packets)" after an item ranked by packets or bytes.
+template <typename Item>
+std::string Extras(SummarySort sort, const Item& i) {
+  if (sort == SummarySort::kEntries) return "";
+  return absl::StrCat(" (", i.entries, " entries, ",
+                      sort == SummarySort::kBytes ? i.packets : i.bytes,
+                      sort == SummarySort::kBytes ? " packets)" : " bytes)");
+}
+
+template <typename Item>
+void AppendTop(absl::string_view what, const TableSummary& summary, const RankedList<Item>& list,
+               std::string (*text)(const TableSummary&, const Item&), TextBuffer* out) {
+  const SummarySort sort = EffectiveSort(summary);
+  std::string head = absl::StrCat("top ", summary.top(), " ", what);
+  if (summary.sort() != SummarySort::kEntries) {
+    absl::StrAppend(&head, " by ", SummarySortName(sort));
+    if (sort != summary.sort()) {
+      absl::StrAppend(&head, " (", SummarySortName(summary.sort()),
+                      " unknown: no entry carries counters, accounting is off)");
+    }
+  }
+  absl::StrAppend(&head, " (");
   if (list.exact) {
     absl::StrAppend(&head, "exact");
   } else {
     uint64_t max_error = 0;
-    for (const TopItem& i : list.items) max_error = std::max(max_error, i.error);
+    for (const Item& i : list.items) max_error = std::max(max_error, i.error);
     absl::StrAppend(&head, "approximate: counts may be high by up to ", max_error, "; ",
                     list.capacity, " counters");
   }
-  absl::StrAppend(&head, "; ", list.counted, " entries):\n");
+  absl::StrAppend(&head, "; ", list.counted, " entries");
+  if (sort != SummarySort::kEntries) {
+    absl::StrAppend(&head, ", ", list.counted_metric, " ", SummarySortName(sort));
+  }
+  absl::StrAppend(&head, "):\n");
   out->Append(head);
-  for (const TopItem& i : list.items) {
+  for (const Item& i : list.items) {
     out->Append("  ");
     out->AppendU64(i.count);
     out->Append(' ');
-    out->Append(TopItemAddrText(i));
+    out->Append(text(summary, i));
+    out->Append(Extras(sort, i));
     out->Append('\n');
   }
-  if (list.other > 0) {
+  if (list.other > 0 || list.other_entries > 0) {
     out->Append("  ");
     out->AppendU64(list.other);
-    out->Append(" other\n");
+    out->Append(" other");
+    if (sort != SummarySort::kEntries) out->Append(absl::StrCat(" (", list.other_entries, " entries)"));
+    out->Append('\n');
   }
 }
 
+std::string TopText(const TableSummary&, const TopItem& i) { return TopItemAddrText(i); }
+std::string GroupText(const TableSummary& s, const GroupItem& i) {
+  return GroupValueText(s.by(), i.value, " ");
+}
+
 }  // namespace
+
+SummarySort EffectiveSort(const TableSummary& summary) {
+  return summary.RankedByEntries() ? SummarySort::kEntries : summary.sort();
+}
+
+std::string GroupValueText(const std::vector<const SummaryKey*>& keys, const GroupValue& v,
+                           absl::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < keys.size() && i < kMaxSummaryKeys; ++i) {
+    if (i > 0) absl::StrAppend(&out, separator);
+    absl::StrAppend(&out, GroupPartText(*keys[i], v.parts[i]));
+  }
+  return out;
+}
+
+std::string SummaryKeyNames(const std::vector<const SummaryKey*>& keys) {
+  std::string out;
+  for (const SummaryKey* k : keys) absl::StrAppend(&out, out.empty() ? "" : ",", k->name);
+  return out;
+}
 
 bool TableNearlyFull(const SummaryContext& ctx) {
   return ctx.table_count && ctx.table_max && *ctx.table_max > 0 &&
          static_cast<double>(*ctx.table_count) >
              kTableWarnFraction * static_cast<double>(*ctx.table_max);
-}
-
-std::string SummaryProtoName(uint8_t proto) {
-  absl::string_view name = ProtoName(proto);
-  if (name == "unknown") return absl::StrCat("unknown(", proto, ")");
-  return std::string(name);
 }
 
 std::string TopItemAddrText(const TopItem& item) {
@@ -130,9 +176,14 @@ void AppendSummaryText(const TableSummary& summary, const SummaryContext& ctx,
                },
                out);
   if (summary.top() == 0) return;
-  AppendTop("sources", summary.TopSources(), summary.top(), out);
-  AppendTop("destinations", summary.TopDestinations(), summary.top(), out);
-  AppendTop("destination ports", summary.TopDestinationPorts(), summary.top(), out);
+  if (!summary.by().empty()) {
+    AppendTop(absl::StrCat("by ", SummaryKeyNames(summary.by())), summary,
+              summary.TopGroups(), GroupText, out);
+    return;
+  }
+  AppendTop("sources", summary, summary.TopSources(), TopText, out);
+  AppendTop("destinations", summary, summary.TopDestinations(), TopText, out);
+  AppendTop("destination ports", summary, summary.TopDestinationPorts(), TopText, out);
 }
 
 }  // namespace ctdump

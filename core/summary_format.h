@@ -26,7 +26,15 @@
 //
 // `table:` says "WARNING: above 80% full" past 80% (a full table drops new connections),
 // or why the count is unknown. A top list that is not exact says so:
-// "(approximate: counts may be high by up to E; C counters)". Protocols without a name
+// "(approximate: counts may be high by up to E; C counters)".
+//
+// With --sort packets|bytes each top list is headed "top 10 sources by bytes (exact;
+// 1234 entries, 567890 bytes):", its items read "  4000 10.0.0.1 (12 entries, 30
+// packets)" and "other" adds "(N entries)". When no entry carried counters (accounting
+// off) the heading says "by entries (bytes unknown: no entry carries counters,
+// accounting is off)" and the list is ranked by entries. With --by the three top lists
+// are replaced by one, "top 10 by src,dport (...):", whose items print each key's value
+// separated by blanks ("  300 10.0.0.1 443"; "-" for a value an entry lacks). Protocols without a name
 // print as unknown(N); zone counts over kMaxZoneItems are folded into "other".
 
 #ifndef CTDUMP_CORE_SUMMARY_FORMAT_H_
@@ -35,6 +43,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/summary.h"
 #include "core/text_buffer.h"
@@ -59,6 +69,19 @@ struct SummaryContext {
   std::string error_class;              // when it did not: what failed, e.g.
                                         // "permission_denied" (absl status code, lower case)
   uint64_t timestamp_seconds = 0;       // wall clock at the end of the dump
+
+  // The kernel's conntrack statistics (`ctdump -S`, backends/stats.h), summed over CPUs,
+  // for -o prometheus: each counter the kernel reported, by conntrack -S's name
+  // ("found", "insert_failed", ...), in counter-number order.
+  enum class KernelStats : uint8_t {
+    kNotRead,  // not asked for (--input, or not -o prometheus); kernel_stats_error says why
+    kRead,     // kernel_stats holds them, from kernel_stats_source
+    kFailed,   // asked for, but unreadable; kernel_stats_error says why
+  };
+  KernelStats kernel_stats_state = KernelStats::kNotRead;
+  std::vector<std::pair<std::string, uint64_t>> kernel_stats;
+  std::string kernel_stats_source;  // "ctnetlink" or "/proc/net/stat/nf_conntrack"
+  std::string kernel_stats_error;
 };
 
 // True when count/max is above kTableWarnFraction.
@@ -68,10 +91,17 @@ bool TableNearlyFull(const SummaryContext& ctx);
 void AppendSummaryText(const TableSummary& summary, const SummaryContext& ctx,
                        TextBuffer* out);
 
-// "tcp", ..., or "unknown(N)" for protocols without a name.
-std::string SummaryProtoName(uint8_t proto);
 // The text of a top item: an address (sources, destinations) or "tcp/443" (ports).
 std::string TopItemAddrText(const TopItem& item);
+// The sort the top lists really have: summary.sort(), or kEntries when it asked for
+// packets or bytes but no entry carried counters (accounting off; the Space-Saving
+// order then is by entries, core/space_saving.h).
+SummarySort EffectiveSort(const TableSummary& summary);
+// The text of a --by item: each key's text (core/summary_keys.h), joined by `separator`.
+std::string GroupValueText(const std::vector<const SummaryKey*>& keys, const GroupValue& v,
+                           absl::string_view separator);
+// "src,dport".
+std::string SummaryKeyNames(const std::vector<const SummaryKey*>& keys);
 // Zones of the summary, at most kMaxZoneItems, plus the count of the rest (0 if none).
 std::vector<CountItem> ZonesShown(const TableSummary& summary, uint64_t* other);
 

@@ -50,7 +50,42 @@ SummaryContext Context() {
   ctx.duration_seconds = 0.0125;
   ctx.entries_read = 11;
   ctx.timestamp_seconds = 1764000000;
+  // -o prometheus adds the kernel's statistics (a 6.18 kernel's set).
+  ctx.kernel_stats_state = SummaryContext::KernelStats::kRead;
+  ctx.kernel_stats_source = "ctnetlink";
+  ctx.kernel_stats = {{"found", 0},        {"invalid", 17},       {"insert", 1200},
+                      {"insert_failed", 3}, {"drop", 2},          {"early_drop", 0},
+                      {"error", 5},         {"search_restart", 9}, {"clash_resolve", 1},
+                      {"chaintoolong", 0}};
   return ctx;
+}
+
+// The table of Fill() with counters on every entry: bytes = 100 * (dport % 7 + 1) per
+// direction, packets 1 per direction.
+void FillAccounted(TableSummary* s) {
+  const auto add = [s](Flow f) {
+    const uint64_t bytes = 100 * (f.orig.dport % 7 + 1);
+    f.orig_counters = Counters{1, bytes};
+    f.reply_counters = Counters{1, bytes};
+    s->Add(f);
+  };
+  for (int i = 0; i < 3; ++i) add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3));
+  add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.2", "10.0.0.9", 80, 7, 5));
+  add(TestSummaryFlow(kFamilyIPv4, kProtoSCTP, "10.0.0.2", "10.0.0.8", 3868, 4, 5));
+  add(TestSummaryFlow(kFamilyIPv6, kProtoUDP, "fd00::1", "fd00::53", 53));
+  add(TestSummaryFlow(kFamilyIPv6, kProtoUDP, "fd00::1", "fd00::53", 53));
+  add(TestSummaryFlow(kFamilyIPv4, kProtoICMP, "10.0.0.3", "10.0.0.9", 0));
+  add(TestSummaryFlow(kFamilyIPv4, 50, "10.0.0.4", "10.0.0.7", 0));
+}
+
+SummaryOptions ByOptions(const char* keys, SummarySort sort) {
+  SummaryOptions o;
+  o.top = 3;
+  o.sort = sort;
+  absl::StatusOr<std::vector<const SummaryKey*>> by = ParseSummaryKeys(keys);
+  EXPECT_TRUE(by.ok()) << by.status();
+  if (by.ok()) o.by = *by;
+  return o;
 }
 
 TEST(SummaryFormat, TextGolden) {
@@ -69,6 +104,72 @@ TEST(SummaryFormat, PrometheusGolden) {
   AppendPrometheus(s, Context(), &out);
   if (WriteGolden("summary.prom", std::string(out.view()))) return;
   EXPECT_EQ(std::string(out.view()), ReadGolden("summary.prom")) << out.view();
+}
+
+// --by src,dport --sort bytes (testdata/summary/README.md).
+TEST(SummaryFormat, ByAndSortTextGolden) {
+  TableSummary s(ByOptions("src,dport", SummarySort::kBytes));
+  FillAccounted(&s);
+  TextBuffer out;
+  AppendSummaryText(s, Context(), &out);
+  if (WriteGolden("summary_by.txt", std::string(out.view()))) return;
+  EXPECT_EQ(std::string(out.view()), ReadGolden("summary_by.txt")) << out.view();
+}
+
+TEST(SummaryFormat, ByAndSortPrometheusGolden) {
+  TableSummary s(ByOptions("src,dport", SummarySort::kBytes));
+  FillAccounted(&s);
+  TextBuffer out;
+  AppendPrometheus(s, Context(), &out);
+  if (WriteGolden("summary_by.prom", std::string(out.view()))) return;
+  EXPECT_EQ(std::string(out.view()), ReadGolden("summary_by.prom")) << out.view();
+}
+
+TEST(SummaryFormat, SortWithoutAccountingSaysSo) {
+  TableSummary s(ByOptions("proto", SummarySort::kPackets));
+  Fill(&s);  // no counters
+  EXPECT_EQ(EffectiveSort(s), SummarySort::kEntries);
+  TextBuffer text;
+  AppendSummaryText(s, Context(), &text);
+  EXPECT_NE(std::string(text.view())
+                .find("top 3 by proto by entries (packets unknown: no entry carries counters, "
+                      "accounting is off) (exact; 9 entries):\n  4 tcp\n  2 udp\n"),
+            std::string::npos)
+      << text.view();
+  TextBuffer prom;
+  AppendPrometheus(s, Context(), &prom);
+  EXPECT_EQ(std::string(prom.view()).find("ctdump_top_group_packets"), std::string::npos);
+  EXPECT_NE(std::string(prom.view()).find("ctdump_top_group_entries{protocol=\"tcp\"} 4\n"),
+            std::string::npos)
+      << prom.view();
+}
+
+TEST(SummaryFormat, KernelStatsUnreadableOrNotAsked) {
+  TableSummary s(SummaryOptions{0, 0});
+  Fill(&s);
+  SummaryContext ctx = Context();
+  ctx.kernel_stats_state = SummaryContext::KernelStats::kFailed;
+  ctx.kernel_stats.clear();
+  ctx.kernel_stats_error = "ctnetlink CT_GET_STATS_CPU refused (EPERM)";
+  TextBuffer out;
+  AppendPrometheus(s, ctx, &out);
+  std::string text(out.view());
+  EXPECT_NE(text.find("ctdump_stats_success 0\n# kernel conntrack statistics unreadable: "
+                      "ctnetlink CT_GET_STATS_CPU refused (EPERM)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\nctdump_stat_"), std::string::npos);
+  EXPECT_NE(text.find("ctdump_entries 9\n"), std::string::npos);  // the rest still works
+
+  ctx.kernel_stats_state = SummaryContext::KernelStats::kNotRead;
+  ctx.kernel_stats_error = "the entries come from a saved file (--input)";
+  TextBuffer input;
+  AppendPrometheus(s, ctx, &input);
+  text = std::string(input.view());
+  EXPECT_EQ(text.find("ctdump_stats_success"), std::string::npos);
+  EXPECT_NE(text.find("# kernel conntrack statistics not read: the entries come from a saved "
+                      "file (--input)\n"),
+            std::string::npos);
 }
 
 TEST(SummaryFormat, UnknownCountAndApproximateLists) {

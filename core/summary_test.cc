@@ -1,9 +1,16 @@
 #include "core/summary.h"
 
 #include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <string>
+#include <utility>
 #include <map>
 #include <random>
 #include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 #include "core/flow.h"
 #include "core/kernel.h"
@@ -131,6 +138,194 @@ TEST(TableSummary, ExactUntilCapacityIsExceeded) {
   EXPECT_EQ(t.items[0].addr, TestAddr("10.0.0.99"));
   EXPECT_EQ(t.items[0].count, 3u);
   EXPECT_EQ(t.items[0].error, 2u);
+}
+
+Flow Accounted(Flow f, uint64_t packets, uint64_t bytes) {
+  f.orig_counters = Counters{packets, bytes / 2};
+  f.reply_counters = Counters{0, bytes - bytes / 2};
+  return f;
+}
+
+std::vector<const SummaryKey*> Keys(absl::string_view list) {
+  absl::StatusOr<std::vector<const SummaryKey*>> k = ParseSummaryKeys(list);
+  EXPECT_TRUE(k.ok()) << k.status();
+  return k.ok() ? *k : std::vector<const SummaryKey*>{};
+}
+
+std::string ItemText(const TableSummary& s, const GroupItem& i) {
+  std::string out;
+  for (size_t k = 0; k < s.by().size(); ++k) {
+    out += (k ? " " : "") + GroupPartText(*s.by()[k], i.value.parts[k]);
+  }
+  return out;
+}
+
+TEST(SummaryKeys, Parse) {
+  struct Case {
+    const char* list;
+    const char* error;  // nullptr: accepted
+  } cases[] = {
+      {"src", nullptr},
+      {"src,dport,proto,state", nullptr},
+      {"reply-src,reply-dport,zone,mark", nullptr},
+      {"src,src", "--by: key \"src\" given twice"},
+      {"foo", "--by: unknown key \"foo\" (known: src, dst, sport, dport, reply-src, "
+              "reply-dst, reply-sport, reply-dport, proto, state, zone, mark)"},
+      {"", "--by: unknown key \"\""},
+      {"src,dst,sport,dport,proto", "--by: at most 4 keys"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<std::vector<const SummaryKey*>> k = ParseSummaryKeys(c.list);
+    if (c.error == nullptr) {
+      EXPECT_TRUE(k.ok()) << c.list << ": " << k.status();
+    } else {
+      ASSERT_FALSE(k.ok()) << c.list;
+      EXPECT_EQ(k.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_EQ(k.status().message().substr(0, strlen(c.error)), c.error) << c.list;
+    }
+  }
+}
+
+TEST(TableSummary, ByCompositeKeyIsExactAndReplacesDefaultLists) {
+  SummaryOptions o;
+  o.top = 10;
+  o.by = Keys("src,dport");
+  TableSummary s(o);
+  for (int i = 0; i < 3; ++i) s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3));
+  s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.8", 80, 3));
+  s.Add(TestSummaryFlow(kFamilyIPv6, kProtoUDP, "fd00::1", "fd00::53", 53));
+  s.Add(TestSummaryFlow(kFamilyIPv4, 50, "10.0.0.4", "10.0.0.7", 0));  // ESP: no port
+  GroupList g = s.TopGroups();
+  EXPECT_TRUE(g.exact);
+  EXPECT_EQ(g.counted, 6u);
+  EXPECT_EQ(g.other, 0u);
+  std::vector<std::pair<std::string, uint64_t>> got;
+  for (const GroupItem& i : g.items) got.emplace_back(ItemText(s, i), i.count);
+  const std::vector<std::pair<std::string, uint64_t>> want = {
+      {"10.0.0.1 443", 3}, {"10.0.0.1 80", 1}, {"10.0.0.4 -", 1}, {"fd00::1 53", 1}};
+  EXPECT_EQ(got, want);
+  EXPECT_TRUE(s.TopSources().items.empty());  // --by replaces the default lists
+  EXPECT_EQ(s.total(), 6u);                   // the exact breakdowns stay
+}
+
+TEST(TableSummary, KeysOfEveryKind) {
+  Flow f = TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3, 7);
+  f.orig.sport = 40000;
+  f.reply.src = f.orig.dst;
+  f.reply.dst = f.orig.src;
+  f.reply.sport = 443;
+  f.reply.dport = 40000;
+  f.reply.has_l4 = true;
+  f.mark = 0x10;
+  struct Case {
+    const char* key;
+    const char* text;
+  } cases[] = {
+      {"src", "10.0.0.1"},       {"dst", "10.0.0.9"},         {"sport", "40000"},
+      {"dport", "443"},          {"reply-src", "10.0.0.9"},   {"reply-dst", "10.0.0.1"},
+      {"reply-sport", "443"},    {"reply-dport", "40000"},    {"proto", "tcp"},
+      {"state", "tcp/ESTABLISHED"}, {"zone", "7"},            {"mark", "16"},
+  };
+  ASSERT_EQ(std::size(cases), SummaryKeys().size());
+  for (const Case& c : cases) {
+    std::vector<const SummaryKey*> k = Keys(c.key);
+    ASSERT_EQ(k.size(), 1u);
+    EXPECT_EQ(GroupPartText(*k[0], MakeGroupValue(k, f).parts[0]), c.text) << c.key;
+  }
+  Flow bare = TestSummaryFlow(kFamilyIPv4, 50, "10.0.0.1", "10.0.0.9", 0);
+  for (const char* absent : {"sport", "dport", "reply-sport", "state", "mark"}) {
+    std::vector<const SummaryKey*> k = Keys(absent);
+    EXPECT_EQ(GroupPartText(*k[0], MakeGroupValue(k, bare).parts[0]), "-") << absent;
+  }
+}
+
+TEST(TableSummary, SortByBytesRanksByBytesAndKeepsEntries) {
+  SummaryOptions o;
+  o.top = 2;
+  o.sort = SummarySort::kBytes;
+  TableSummary s(o);
+  // 10.0.0.1: 3 entries of 100 bytes; 10.0.0.2: 1 entry of 5000; 10.0.0.3: 1 of 50.
+  for (int i = 0; i < 3; ++i) {
+    s.Add(Accounted(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443), 2, 100));
+  }
+  s.Add(Accounted(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.2", "10.0.0.9", 443), 9, 5000));
+  s.Add(Accounted(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.3", "10.0.0.9", 443), 1, 50));
+  EXPECT_EQ(s.accounted(), 5u);
+  TopList t = s.TopSources();
+  ASSERT_EQ(t.items.size(), 2u);
+  EXPECT_EQ(t.items[0].count, 5000u);
+  EXPECT_EQ(t.items[0].entries, 1u);
+  EXPECT_EQ(t.items[0].packets, 9u);
+  EXPECT_EQ(t.items[1].count, 300u);
+  EXPECT_EQ(t.items[1].entries, 3u);
+  EXPECT_EQ(t.items[1].bytes, 300u);
+  EXPECT_EQ(t.counted, 5u);
+  EXPECT_EQ(t.counted_metric, 5350u);
+  EXPECT_EQ(t.other, 50u);
+  EXPECT_EQ(t.other_entries, 1u);
+}
+
+TEST(TableSummary, SortByBytesWithoutAccountingRanksByEntries) {
+  SummaryOptions o;
+  o.top = 1;
+  o.sort = SummarySort::kBytes;
+  TableSummary s(o);
+  s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.2", "10.0.0.9", 443));
+  for (int i = 0; i < 2; ++i) s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443));
+  EXPECT_EQ(s.accounted(), 0u);
+  TopList t = s.TopSources();
+  ASSERT_EQ(t.items.size(), 1u);
+  EXPECT_TRUE(s.RankedByEntries());
+  EXPECT_EQ(t.items[0].entries, 2u);
+  EXPECT_EQ(t.items[0].count, 2u);  // the entries: there are no bytes to show
+  EXPECT_EQ(t.other, 1u);
+  EXPECT_EQ(t.other_entries, 1u);
+}
+
+// Weighted Space-Saving over more groups than counters: estimates are never low, at most
+// `error` high, and memory (counters) stays at the capacity.
+TEST(TableSummary, GroupedBytesAreBoundedWhenApproximate) {
+  constexpr size_t kCapacity = 16;
+  SummaryOptions o;
+  o.top = 5;
+  o.capacity = kCapacity;
+  o.sort = SummarySort::kBytes;
+  o.by = Keys("src,proto");
+  TableSummary s(o);
+  std::mt19937 rng(7);
+  std::map<uint32_t, uint64_t> real;
+  uint64_t total = 0;
+  for (int i = 0; i < 20000; ++i) {
+    // A few heavy sources among many light ones.
+    const uint32_t host = (rng() % 4 == 0) ? rng() % 3 : 10 + rng() % 500;
+    const uint64_t bytes = host < 3 ? 1000 : 1 + rng() % 100;
+    const std::string src = absl::StrCat("10.0.", host / 256, ".", host % 256);
+    s.Add(Accounted(TestSummaryFlow(kFamilyIPv4, kProtoUDP, src.c_str(), "10.1.0.1", 53), 1, bytes));
+    real[host] += bytes;
+    total += bytes;
+  }
+  GroupList g = s.TopGroups();
+  EXPECT_FALSE(g.exact);
+  EXPECT_EQ(g.capacity, kCapacity);
+  EXPECT_EQ(g.counted_metric, total);
+  ASSERT_EQ(g.items.size(), 5u);
+  uint64_t shown = 0;
+  for (size_t n = 0; n < g.items.size(); ++n) {
+    const GroupItem& i = g.items[n];
+    const std::string text = ItemText(s, i);
+    const std::string addr = text.substr(0, text.find(' '));
+    std::vector<std::string> parts = absl::StrSplit(addr, '.');
+    const uint32_t host = static_cast<uint32_t>(std::stoi(parts[2]) * 256 + std::stoi(parts[3]));
+    if (n < 3) {
+      EXPECT_LT(host, 3u) << "the three heavy sources come first: " << text;
+    }
+    EXPECT_EQ(text.substr(text.find(' ') + 1), "udp");
+    EXPECT_GE(i.count, real[host]) << text;
+    EXPECT_LE(i.count - i.error, real[host]) << text;
+    EXPECT_LE(i.error, total / kCapacity) << text;
+    shown += i.count;
+  }
+  EXPECT_EQ(g.other, total - shown);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 # -o json output of ctdump, checked with Debian's python3-jsonschema (/usr/bin/python3)
 # through docs/json_schema_check.py; no root needed:
 #   1. `ctdump -L -o json --input F` and `ctdump --summary -o json --input F` for every
-#      testdata/procfs fixture F (also through stdin, and --summary --top 0 / --top 1);
+#      testdata/procfs fixture F (also through stdin, --summary --top 0 / --top 1, and
+#      --summary with --by and --sort);
 #   2. `ctdump -C|-S|--doctor -o json` (they only read; each part is skipped when the
 #      command cannot run here, e.g. a kernel without conntrack) and, as root, the same
 #      as user nobody (the /proc fallbacks and the doctor's "problem" findings);
@@ -88,10 +89,21 @@ for input in "$fixtures"/*/input.txt; do
       fail "$name: --summary -o json --top $top printed not one line"
     sums+=("$TMP/$name.top$top.sum")
   done
+  # --by and --sort (issue 15): the top_by list, and per-item packets/bytes.
+  by=0
+  for args in "--by src,dport --sort bytes" "--by proto,state,zone,mark --sort packets" \
+    "--sort bytes" "--by reply-src,reply-dport"; do
+    rc=0
+    # shellcheck disable=SC2086
+    "$CTDUMP" --summary -o json $args --input "$input" >"$TMP/$name.by$by.sum" 2>/dev/null || rc=$?
+    [[ "$rc" == "$want" ]] || fail "$name: --summary $args exited $rc, want $want"
+    sums+=("$TMP/$name.by$by.sum")
+    by=$((by + 1))
+  done
   n=$((n + 1))
 done
 check "-L -o json --input, $n fixtures" flow "${flows[@]}"
-check "--summary -o json --input (--top 10, 0, 1), $n fixtures" summary "${sums[@]}"
+check "--summary -o json --input (--top 10, 0, 1; --by, --sort), $n fixtures" summary "${sums[@]}"
 # Every object, through the top-level schema alone.
 check "every fixture object, top-level schema" any "${flows[@]}" "${sums[@]}"
 

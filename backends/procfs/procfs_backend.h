@@ -44,8 +44,10 @@ inline constexpr char kIpConntrackPath[] = "/proc/net/ip_conntrack";
 //   others               other open() failures, with the errno text
 absl::StatusOr<std::unique_ptr<Backend>> MakeProcBackend(std::string path);
 
-// A backend over a saved copy of either /proc file; "-" reads standard input (once: a
-// second Dump() fails with kFailedPrecondition). Lines starting with '#' are comments.
+// A backend over a saved copy of either /proc file, or of ctdump's own `-o json` lines
+// (a support bundle from `ctdump -L -o json`; recognised per line, reader.h); "-" reads
+// standard input (once: a second Dump() fails with kFailedPrecondition). Lines starting
+// with '#' are comments.
 // Name(): "input PATH".
 // Errors: kNotFound (no such file), kPermissionDenied, kInvalidArgument (a directory),
 // kDataLoss (Dump: read() failed), others with the errno text.

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/procfs/parallel_read.h"
 #include "backends/procfs/parse.h"
+#include "core/json_reader.h"
 #include "core/kernel.h"
 #include "io/errno_text.h"
 #include "io/read_ahead.h"
@@ -106,8 +107,20 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
     uint8_t family = FamilyFromPrefix(line);
     if (family != 0 && family != want) return true;
   }
-  absl::Status status = ParseProcLine(line, &flow_, &notes_);
+  // One byte tells the formats apart: /proc lines start with a letter, ctdump's own
+  // JSON lines (-o json) with '{'.
+  absl::Status status;
+  if (line[0] == '{') {
+    notes_.unknown_flag = absl::string_view();  // JSON has no /proc flags
+    status = ParseJsonLine(line, &flow_);
+  } else {
+    status = ParseProcLine(line, &flow_, &notes_);
+  }
   if (!status.ok()) {
+    if (line[0] == '{') {
+      SkipLine(line_, absl::StrCat("bad JSON line: ", status.message()), sink);
+      return true;
+    }
     SkipLine(line_, status.message(), sink);
     return true;
   }

@@ -15,6 +15,10 @@
 // can be completed by the next one.
 //
 // Lines:
+//  * a line whose first byte is '{' is one of ctdump's own JSON lines (`-o json`, also
+//    `-E -o json` event lines) and is decoded with ParseJsonLine() (core/json_reader.h);
+//    every other line with ParseProcLine(). One byte decides, per line, so files may mix
+//    both. A JSON line that does not decode is skipped as "line N: bad JSON line: ...";
 //  * blank lines and lines whose first byte is '#' are skipped silently (saved copies may
 //    carry comments); one trailing '\r' is dropped (copies saved on Windows);
 //  * a line that decodes goes to FlowSink::OnFlow(); when that returns false, reading

@@ -13,7 +13,13 @@
 #      exactly (10 distinct ports: exact);
 #   3. `-o prometheus` passes `promtool check metrics` and its series agree with the
 #      summary (entries, per-protocol sum, success, backend);
-#   4. filters apply: `--summary -p udp` counts only UDP entries.
+#   4. filters apply: `--summary -p udp` counts only UDP entries;
+#   5. -o prometheus carries the kernel's statistics: every ctdump_stat_NAME_total equals
+#      the sum over CPUs of NAME= in `conntrack -S` (the namespace is quiet, so they hold
+#      still), and without CAP_NET_ADMIN the output still works and says where the
+#      statistics came from (/proc/net/stat/nf_conntrack) or that they are unreadable;
+#   6. `--summary --by proto --top 10000` lists exactly the protocol counts, and
+#      `--by src,dport` adds up to the entries.
 # DCCP entries have no ports on 6.17+ kernels (conntrack prints sport=0 dport=0 for
 # them); the summary counts ports only for entries that have them, so the awk does too.
 set -euo pipefail
@@ -131,6 +137,52 @@ prometheus() {
   echo "ok: -o prometheus passes promtool ($(grep -c '^ctdump_' "$TMP/m.prom") samples)"
 }
 
+kernel_stats() {
+  ct_run "conntrack -S" "$TMP/S.txt" "$TMP/S.err" "${X[@]}" conntrack -S
+  ct_run "ctdump -o prometheus" "$TMP/k.prom" "$TMP/k.err" "${X[@]}" "$CTDUMP" -o prometheus --top 0
+  grep -qx 'ctdump_stats_success 1' "$TMP/k.prom" || ct_fail "ctdump_stats_success is not 1"
+  grep -q '^# TYPE ctdump_stat_insert_total counter$' "$TMP/k.prom" || ct_fail "no insert counter"
+  awk '{for (i = 2; i <= NF; i++) {split($i, kv, "="); if (kv[2] != "") s[kv[1]] += kv[2]}}
+       END {for (k in s) print "ctdump_stat_" k "_total", s[k]}' "$TMP/S.txt" | sort >"$TMP/S.want"
+  grep '^ctdump_stat_' "$TMP/k.prom" | sort >"$TMP/S.got"
+  ct_compare "conntrack -S summed over CPUs" "$TMP/S.want" "ctdump_stat_*" "$TMP/S.got" ||
+    ct_fail "ctdump_stat_* differ from conntrack -S"
+  echo "ok: $(wc -l <"$TMP/S.got") kernel counters equal conntrack -S"
+  # Without CAP_NET_ADMIN: ctnetlink refuses; the statistics come from /proc or are
+  # reported unreadable, and the summary is there either way.
+  local rc=0
+  "${X[@]}" setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$CTDUMP" -o prometheus \
+    --top 0 >"$TMP/n.prom" 2>"$TMP/n.err" || rc=$?
+  [[ "$rc" == 0 || "$rc" == 1 ]] || ct_fail "without CAP_NET_ADMIN: exit $rc"
+  grep -q '^ctdump_dump_success ' "$TMP/n.prom" || ct_fail "without CAP_NET_ADMIN: no summary"
+  if grep -qx 'ctdump_stats_success 1' "$TMP/n.prom"; then
+    grep -qx 'ctdump_stats_source_info{source="/proc/net/stat/nf_conntrack"} 1' "$TMP/n.prom" ||
+      ct_fail "without CAP_NET_ADMIN the statistics must come from /proc"
+  else
+    grep -qx 'ctdump_stats_success 0' "$TMP/n.prom" || ct_fail "no ctdump_stats_success"
+    grep -q '^# kernel conntrack statistics unreadable: ' "$TMP/n.prom" ||
+      ct_fail "unreadable statistics without a comment saying why"
+  fi
+  echo "ok: without CAP_NET_ADMIN: $(grep '^ctdump_stats_s' "$TMP/n.prom" | tr '\n' ' ')"
+}
+
+grouped() {
+  ct_run "ctdump --summary --by proto" "$TMP/g.txt" "$TMP/g.err" "${X[@]}" "$CTDUMP" --summary \
+    --by proto --top 10000
+  sed -n 's/^protocol: //p' "$TMP/g.txt" | tr ' ' '\n' | awk -F= '{print $2, $1}' | sort >"$TMP/g.want"
+  awk '/^top 10000 by proto/ {on = 1; next} on && $2 != "other" {print $1, $2}' "$TMP/g.txt" |
+    sort >"$TMP/g.got"
+  ct_compare "protocol: line" "$TMP/g.want" "--by proto list" "$TMP/g.got" ||
+    ct_fail "--by proto differs from the protocol counts"
+  ct_run "ctdump --summary --by src,dport" "$TMP/h.txt" "$TMP/h.err" "${X[@]}" "$CTDUMP" --summary \
+    --by src,dport --top 10000
+  local n sum
+  n="$(wc -l <"$TMP/c.txt")"
+  sum="$(awk '/^top 10000 by src,dport \(exact; / {on = 1; next} on {s += $1} END {print s}' "$TMP/h.txt")"
+  [[ "$sum" == "$n" ]] || ct_fail "--by src,dport adds up to ${sum:-nothing}, not $n"
+  echo "ok: --by proto equals the protocol counts; --by src,dport adds up to $n"
+}
+
 filtered() {
   ct_run "ctdump --summary -p udp" "$TMP/u.txt" "$TMP/u.err" "${X[@]}" "$CTDUMP" --summary -p udp
   local n
@@ -144,4 +196,6 @@ ct_part "--summary counts == conntrack -L" exact_counts
 ct_part "--top 5 approximate lists" approximate_top
 ct_part "-o prometheus passes promtool" prometheus
 ct_part "--summary with a filter" filtered
+ct_part "-o prometheus: kernel statistics == conntrack -S" kernel_stats
+ct_part "--summary --by" grouped
 ct_finish

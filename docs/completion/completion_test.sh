@@ -101,6 +101,9 @@ expect "ipv4 ipv6" ctdump -f ""
 expect "conntrack" ctdump -L ""
 expect "--icmp-type --icmp-code --icmp-id --icmpv6-type --icmpv6-code --icmpv6-id" ctdump --icmp
 expect "" ctdump --top ""
+expect "src,dport src,dst" ctdump --summary --by src,d
+expect "reply-src reply-dst reply-sport reply-dport" ctdump --summary --by reply
+expect "bytes" ctdump --summary --sort b
 
 # --- 3. Every offered protocol and state is accepted by ctdump.
 read -r -a protos <<<"$(comp ctdump -p "")"

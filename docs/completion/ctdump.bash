@@ -18,7 +18,7 @@
 _CTDUMP_LONG_OPTIONS=(
   --dump --count --stats --event --summary --doctor --help --version
   --output --event-mask --interval --resync --no-progname --rcvbuf --buffer-size
-  --rcvbuf-max --top
+  --rcvbuf-max --top --by --sort
   --textfile --backend --input --netns --verbose
   --src --orig-src --dst --orig-dst --reply-src --reply-dst --mask-src --mask-dst
   --proto --protonum --family --mark --status --zone --orig-zone --reply-zone
@@ -31,7 +31,7 @@ _CTDUMP_SHORT_OPTIONS=(-L -C -S -E -h -V -o -e -b -v -s -d -r -q -p -f -m -u -w 
 
 # Options whose value is the next word (-n, -g and -j take an optional one: not listed).
 _CTDUMP_WITH_VALUE=" -o --output -e --event-mask --interval --rcvbuf -b --buffer-size
-  --rcvbuf-max --top --textfile --backend --input --netns -s --src --orig-src -d --dst
+  --rcvbuf-max --top --by --sort --textfile --backend --input --netns -s --src --orig-src -d --dst
   --orig-dst -r --reply-src -q --reply-dst --mask-src --mask-dst -p --proto --protonum
   -f --family -m --mark -u --status -w --zone --orig-zone --reply-zone -l --label
   -c --secmark --sport --orig-port-src --dport --orig-port-dst --reply-port-src
@@ -46,6 +46,10 @@ _ctdump_takes_value() {
   done
   return 1
 }
+
+# --by keys (core/summary_keys.h), a comma list.
+_CTDUMP_SUMMARY_KEYS="src dst sport dport reply-src reply-dst reply-sport reply-dport proto
+  state zone mark"
 
 # -o words (conntrack's, then ctdump's; "save" is refused, so not offered).
 _CTDUMP_OUTPUT_WORDS="extended id ktimestamp labels xml timestamp userspace json proc prometheus"
@@ -197,6 +201,8 @@ _ctdump_value() {
       [[ "-" == "$cur"* ]] && COMPREPLY+=("-")
       ;;
     --textfile) _ctdump_files "$cur" ;;
+    --by) _ctdump_comma_list "$cur" "$_CTDUMP_SUMMARY_KEYS" ;;
+    --sort) _ctdump_list "" "$cur" "entries packets bytes" ;;
     --netns)
       if [[ "$cur" == /* || "$cur" == .* ]]; then
         _ctdump_files "$cur"
