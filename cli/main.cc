@@ -23,6 +23,7 @@
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
+#include "cli/run_watch.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/format.h"
@@ -396,6 +397,8 @@ int Main(int argc, char** argv) {
       return RunEvents(*opts);
     case Command::kSummary:
       return RunSummary(*opts);
+    case Command::kWatch:
+      return RunWatch(*opts);
   }
   return 2;
 }

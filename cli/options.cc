@@ -50,6 +50,9 @@ enum LongOnly {
   kOptResync,
   kOptTextfile,
   kOptNoProgname,
+  kOptWatch,
+  kOptBatch,
+  kOptIterations,
 };
 
 const struct option kLongOptions[] = {
@@ -75,6 +78,9 @@ const struct option kLongOptions[] = {
     {"resync", no_argument, nullptr, kOptResync},
     {"no-progname", no_argument, nullptr, kOptNoProgname},
     {"textfile", required_argument, nullptr, kOptTextfile},
+    {"watch", no_argument, nullptr, kOptWatch},
+    {"batch", no_argument, nullptr, kOptBatch},
+    {"iterations", required_argument, nullptr, kOptIterations},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -288,6 +294,24 @@ absl::Status ValidateCommand(const Options& o) {
   const bool buffer_given = o.rcvbuf != 0 || o.rcvbuf_max != 0 || o.resync;
   const bool events = o.command == Command::kEvents;
   const bool summary = o.command == Command::kSummary;
+  const bool watch = o.command == Command::kWatch;
+  if (!watch && (o.watch_batch || o.watch_iterations != 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Illegal option `", o.watch_batch ? "--batch" : "--iterations",
+        "' with this command (it goes with --watch)"));
+  }
+  if (watch) {
+    const bool line_words = o.out_extended || o.out_id || o.out_ktimestamp || o.out_labels ||
+                            o.out_timestamp || o.out_userspace;
+    if (o.format != OutputFormat::kText || line_words) {
+      return absl::InvalidArgumentError("--watch draws its own screen and takes no -o");
+    }
+    if (mask_given || buffer_given || o.no_progname) {
+      return absl::InvalidArgumentError(
+          "--event-mask, --rcvbuf, --resync and --no-progname go with -E, not --watch");
+    }
+    return absl::OkStatus();
+  }
   if (!events && (mask_given || interval_given || buffer_given || o.no_progname)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Illegal option `",
@@ -297,8 +321,8 @@ absl::Status ValidateCommand(const Options& o) {
                          : "--no-progname",
         "' with this command (it goes with -E)"));
   }
-  if (!summary && o.top_given) {
-    return absl::InvalidArgumentError("--top goes with --summary or -o prometheus");
+  if (!summary && !watch && o.top_given) {
+    return absl::InvalidArgumentError("--top goes with --summary, -o prometheus or --watch");
   }
   if (events) {
     if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson &&
@@ -375,6 +399,11 @@ const char* UsageText() {
          "      --summary           counts by family, protocol, state and zone, the\n"
          "                          table's fill, and the top sources, destinations and\n"
          "                          destination ports\n"
+         "      --watch             a live, full-screen view of the table (like top):\n"
+         "                          count and fill, protocols, TCP states, new and gone\n"
+         "                          per second, and the top sources, destinations, ports,\n"
+         "                          states or busiest flows; keys: q quit, 1-5 or v view,\n"
+         "                          s sort, p pause, +/- interval. Filters apply\n"
          "  -h, --help              show this help\n"
          "  -V, --version           show the version\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
@@ -399,7 +428,12 @@ const char* UsageText() {
          "      --no-progname       with -E: do not look up which process caused an event:\n"
          "                          \" [USERSPACE] portid=N\" without \" progname=NAME\"\n"
          "                          (-o json: \"portid\" alone); no /proc reads at all\n"
-         "      --top N             with --summary: items per top list (default 10)\n"
+         "      --top N             with --summary: items per top list (default 10);\n"
+         "                          with --watch --batch: rows per screen (default 20)\n"
+         "      --interval S        with --watch: seconds between refreshes (default 2)\n"
+         "      --batch             with --watch: plain-text screens, one per interval,\n"
+         "                          without escape codes (also when stdout is no terminal)\n"
+         "      --iterations N      with --watch: stop after N screens\n"
          "      --textfile PATH     with -o prometheus: write the metrics to PATH\n"
          "                          atomically (temporary file, fsync, rename), for\n"
          "                          node_exporter's textfile collector; a failed dump\n"
@@ -475,6 +509,7 @@ const OptionHandler kCommandOptions[] = {
     {'V', [](Parser& p, int, const char*) { return p.SetCommand(Command::kVersion); }},
     {kOptSummary, [](Parser& p, int, const char*) { return p.SetCommand(Command::kSummary); }},
     {kOptDoctor, [](Parser& p, int, const char*) { return p.SetCommand(Command::kDoctor); }},
+    {kOptWatch, [](Parser& p, int, const char*) { return p.SetCommand(Command::kWatch); }},
 };
 
 // -- Where entries come from: --backend --input --netns, and -v.
@@ -516,6 +551,15 @@ const OptionHandler kOutputOptions[] = {
     {'o', [](Parser& p, int, const char* arg) { return ParseOutput(arg, &p.o); }},
     {kOptTop, HandleTop},
     {kOptTextfile, HandleTextfile},
+    {kOptBatch, [](Parser& p, int, const char*) { return p.o.watch_batch = true, absl::OkStatus(); }},
+    {kOptIterations,
+     [](Parser& p, int, const char* arg) {
+       absl::StatusOr<uint32_t> n = ParseDecimalOption("--iterations", arg, 1000000000);
+       if (!n.ok()) return n.status();
+       if (*n == 0) return absl::InvalidArgumentError("--iterations wants 1 or more screens");
+       p.o.watch_iterations = *n;
+       return absl::OkStatus();
+     }},
 };
 
 // -- Events (-E): -e, --interval, --rcvbuf (-b), --rcvbuf-max, --resync.

@@ -27,6 +27,7 @@ enum class Command {
   kStats,    // -S / --stats: per-CPU statistics
   kEvents,   // -E / --event: stream events (like conntrack -E)
   kSummary,  // --summary (or -o prometheus): counts over the table
+  kWatch,    // --watch: a live view of the table (cli/run_watch.h)
 };
 
 enum class OutputFormat {
@@ -68,6 +69,10 @@ struct Options {
   // --summary / -o prometheus: items per top list (--top N).
   size_t top = 10;
   bool top_given = false;  // --top was given (Validate: it goes with the summary only)
+  // --watch: --batch (plain screens even on a terminal), --iterations N (stop after N
+  // screens; 0 = until q or a signal). --interval and --top also go with --watch.
+  bool watch_batch = false;
+  uint64_t watch_iterations = 0;
   // --textfile PATH: publish the -o prometheus summary atomically at PATH (cli/textfile.h).
   std::string textfile;
 
