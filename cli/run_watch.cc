@@ -99,24 +99,16 @@ class Watcher {
   // Reads every table once and makes a new frame. Returns the error of a failed
   // refresh (the previous frame stays, with the error shown).
   absl::Status Refresh() {
-    TableSummary summary(SummaryOptions{kRowsPerView, 0});
+    // Exact counts only (top 0): the key views come from the tracker's flows.
+    TableSummary summary(SummaryOptions{0, 0});
     WatchSink sink(filter_, &summary, &tracker_);
     RefreshFacts facts;
     facts.time = ClockText();
     facts.filtered = !filter_.empty();
-    const double start = MonotonicSeconds();
-    tracker_.Begin();
-    absl::Status status;
+    // The counts first: they size the tracker's sample before the dump.
     uint64_t count = 0, max = 0;
     bool have_count = true, have_max = true;
     for (WatchedTable& t : tables_) {
-      DumpRequest request;
-      request.family = filter_.family.value_or(0);
-      if (!filter_.empty()) request.filter = &filter_;
-      status = t.backend->Dump(request, sink);
-      if (status.ok() && !sink.judge_status().ok()) status = sink.judge_status();
-      if (!status.ok()) break;
-      facts.backend = t.backend->Name();
       if (!t.has_count) {
         have_count = false;
         facts.table_error = "not read: the entries come from a saved file (--input)";
@@ -130,6 +122,20 @@ class Watcher {
       }
       count += c->count;
       if (c->max) max += *c->max; else have_max = false;
+    }
+    const double start = MonotonicSeconds();
+    // With filters the count says little about the matching flows: the sample adapts.
+    const bool sized = have_count && filter_.empty();
+    tracker_.Begin(sized ? std::optional<uint64_t>(count) : std::nullopt);
+    absl::Status status;
+    for (WatchedTable& t : tables_) {
+      DumpRequest request;
+      request.family = filter_.family.value_or(0);
+      if (!filter_.empty()) request.filter = &filter_;
+      status = t.backend->Dump(request, sink);
+      if (status.ok() && !sink.judge_status().ok()) status = sink.judge_status();
+      if (!status.ok()) break;
+      facts.backend = t.backend->Name();
     }
     if (!status.ok()) {
       tracker_.Abandon();

@@ -26,9 +26,25 @@ command -v tmux >/dev/null || ct_fail "tmux is not installed (tools/setup.sh ins
 CTDUMP="$(ct_runfile cli/ctdump)" || ct_fail "cli/ctdump is not built"
 TMP="$(mktemp -d "${TEST_TMPDIR:-/tmp}/watch.XXXXXX")"
 ct_on_exit rm -rf "$TMP"
-SOCK="ctdump-watch-$$"
-T=(tmux -L "$SOCK" -f /dev/null)
-ct_on_exit "${T[@]}" kill-server
+# A private tmux server per run of ctdump (a fresh socket each time: a server that is
+# still shutting down cannot take the next session).
+# Parts run in subshells (ct_part), so the servers are found by their socket names at
+# the end rather than remembered.
+RUNS=0
+T=()
+new_server() {
+  RUNS=$((RUNS + 1))
+  T=(tmux -L "ctdump-watch-$$-$BASHPID-$RUNS" -f /dev/null)
+}
+kill_servers() {
+  local sock
+  for sock in "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/ctdump-watch-$$-"*; do
+    [[ -e "$sock" ]] || continue
+    tmux -L "$(basename "$sock")" kill-server 2>/dev/null || true
+    rm -f "$sock"
+  done
+}
+ct_on_exit kill_servers
 
 ct_netns_create NS
 X=(ip netns exec "$NS")
@@ -75,9 +91,10 @@ rows() { awk '/^ +ENTRIES/ {on = 1; next} on && /^ +[0-9-]+ / {print $1, $NF}' "
 # whether the alternate screen is still on, and `stty -a`.
 start() {
   rm -f "$TMP/exit" "$TMP/stty"
-  "${T[@]}" kill-server 2>/dev/null || true
+  [[ ${#T[@]} == 0 ]] || "${T[@]}" kill-server 2>/dev/null || true
+  new_server
   "${T[@]}" new-session -d -s w -x 100 -y 30 \
-    "${X[*]} $CTDUMP --watch --interval 1 $*; echo \$? >$TMP/exit.tmp; stty -a >$TMP/stty; mv $TMP/exit.tmp $TMP/exit; sleep 600"
+    "${X[*]} $CTDUMP --watch --interval 1 $*; echo \$? >$TMP/exit.tmp; stty -a >$TMP/stty; mv $TMP/exit.tmp $TMP/exit; sleep 120"
   wait_screen '^keys:'
   [[ "$("${T[@]}" display -p -t w '#{alternate_on}')" == 1 ]] || ct_fail "--watch did not switch to the alternate screen"
 }
@@ -89,6 +106,7 @@ ended_clean() {
   [[ "$("${T[@]}" display -p -t w '#{cursor_flag}')" == 1 ]] || ct_fail "$1: the cursor is still hidden"
   grep -qE '(^| )icanon( |;|$)' "$TMP/stty" && grep -qE '(^| )echo( |;|$)' "$TMP/stty" ||
     { cat "$TMP/stty" >&2; ct_fail "$1: the terminal was not restored (icanon/echo off)"; }
+  "${T[@]}" kill-server 2>/dev/null || true
 }
 
 full_screen() {

@@ -18,10 +18,18 @@ uint64_t FlowTracker::FlowHash(const Flow& f) {
                       f.id.has_value()));
 }
 
-void FlowTracker::Begin() {
+void FlowTracker::Begin(std::optional<uint64_t> expected) {
   current_.clear();
-  // Let the sample grow back by one step per refresh when the table shrank.
-  if (shift_ > 0 && previous_.size() < cap_ / 4) --shift_;
+  if (expected) {
+    // Start with the sample the table is expected to fit in (3/4 of the cap, for growth
+    // during the dump): no flow is inserted only to be dropped again.
+    unsigned shift = 0;
+    while (shift < 63 && (*expected >> shift) > cap_ / 4 * 3) ++shift;
+    shift_ = shift;
+  } else if (shift_ > 0 && previous_.size() < cap_ / 4) {
+    --shift_;  // let the sample grow back by one step per refresh when the table shrank
+  }
+  current_.reserve(std::min<uint64_t>(cap_, expected ? (*expected >> shift_) + 64 : cap_ / 4));
 }
 
 void FlowTracker::Add(const Flow& flow) {

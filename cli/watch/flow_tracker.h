@@ -22,8 +22,9 @@
 //    flow is tracked when the top `shift` bits of its hash are zero (1 in 2^shift flows,
 //    the same flows in every refresh), raising `shift` until the sample fits. new/gone
 //    are then the sampled counts times 2^shift: ESTIMATES (Change::exact false), and the
-//    busiest flows are the busiest of the sample. When the table shrinks, the shift
-//    drops by one per refresh; a diff uses the larger shift of its two refreshes.
+//    busiest flows are the busiest of the sample. Begin() takes the expected count (the
+//    kernel's) to pick the shift before the dump; a diff uses the larger shift of its
+//    two refreshes.
 //  * Deltas: counters now minus counters at the previous refresh; a flow first seen now
 //    (new) counts all its counters (they were made since the previous refresh). Counters
 //    need net.netfilter.nf_conntrack_acct=1 when the entry was made (kernel 2.6.18+);
@@ -76,7 +77,10 @@ class FlowTracker {
   FlowTracker(const FlowTracker&) = delete;
   FlowTracker& operator=(const FlowTracker&) = delete;
 
-  void Begin();
+  // `expected`: about how many flows the refresh will bring (the kernel's count), to
+  // pick the sample before the dump; without it the sample grows back by one step when
+  // the previous refresh used less than a quarter of the cap.
+  void Begin(std::optional<uint64_t> expected = std::nullopt);
   void Add(const Flow& flow);
   // Ends the refresh: computes change() and the deltas, and keeps this refresh as the
   // baseline of the next.

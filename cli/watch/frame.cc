@@ -1,6 +1,7 @@
 #include "cli/watch/frame.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -32,11 +33,13 @@ struct RateKey {
   }
 };
 
-struct Rates {
-  double bytes = 0;
-  double packets = 0;
+// What a key view knows of one key, summed over the tracked flows.
+struct KeyTotals {
+  double entries = 0;
+  double bytes = 0;    // per second
+  double packets = 0;  // per second
 };
-using RateMap = absl::flat_hash_map<RateKey, Rates>;
+using KeyMap = absl::flat_hash_map<RateKey, KeyTotals>;
 
 std::string OrderOf(const RateKey& k) {
   std::string o;
@@ -67,21 +70,12 @@ std::string KeyText(WatchView view, const RateKey& k) {
   return TopItemAddrText(item);
 }
 
-RateKey FromTopItem(const TopItem& item) {
-  RateKey k;
-  k.family = item.family;
-  k.addr = item.addr;
-  k.proto = item.proto;
-  k.port = item.port;
-  return k;
-}
-
-// The top `n` keys of `rates` by `field`.
-std::vector<RateKey> TopByRate(const RateMap& rates, double Rates::*field, size_t n) {
+// The top `n` keys of `keys` by `field`.
+std::vector<RateKey> TopBy(const KeyMap& keys, double KeyTotals::*field, size_t n) {
   std::vector<std::pair<RateKey, double>> all;
-  all.reserve(rates.size());
-  for (const auto& [k, r] : rates) {
-    if (r.*field > 0) all.emplace_back(k, r.*field);
+  all.reserve(keys.size());
+  for (const auto& [k, t] : keys) {
+    if (t.*field > 0) all.emplace_back(k, t.*field);
   }
   const size_t shown = std::min(n, all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(shown), all.end(),
@@ -94,38 +88,37 @@ std::vector<RateKey> TopByRate(const RateMap& rates, double Rates::*field, size_
   return out;
 }
 
-// The rows of one key view: `counted` (key, entries) pairs joined with the rates.
-std::vector<WatchRow> KeyRows(WatchView view, const std::vector<std::pair<RateKey, uint64_t>>& counted,
-                              const RateMap& rates, bool have_rates, size_t n) {
+// The rows of one key view: the top `n` keys by entries, by bytes/s and by packets/s.
+// `exact_entries`, when given, replaces the sampled entry counts (the states' counts
+// come exact from the summary).
+std::vector<WatchRow> KeyRows(WatchView view, const KeyMap& keys, bool have_rates, size_t n,
+                              const KeyMap* exact_entries) {
   std::vector<WatchRow> rows;
-  absl::flat_hash_map<RateKey, size_t> index;
-  auto row_of = [&](const RateKey& k) -> WatchRow& {
-    auto [it, fresh] = index.emplace(k, rows.size());
-    if (fresh) {
-      WatchRow r;
-      r.key = KeyText(view, k);
-      r.order = OrderOf(k);
-      if (have_rates) {
-        auto rt = rates.find(k);
-        r.bytes_per_s = rt == rates.end() ? 0 : rt->second.bytes;
-        r.packets_per_s = rt == rates.end() ? 0 : rt->second.packets;
-      }
-      rows.push_back(std::move(r));
+  absl::flat_hash_map<RateKey, bool> listed;
+  auto add = [&](const RateKey& k) {
+    if (!listed.emplace(k, true).second) return;
+    WatchRow r;
+    r.key = KeyText(view, k);
+    r.order = OrderOf(k);
+    auto it = keys.find(k);
+    const KeyTotals t = it == keys.end() ? KeyTotals{} : it->second;
+    const KeyMap& counts = exact_entries ? *exact_entries : keys;
+    auto c = counts.find(k);
+    r.entries = static_cast<uint64_t>(std::llround(c == counts.end() ? 0 : c->second.entries));
+    if (have_rates) {
+      r.bytes_per_s = t.bytes;
+      r.packets_per_s = t.packets;
     }
-    return rows[it->second];
+    rows.push_back(std::move(r));
   };
-  for (const auto& [k, count] : counted) row_of(k).entries = count;
+  for (const RateKey& k : TopBy(exact_entries ? *exact_entries : keys, &KeyTotals::entries, n)) {
+    add(k);
+  }
   if (have_rates) {
-    for (const RateKey& k : TopByRate(rates, &Rates::bytes, n)) row_of(k);
-    for (const RateKey& k : TopByRate(rates, &Rates::packets, n)) row_of(k);
+    for (const RateKey& k : TopBy(keys, &KeyTotals::bytes, n)) add(k);
+    for (const RateKey& k : TopBy(keys, &KeyTotals::packets, n)) add(k);
   }
   return rows;
-}
-
-std::vector<std::pair<RateKey, uint64_t>> Counted(const TopList& list) {
-  std::vector<std::pair<RateKey, uint64_t>> out;
-  for (const TopItem& item : list.items) out.emplace_back(FromTopItem(item), item.count);
-  return out;
 }
 
 }  // namespace
@@ -184,68 +177,66 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
   f.tracked = tracker.tracked();
   f.track_shift = ch.valid ? ch.shift : tracker.shift();
 
-  // Rates per key, from the tracked flows' deltas.
+  // Entries and rates per key, from the tracked flows: every flow while they fit the
+  // cap, else a consistent sample of 1 in 2^shift, scaled back up.
   const bool have_rates = f.accounting && f.change_valid;
-  const double scale = static_cast<double>(uint64_t{1} << ch.shift) / secs;
-  std::array<RateMap, 4> rates;
-  std::vector<std::pair<const TrackedFlow*, Rates>> flows;
-  if (have_rates) {
-    for (const TrackedFlow* t : tracker.flows()) {
-      if (!t->has_delta) continue;
-      const Rates own{static_cast<double>(t->bytes_delta) / secs,
-                      static_cast<double>(t->packets_delta) / secs};
-      flows.emplace_back(t, own);
-      const Rates scaled{own.bytes * secs * scale, own.packets * secs * scale};
-      auto add = [&](WatchView v, const RateKey& k) {
-        Rates& r = rates[static_cast<size_t>(v)][k];
-        r.bytes += scaled.bytes;
-        r.packets += scaled.packets;
-      };
-      RateKey k;
-      k.family = t->family;
-      k.addr = t->orig.src;
-      add(WatchView::kSources, k);
-      k.addr = t->orig.dst;
-      add(WatchView::kDestinations, k);
-      if (ProtoHasPorts(t->l4proto) && t->orig.has_l4) {
-        RateKey p;
-        p.proto = t->l4proto;
-        p.port = t->orig.dport;
-        add(WatchView::kPorts, p);
-      }
-      if (t->state) {
-        RateKey s;
-        s.proto = t->l4proto;
-        s.state = *t->state;
-        add(WatchView::kStates, s);
-      }
+  const double entry_scale = static_cast<double>(uint64_t{1} << tracker.shift());
+  const double rate_scale = static_cast<double>(uint64_t{1} << ch.shift) / secs;
+  std::array<KeyMap, 4> keys;
+  std::vector<std::pair<const TrackedFlow*, KeyTotals>> flows;
+  for (const TrackedFlow* t : tracker.flows()) {
+    KeyTotals add{entry_scale, 0, 0};
+    if (have_rates && t->has_delta) {
+      flows.emplace_back(t, KeyTotals{1, static_cast<double>(t->bytes_delta) / secs,
+                                      static_cast<double>(t->packets_delta) / secs});
+      add.bytes = static_cast<double>(t->bytes_delta) * rate_scale;
+      add.packets = static_cast<double>(t->packets_delta) * rate_scale;
+    }
+    auto sum = [&](WatchView v, const RateKey& k) {
+      KeyTotals& to = keys[static_cast<size_t>(v)][k];
+      to.entries += add.entries;
+      to.bytes += add.bytes;
+      to.packets += add.packets;
+    };
+    RateKey k;
+    k.family = t->family;
+    k.addr = t->orig.src;
+    sum(WatchView::kSources, k);
+    k.addr = t->orig.dst;
+    sum(WatchView::kDestinations, k);
+    if (ProtoHasPorts(t->l4proto) && t->orig.has_l4) {
+      RateKey p;
+      p.proto = t->l4proto;
+      p.port = t->orig.dport;
+      sum(WatchView::kPorts, p);
+    }
+    if (t->state) {
+      RateKey s;
+      s.proto = t->l4proto;
+      s.state = *t->state;
+      sum(WatchView::kStates, s);
     }
   }
-  const TopList src = summary.TopSources();
-  const TopList dst = summary.TopDestinations();
-  const TopList ports = summary.TopDestinationPorts();
-  std::vector<std::pair<RateKey, uint64_t>> states;
+  KeyMap state_counts;  // exact, from the summary
   for (const CountItem& c : summary.ByState()) {
     RateKey k;
     k.proto = static_cast<uint8_t>(c.key);
     k.state = c.state;
-    states.emplace_back(k, c.count);
+    state_counts[k].entries = static_cast<double>(c.count);
   }
-  auto set = [&](WatchView v, const std::vector<std::pair<RateKey, uint64_t>>& counted,
-                 bool exact) {
+  const bool sampled = tracker.shift() != 0;
+  for (WatchView v : {WatchView::kSources, WatchView::kDestinations, WatchView::kPorts,
+                      WatchView::kStates}) {
     const size_t i = static_cast<size_t>(v);
-    f.rows[i] = KeyRows(v, counted, rates[i], have_rates, n);
-    f.rows_exact[i] = exact;
-  };
-  set(WatchView::kSources, Counted(src), src.exact);
-  set(WatchView::kDestinations, Counted(dst), dst.exact);
-  set(WatchView::kPorts, Counted(ports), ports.exact);
-  set(WatchView::kStates, states, true);
+    const bool states = v == WatchView::kStates;
+    f.rows[i] = KeyRows(v, keys[i], have_rates, n, states ? &state_counts : nullptr);
+    f.rows_exact[i] = states || !sampled;
+  }
 
   // The busiest flows, by bytes and by packets.
   const size_t fi = static_cast<size_t>(WatchView::kFlows);
   f.rows_exact[fi] = ch.shift == 0;
-  for (double Rates::*field : {&Rates::bytes, &Rates::packets}) {
+  for (double KeyTotals::*field : {&KeyTotals::bytes, &KeyTotals::packets}) {
     const size_t shown = std::min(n, flows.size());
     std::partial_sort(flows.begin(), flows.begin() + static_cast<std::ptrdiff_t>(shown),
                       flows.end(), [&](const auto& a, const auto& b) {

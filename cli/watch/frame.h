@@ -7,12 +7,15 @@
 //
 //   WatchFrame frame = BuildWatchFrame(summary, tracker, facts, /*rows=*/100);
 //
-// Each key view (sources, destinations, ports, states) lists the top `rows` keys by
-// entries (the summary's top lists: exact, or Space-Saving estimates that are never
-// low) and the top `rows` keys by bytes/s and by packets/s (summed over the tracked
-// flows' deltas, times 2^shift when the tracker samples), joined by key. A key found
-// only by rate has no entries count (shown as "-"). The flows view lists the busiest
-// tracked flows by bytes/s and by packets/s. Memory: O(tracked flows + rows).
+// The summary gives the exact counts (protocols, TCP states); it is made with top 0, so
+// that no Space-Saving list costs time in the dump's loop. Each key view (sources,
+// destinations, ports, states) is counted over the tracked flows: entries, and bytes/s
+// and packets/s from their deltas. While every matching flow is tracked (shift 0) the
+// counts are EXACT; past the cap they are the sample's counts times 2^shift, ESTIMATES
+// (WatchFrame::rows_exact false), and the states view keeps the summary's exact entry
+// counts. A view lists the top `rows` keys by entries, by bytes/s and by packets/s,
+// joined by key. The flows view lists the busiest tracked flows by bytes/s and by
+// packets/s. Memory: O(tracked flows + rows).
 
 #ifndef CTDUMP_CLI_WATCH_FRAME_H_
 #define CTDUMP_CLI_WATCH_FRAME_H_

@@ -233,8 +233,10 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
   std::string viewline = absl::StrCat("view: ", v + 1, " ", kViewNames[v], "  sort: ",
                                       kSortNames[static_cast<int>(state.sort)]);
   if (state.view != WatchView::kFlows) {
-    absl::StrAppend(&viewline, f.rows_exact[v] ? "  (entries exact)"
-                                               : "  (entries approximate: may be high)");
+    absl::StrAppend(&viewline,
+                    f.rows_exact[v] ? "  (entries exact)"
+                                    : absl::StrCat("  (entries estimated from 1 in ",
+                                                   uint64_t{1} << f.track_shift, " flows)"));
   }
   out.push_back(viewline);
   const Columns cols = ColumnsFor(width);

@@ -99,9 +99,9 @@ struct WatchFrame {
   size_t tracked = 0;       // flows tracked (FlowTracker::tracked())
   unsigned track_shift = 0;
   // The rows of each view (index: WatchView). Key views: the top keys by entries
-  // (TableSummary) joined with the busiest keys by rate; flows: the busiest flows.
+  // joined with the busiest keys by rate; flows: the busiest flows (cli/watch/frame.h).
   std::array<std::vector<WatchRow>, kWatchViews> rows;
-  std::array<bool, kWatchViews> rows_exact{};  // entries counts exact (Space-Saving)
+  std::array<bool, kWatchViews> rows_exact{};  // entry counts exact, not sample estimates
 };
 
 struct ScreenSize {
