@@ -186,7 +186,7 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
   std::vector<std::pair<const TrackedFlow*, KeyTotals>> flows;
   for (const TrackedFlow* t : tracker.flows()) {
     KeyTotals add{entry_scale, 0, 0};
-    if (have_rates && t->has_delta) {
+    if (have_rates && t->has_delta && (t->bytes_delta > 0 || t->packets_delta > 0)) {
       flows.emplace_back(t, KeyTotals{1, static_cast<double>(t->bytes_delta) / secs,
                                       static_cast<double>(t->packets_delta) / secs});
       add.bytes = static_cast<double>(t->bytes_delta) * rate_scale;

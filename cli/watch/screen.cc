@@ -110,12 +110,14 @@ bool RowBefore(const WatchRow& a, const WatchRow& b, WatchSort sort) {
 }
 
 struct Columns {
+  bool entries = true;  // not for single flows
   bool bytes = true;
   bool packets = true;
 };
 
-Columns ColumnsFor(size_t width) {
+Columns ColumnsFor(WatchView view, size_t width) {
   Columns c;
+  c.entries = view != WatchView::kFlows;
   c.packets = width >= 60;
   c.bytes = width >= 46;
   return c;
@@ -124,8 +126,10 @@ Columns ColumnsFor(size_t width) {
 std::string Cell(const std::optional<double>& v) { return v ? HumanNumber(*v) : "-"; }
 
 std::string RowLine(const WatchRow& r, Columns c) {
-  std::string line =
-      absl::StrFormat("%10s", r.entries ? absl::StrCat(*r.entries) : std::string("-"));
+  std::string line;
+  if (c.entries) {
+    line = absl::StrFormat("%10s", r.entries ? absl::StrCat(*r.entries) : std::string("-"));
+  }
   if (c.bytes) absl::StrAppend(&line, absl::StrFormat("  %8s", Cell(r.bytes_per_s)));
   if (c.packets) absl::StrAppend(&line, absl::StrFormat("  %9s", Cell(r.packets_per_s)));
   absl::StrAppend(&line, "  ", r.key);
@@ -133,7 +137,7 @@ std::string RowLine(const WatchRow& r, Columns c) {
 }
 
 std::string HeadingLine(WatchView view, Columns c) {
-  std::string line = absl::StrFormat("%10s", "ENTRIES");
+  std::string line = c.entries ? absl::StrFormat("%10s", "ENTRIES") : std::string();
   if (c.bytes) absl::StrAppend(&line, absl::StrFormat("  %8s", "BYTES/S"));
   if (c.packets) absl::StrAppend(&line, absl::StrFormat("  %9s", "PACKETS/S"));
   absl::StrAppend(&line, "  ", kViewColumns[static_cast<size_t>(view)]);
@@ -230,8 +234,12 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
   out.push_back(ChangeLine(f));
   out.push_back(RatesLine(f));
   const size_t v = static_cast<size_t>(state.view);
+  // Single flows have no entry counts: "entries" sorts them by bytes/s.
+  const WatchSort sort = state.view == WatchView::kFlows && state.sort == WatchSort::kEntries
+                             ? WatchSort::kBytes
+                             : state.sort;
   std::string viewline = absl::StrCat("view: ", v + 1, " ", kViewNames[v], "  sort: ",
-                                      kSortNames[static_cast<int>(state.sort)]);
+                                      kSortNames[static_cast<int>(sort)]);
   if (state.view != WatchView::kFlows) {
     absl::StrAppend(&viewline,
                     f.rows_exact[v] ? "  (entries exact)"
@@ -239,7 +247,7 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
                                                    uint64_t{1} << f.track_shift, " flows)"));
   }
   out.push_back(viewline);
-  const Columns cols = ColumnsFor(width);
+  const Columns cols = ColumnsFor(state.view, width);
   out.push_back(HeadingLine(state.view, cols));
 
   // Batch screens have no keys to list.
@@ -254,7 +262,7 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
   for (const WatchRow& r : f.rows[v]) rows.push_back(&r);
   const size_t shown = std::min(room, rows.size());
   std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(),
-                    [&](const WatchRow* a, const WatchRow* b) { return RowBefore(*a, *b, state.sort); });
+                    [&](const WatchRow* a, const WatchRow* b) { return RowBefore(*a, *b, sort); });
   for (size_t i = 0; i < shown; ++i) out.push_back(RowLine(*rows[i], cols));
   if (size.height > 0) {
     while (out.size() + help.size() < size.height) out.emplace_back();

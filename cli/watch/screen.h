@@ -22,6 +22,8 @@
 //          300     1.2M      1.0K    10.0.0.1
 //   ...
 //   keys:  q quit  1 sources  2 destinations  3 ports  4 states  5 flows  v next view ...
+// The flows view has no ENTRIES column, and its "entries" sort is by bytes/s. The flows
+// listed are those that moved bytes or packets since the previous refresh.
 // The help line wraps onto more lines when the terminal is narrow. Below 60 columns the
 // PACKETS/S column is left out, below 46 BYTES/S too. Rows fill the height left; in
 // batch mode (ScreenSize::height 0) at most WatchState::rows rows are printed, and no

@@ -142,6 +142,7 @@ const Case kCases[] = {
     {"busy_sources_by_key", BusyFrame, WatchView::kSources, WatchSort::kKey, false, {80, 24}},
     {"busy_ports_paused", BusyFrame, WatchView::kPorts, WatchSort::kEntries, true, {80, 24}},
     {"busy_flows_wide", BusyFrame, WatchView::kFlows, WatchSort::kBytes, false, {120, 16}},
+    {"busy_flows_entries_sort", BusyFrame, WatchView::kFlows, WatchSort::kEntries, false, {100, 14}},
     {"busy_narrow_50", BusyFrame, WatchView::kSources, WatchSort::kEntries, false, {50, 20}},
     {"busy_narrow_40", BusyFrame, WatchView::kSources, WatchSort::kEntries, false, {40, 20}},
     {"busy_short_8", BusyFrame, WatchView::kSources, WatchSort::kEntries, false, {80, 8}},
