@@ -157,6 +157,11 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
 
+  void OnNotice(const absl::Status& note) override {
+    write_status_.Update(out_.Flush());
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
+
   std::unique_ptr<FlowShard> NewShard() override {
     if (!printer_.Shardable()) return nullptr;
     if (spare_.empty()) return std::make_unique<ListShard>(filter_, format_, style_, now_ns_);
@@ -276,20 +281,23 @@ int RunList(const Options& opts) {
   return 0;
 }
 
-// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
-// why (ENOSPC, EIO, ...). A reader that went away (EPIPE) ends the run quietly, as for -L.
-int WriteStdout(absl::string_view text, absl::string_view what) {
-  FdWriter out(STDOUT_FILENO);
-  out.buffer().Append(text);
-  absl::Status written = out.Flush();
-  if (written.ok() || written.code() == absl::StatusCode::kCancelled) return 0;
-  PrintErr(absl::StrCat("cannot write ", what, ": ", written.message()));
+// A report command (-C, -S, --doctor) that failed before it had a report: with -o json,
+// stdout still gets one object, the error (cli/command_json.h). Returns 1.
+int ReportFailed(const Options& opts, const absl::Status& why) {
+  if (opts.format != OutputFormat::kJson) return 1;
+  TextBuffer text;
+  AppendErrorJson(why, &text);
+  (void)WriteStdout(text.view(), "the error object");
   return 1;
+}
+
+absl::Status NetnsFailed(const Options& opts) {
+  return absl::UnavailableError(absl::StrCat("cannot enter network namespace ", opts.netns));
 }
 
 int RunDoctor(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, nullptr, &netns)) return 1;
+  if (!EnterNetns(opts, nullptr, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
   bool ok = AnySourceWorks(findings);
   TextBuffer text;
@@ -310,11 +318,11 @@ int RunDoctor(const Options& opts) {
 int RunCount(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
   BackendLog log = VerboseLog(opts);
-  if (!EnterNetns(opts, log, &netns)) return 1;
+  if (!EnterNetns(opts, log, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   absl::StatusOr<TableCount> count = ReadTableCount();
   if (!count.ok()) {
     PrintErr(count.status().message());
-    return 1;
+    return ReportFailed(opts, count.status());
   }
   if (log) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
@@ -332,11 +340,11 @@ int RunCount(const Options& opts) {
 
 int RunStats(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, nullptr, &netns)) return 1;
+  if (!EnterNetns(opts, nullptr, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   absl::StatusOr<std::vector<CpuStats>> stats = ReadCpuStats();
   if (!stats.ok()) {
     PrintErr(stats.status().message());
-    return 1;
+    return ReportFailed(opts, stats.status());
   }
   TextBuffer text;
   if (opts.format == OutputFormat::kJson) {

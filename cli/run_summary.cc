@@ -7,7 +7,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/ascii.h"
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "cli/cli_util.h"
@@ -45,6 +44,9 @@ class SummarySink : public FlowSink {
     ++skipped_;
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
+  void OnNotice(const absl::Status& note) override {
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
 
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }
@@ -64,9 +66,6 @@ double MonotonicSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-std::string ErrorClass(const absl::Status& status) {
-  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
-}
 
 // Writes the finished summary to stdout, or publishes it with --textfile. Returns the
 // exit code for the writing alone (0, or 1 after saying why).
@@ -106,33 +105,42 @@ int RunSummary(const Options& opts) {
   SummaryContext ctx;
   ctx.backend = opts.input.empty() ? opts.backend : "input";
   // --textfile publishes every failure (ctdump_dump_success 0 and the error's class), so
-  // that an old file never keeps reporting success.
-  auto fail_before_dump = [&](int rc, absl::StatusCode code) {
-    if (opts.textfile.empty()) return rc;
-    ctx.success = false;
-    ctx.error_class = ErrorClass(absl::Status(code, "x"));
-    ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-    ctx.table_error = "not read: the dump failed";
-    (void)Emit(opts, summary, ctx);
+  // that an old file never keeps reporting success; -o json prints the error object
+  // (cli/command_json.h) instead of nothing.
+  auto fail_before_dump = [&](int rc, const absl::Status& why) {
+    if (!opts.textfile.empty()) {
+      ctx.success = false;
+      ctx.error_class = ErrorClassName(why);
+      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+      ctx.table_error = "not read: the dump failed";
+      (void)Emit(opts, summary, ctx);
+    } else if (opts.format == OutputFormat::kJson) {
+      TextBuffer text;
+      AppendErrorJson(why, &text);
+      (void)WriteStdout(text.view(), "the error object");
+    }
     return rc;
   };
   Filter filter = opts.filter;
   LabelNames label_names;
   const LabelNames* unused = nullptr;
   if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) {
-    return fail_before_dump(rc, rc == 2 ? absl::StatusCode::kInvalidArgument
-                                        : absl::StatusCode::kNotFound);
+    return fail_before_dump(rc, rc == 2 ? absl::InvalidArgumentError("bad --label")
+                                        : absl::NotFoundError("connlabel.conf not readable"));
   }
 
   BackendLog log = VerboseLog(opts);
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, log, &netns)) return fail_before_dump(1, absl::StatusCode::kUnavailable);
+  if (!EnterNetns(opts, log, &netns)) {
+    return fail_before_dump(
+        1, absl::UnavailableError(absl::StrCat("cannot enter network namespace ", opts.netns)));
+  }
   const std::string spec =
       opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
   if (!backend.ok()) {
     const int rc = BackendFailure(backend.status());
-    return fail_before_dump(rc, backend.status().code());
+    return fail_before_dump(rc, backend.status());
   }
 
   SummarySink sink(filter, &summary, (*backend)->Name());
@@ -147,10 +155,11 @@ int RunSummary(const Options& opts) {
   ctx.entries_read = sink.read();
   ctx.skipped = sink.skipped();
   ctx.success = dumped.ok() && sink.judge_status().ok();
-  if (!ctx.success) ctx.error_class = ErrorClass(dumped.ok() ? sink.judge_status() : dumped);
+  if (!ctx.success) ctx.error_class = ErrorClassName(dumped.ok() ? sink.judge_status() : dumped);
   if (!sink.judge_status().ok()) {
     PrintErr(sink.judge_status().message());
-    if (!opts.textfile.empty()) (void)Emit(opts, summary, ctx);
+    if (opts.textfile.empty()) return fail_before_dump(1, sink.judge_status());
+    (void)Emit(opts, summary, ctx);
     return 1;
   }
   if (opts.input.empty()) {
@@ -169,7 +178,7 @@ int RunSummary(const Options& opts) {
   const bool prometheus = opts.format == OutputFormat::kPrometheus;
   if (!dumped.ok() && !prometheus && sink.read() == 0) {
     PrintErr(dumped.message());
-    return 1;
+    return fail_before_dump(1, dumped);
   }
   if (int rc = Emit(opts, summary, ctx); rc != 0) return rc;
   if (!dumped.ok()) {
