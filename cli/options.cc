@@ -310,6 +310,11 @@ absl::Status ValidateCommand(const Options& o) {
       return absl::InvalidArgumentError(
           "--event-mask, --rcvbuf, --resync and --no-progname go with -E, not --watch");
     }
+    if (o.input == "-") {
+      return absl::InvalidArgumentError(
+          "--watch reads its source again at every refresh; standard input can be read "
+          "once (give --input a file)");
+    }
     return absl::OkStatus();
   }
   if (!events && (mask_given || interval_given || buffer_given || o.no_progname)) {

@@ -151,6 +151,7 @@ TEST(ParseOptions, Watch) {
       {{"--watch", "--resync"}, "go with -E, not --watch"},
       {{"--watch", "--interval", "0"}, "--interval wants seconds"},
       {{"--watch", "--summary"}, "Invalid commands combination"},
+      {{"--watch", "--input", "-"}, "standard input can be read once"},
   };
   for (const Bad& b : bad) {
     EXPECT_THAT(Parse(b.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(b.message)))

@@ -61,13 +61,10 @@ Terminal::~Terminal() {
 }
 
 void Terminal::Write(const std::string& s) {
-  size_t done = 0;
-  while (done < s.size()) {
-    ssize_t n = write(out_fd_, s.data() + done, s.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // the terminal is gone (EIO after a hang-up): nothing to draw on
-    done += static_cast<size_t>(n);
-  }
+  out_.buffer().Append(s);
+  // A failure means the terminal is gone (EIO after a hang-up): nothing to draw on, and
+  // the SIGHUP that came with it stops the loop.
+  (void)out_.Flush();
 }
 
 ScreenSize Terminal::Size() const {

@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "cli/watch/screen.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 
@@ -60,13 +61,14 @@ class Terminal {
 
  private:
   Terminal(int in_fd, int out_fd, const struct termios& saved, const sigset_t& old_mask)
-      : in_fd_(in_fd), out_fd_(out_fd), saved_(saved), old_mask_(old_mask) {}
+      : in_fd_(in_fd), out_fd_(out_fd), saved_(saved), old_mask_(old_mask), out_(out_fd) {}
   void Write(const std::string& s);
 
   int in_fd_;
   int out_fd_;
   struct termios saved_;
   sigset_t old_mask_;
+  FdWriter out_;         // every write to the terminal goes through it
   std::string pending_;  // keys read but not yet returned
 };
 
