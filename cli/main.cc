@@ -27,6 +27,7 @@
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
 #include "cli/version.h"
+#include "cli/run_watch.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/filter_gate.h"
@@ -398,6 +399,8 @@ int Main(int argc, char** argv) {
       return RunEvents(*opts);
     case Command::kSummary:
       return RunSummary(*opts);
+    case Command::kWatch:
+      return RunWatch(*opts);
   }
   return 2;
 }

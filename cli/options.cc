@@ -52,6 +52,9 @@ enum LongOnly {
   kOptNoProgname,
   kOptBy,
   kOptSort,
+  kOptWatch,
+  kOptBatch,
+  kOptIterations,
 };
 
 const struct option kLongOptions[] = {
@@ -79,6 +82,9 @@ const struct option kLongOptions[] = {
     {"resync", no_argument, nullptr, kOptResync},
     {"no-progname", no_argument, nullptr, kOptNoProgname},
     {"textfile", required_argument, nullptr, kOptTextfile},
+    {"watch", no_argument, nullptr, kOptWatch},
+    {"batch", no_argument, nullptr, kOptBatch},
+    {"iterations", required_argument, nullptr, kOptIterations},
     // Filters, with conntrack's spellings.
     {"src", required_argument, nullptr, 's'},
     {"orig-src", required_argument, nullptr, 's'},
@@ -307,6 +313,29 @@ absl::Status ValidateCommand(const Options& o) {
   const bool buffer_given = o.rcvbuf != 0 || o.rcvbuf_max != 0 || o.resync;
   const bool events = o.command == Command::kEvents;
   const bool summary = o.command == Command::kSummary;
+  const bool watch = o.command == Command::kWatch;
+  if (!watch && (o.watch_batch || o.watch_iterations != 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Illegal option `", o.watch_batch ? "--batch" : "--iterations",
+        "' with this command (it goes with --watch)"));
+  }
+  if (watch) {
+    const bool line_words = o.out_extended || o.out_id || o.out_ktimestamp || o.out_labels ||
+                            o.out_timestamp || o.out_userspace;
+    if (o.format != OutputFormat::kText || line_words) {
+      return absl::InvalidArgumentError("--watch draws its own screen and takes no -o");
+    }
+    if (mask_given || buffer_given || o.no_progname) {
+      return absl::InvalidArgumentError(
+          "--event-mask, --rcvbuf, --resync and --no-progname go with -E, not --watch");
+    }
+    if (o.input == "-") {
+      return absl::InvalidArgumentError(
+          "--watch reads its source again at every refresh; standard input can be read "
+          "once (give --input a file)");
+    }
+    return absl::OkStatus();
+  }
   if (!events && (mask_given || interval_given || buffer_given || o.no_progname)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Illegal option `",
@@ -316,10 +345,12 @@ absl::Status ValidateCommand(const Options& o) {
                          : "--no-progname",
         "' with this command (it goes with -E)"));
   }
-  if (!summary && (o.top_given || !o.summary_by.empty() || o.summary_sort_given)) {
+  if (!summary && !watch && o.top_given) {
+    return absl::InvalidArgumentError("--top goes with --summary, -o prometheus or --watch");
+  }
+  if (!summary && (!o.summary_by.empty() || o.summary_sort_given)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        o.top_given ? "--top" : !o.summary_by.empty() ? "--by" : "--sort",
-        " goes with --summary or -o prometheus"));
+        !o.summary_by.empty() ? "--by" : "--sort", " goes with --summary or -o prometheus"));
   }
   if (events) {
     if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson &&
@@ -405,6 +436,11 @@ const char* UsageText() {
          "      --summary           counts by family, protocol, state and zone, the\n"
          "                          table's fill, and the top sources, destinations and\n"
          "                          destination ports\n"
+         "      --watch             a live, full-screen view of the table (like top):\n"
+         "                          count and fill, protocols, TCP states, new and gone\n"
+         "                          per second, and the top sources, destinations, ports,\n"
+         "                          states or busiest flows; keys: q quit, 1-5 or v view,\n"
+         "                          s sort, p pause, +/- interval. Filters apply\n"
          "  -h, --help              show this help\n"
          "  -V, --version           show the version, commit, build flavour and backends\n"
          "      --doctor            say why conntrack data is (or would be) missing:\n"
@@ -429,7 +465,12 @@ const char* UsageText() {
          "      --no-progname       with -E: do not look up which process caused an event:\n"
          "                          \" [USERSPACE] portid=N\" without \" progname=NAME\"\n"
          "                          (-o json: \"portid\" alone); no /proc reads at all\n"
-         "      --top N             with --summary: items per top list (default 10)\n"
+         "      --top N             with --summary: items per top list (default 10);\n"
+         "                          with --watch --batch: rows per screen (default 20)\n"
+         "      --interval S        with --watch: seconds between refreshes (default 2)\n"
+         "      --batch             with --watch: plain-text screens, one per interval,\n"
+         "                          without escape codes (also when stdout is no terminal)\n"
+         "      --iterations N      with --watch: stop after N screens\n"
          "      --by KEY,...        with --summary: one top list grouped by these keys\n"
          "                          (up to 4) instead of sources, destinations and ports:\n"
          "                          src dst sport dport reply-src reply-dst reply-sport\n"
@@ -513,6 +554,7 @@ const OptionHandler kCommandOptions[] = {
     {'V', [](Parser& p, int, const char*) { return p.SetCommand(Command::kVersion); }},
     {kOptSummary, [](Parser& p, int, const char*) { return p.SetCommand(Command::kSummary); }},
     {kOptDoctor, [](Parser& p, int, const char*) { return p.SetCommand(Command::kDoctor); }},
+    {kOptWatch, [](Parser& p, int, const char*) { return p.SetCommand(Command::kWatch); }},
 };
 
 // -- Where entries come from: --backend --input --netns, and -v.
@@ -570,6 +612,15 @@ const OptionHandler kOutputOptions[] = {
     {kOptBy, HandleBy},
     {kOptSort, HandleSort},
     {kOptTextfile, HandleTextfile},
+    {kOptBatch, [](Parser& p, int, const char*) { return p.o.watch_batch = true, absl::OkStatus(); }},
+    {kOptIterations,
+     [](Parser& p, int, const char* arg) {
+       absl::StatusOr<uint32_t> n = ParseDecimalOption("--iterations", arg, 1000000000);
+       if (!n.ok()) return n.status();
+       if (*n == 0) return absl::InvalidArgumentError("--iterations wants 1 or more screens");
+       p.o.watch_iterations = *n;
+       return absl::OkStatus();
+     }},
 };
 
 // -- Events (-E): -e, --interval, --rcvbuf (-b), --rcvbuf-max, --resync.

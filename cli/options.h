@@ -29,6 +29,7 @@ enum class Command {
   kStats,    // -S / --stats: per-CPU statistics
   kEvents,   // -E / --event: stream events (like conntrack -E)
   kSummary,  // --summary (or -o prometheus): counts over the table
+  kWatch,    // --watch: a live view of the table (cli/run_watch.h)
 };
 
 struct Options {
@@ -66,6 +67,10 @@ struct Options {
   std::vector<const SummaryKey*> summary_by;
   SummarySort summary_sort = SummarySort::kEntries;
   bool summary_sort_given = false;
+  // --watch: --batch (plain screens even on a terminal), --iterations N (stop after N
+  // screens; 0 = until q or a signal). --interval and --top also go with --watch.
+  bool watch_batch = false;
+  uint64_t watch_iterations = 0;
   // --textfile PATH: publish the -o prometheus summary atomically at PATH (cli/textfile.h).
   std::string textfile;
 

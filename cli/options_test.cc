@@ -139,6 +139,37 @@ TEST(ParseOptions, SummaryAndPrometheus) {
   EXPECT_TRUE(Parse({"--summary"})->summary_by.empty());
 }
 
+TEST(ParseOptions, Watch) {
+  auto o = Parse({"--watch", "--interval", "0.5", "--iterations", "3", "--batch", "--top", "7",
+                  "-p", "tcp", "--dport", "443", "--netns", "x"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->command, Command::kWatch);
+  EXPECT_EQ(o->interval, 0.5);
+  EXPECT_EQ(o->watch_iterations, 3u);
+  EXPECT_TRUE(o->watch_batch);
+  EXPECT_EQ(o->top, 7u);
+  EXPECT_EQ(o->netns, "x");
+  struct Bad {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const Bad bad[] = {
+      {{"--batch"}, "--batch' with this command (it goes with --watch)"},
+      {{"-L", "--iterations", "2"}, "--iterations' with this command"},
+      {{"--watch", "--iterations", "0"}, "--iterations wants 1 or more"},
+      {{"--watch", "-o", "json"}, "--watch draws its own screen and takes no -o"},
+      {{"--watch", "-o", "extended"}, "takes no -o"},
+      {{"--watch", "--resync"}, "go with -E, not --watch"},
+      {{"--watch", "--interval", "0"}, "--interval wants seconds"},
+      {{"--watch", "--summary"}, "Invalid commands combination"},
+      {{"--watch", "--input", "-"}, "standard input can be read once"},
+  };
+  for (const Bad& b : bad) {
+    EXPECT_THAT(Parse(b.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(b.message)))
+        << b.args[0] << " " << b.args.back();
+  }
+}
+
 TEST(ParseOptions, CountAndStats) {
   EXPECT_EQ(Parse({"-C"})->command, Command::kCount);
   EXPECT_EQ(Parse({"--count", "conntrack"})->command, Command::kCount);

@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,10 @@ void OnSignal(int) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StopSignal>> StopSignal::Install() {
+  return InstallFor({SIGINT, SIGTERM});
+}
+
+absl::StatusOr<std::unique_ptr<StopSignal>> StopSignal::InstallFor(std::vector<int> signals) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
     return absl::InternalError(absl::StrCat("pipe2: ", std::strerror(errno)));
@@ -36,15 +41,16 @@ absl::StatusOr<std::unique_ptr<StopSignal>> StopSignal::Install() {
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: blocking calls return EINTR
-  if (sigaction(SIGINT, &sa, nullptr) < 0 || sigaction(SIGTERM, &sa, nullptr) < 0) {
-    return absl::InternalError(absl::StrCat("sigaction: ", std::strerror(errno)));
+  for (int sig : signals) {
+    if (sigaction(sig, &sa, nullptr) < 0) {
+      return absl::InternalError(absl::StrCat("sigaction: ", std::strerror(errno)));
+    }
   }
-  return std::unique_ptr<StopSignal>(new StopSignal(fds[0], fds[1]));
+  return std::unique_ptr<StopSignal>(new StopSignal(fds[0], fds[1], std::move(signals)));
 }
 
 StopSignal::~StopSignal() {
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+  for (int sig : signals_) signal(sig, SIG_DFL);
   g_write_fd = -1;
   close(read_fd_);
   close(write_fd_);

@@ -13,6 +13,8 @@ PACKAGES=(
   conntrack nftables iproute2 socat procps
   # checks of the output formats in kernel tests
   jq libxml2-utils
+  # --watch's full-screen test (cli/kernel_tests/watch_test.sh) reads the screen from tmux
+  tmux
   # `promtool check metrics` for -o prometheus (Debian's prometheus package is the only
   # one that ships promtool; its daemon is not needed, see below)
   prometheus

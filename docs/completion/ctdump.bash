@@ -16,9 +16,9 @@
 # (every long option of `ctdump --help` must be in _CTDUMP_LONG_OPTIONS).
 
 _CTDUMP_LONG_OPTIONS=(
-  --dump --count --stats --event --summary --doctor --help --version
+  --dump --count --stats --event --summary --watch --doctor --help --version
   --output --event-mask --interval --resync --no-progname --rcvbuf --buffer-size
-  --rcvbuf-max --top --by --sort
+  --rcvbuf-max --top --by --sort --batch --iterations
   --textfile --backend --input --netns --verbose
   --src --orig-src --dst --orig-dst --reply-src --reply-dst --mask-src --mask-dst
   --proto --protonum --family --mark --status --zone --orig-zone --reply-zone
@@ -31,7 +31,7 @@ _CTDUMP_SHORT_OPTIONS=(-L -C -S -E -h -V -o -e -b -v -s -d -r -q -p -f -m -u -w 
 
 # Options whose value is the next word (-n, -g and -j take an optional one: not listed).
 _CTDUMP_WITH_VALUE=" -o --output -e --event-mask --interval --rcvbuf -b --buffer-size
-  --rcvbuf-max --top --by --sort --textfile --backend --input --netns -s --src --orig-src -d --dst
+  --rcvbuf-max --top --by --sort --iterations --textfile --backend --input --netns -s --src --orig-src -d --dst
   --orig-dst -r --reply-src -q --reply-dst --mask-src --mask-dst -p --proto --protonum
   -f --family -m --mark -u --status -w --zone --orig-zone --reply-zone -l --label
   -c --secmark --sport --orig-port-src --dport --orig-port-dst --reply-port-src
