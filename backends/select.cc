@@ -74,7 +74,8 @@ class FallbackBackend : public Backend {
         if (log_) log_(absl::StrCat("trying backend ", used_));
         status = (*backend)->Dump(request, counting);
         if (log_ && request.filter != nullptr) {
-          if (const NetlinkDumpStats* st = NetlinkStats(**backend)) {
+          if (const netlink::NetlinkDumpCounters* st =
+                  netlink::NetlinkDumpCountersOf(**backend)) {
             log_(absl::StrCat("kernel-side filter: ",
                               st->kernel_filter.empty() ? "none" : st->kernel_filter));
           }
@@ -122,7 +123,7 @@ absl::StatusOr<std::unique_ptr<Backend>> Logged(absl::StatusOr<std::unique_ptr<B
 absl::StatusOr<std::unique_ptr<Backend>> MakeBackend(absl::string_view spec, BackendLog log) {
   std::vector<Candidate> candidates;
   if (spec == "auto" || spec == "netlink") {
-    candidates.push_back({"netlink", [] { return MakeNetlinkBackend(); }});
+    candidates.push_back({"netlink", [] { return netlink::MakeNetlinkBackend(); }});
   }
   if (spec == "auto" || spec == "procfs") {
     candidates.push_back(ProcCandidate(kNfConntrackPath));

@@ -1,10 +1,7 @@
 #include "backends/stats.h"
 
-#include <endian.h>
 #include <errno.h>
 
-#include <cstring>
-#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <utility>
@@ -13,33 +10,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "backends/netlink/ctnetlink.h"
-#include "backends/netlink/decode.h"
-#include "backends/netlink/request.h"
-#include "core/status_macros.h"
-#include "io/errno_text.h"
+#include "backends/netlink/stats_query.h"
 
 namespace ctdump {
 namespace {
-
-using netlink::CtRequest;
-using netlink::DumpBufferReader;
-using netlink::NlItem;
-using netlink::NlKind;
-using netlink::Transport;
-
-constexpr size_t kStatsBufferSize = 64 * 1024;
-
-// conntrack -S names by attribute number (src/conntrack.c of conntrack-tools 1.4.7).
-constexpr absl::string_view kCpuStatNames[kCpuStatMax + 1] = {
-    "",           "searched",      "found",          "new",
-    "invalid",    "ignore",        "delete",         "delete_list",
-    "insert",     "insert_failed", "drop",           "early_drop",
-    "error",      "search_restart", "clash_resolve", "chaintoolong",
-};
 
 // /proc/net/stat/nf_conntrack column name -> attribute number (0: not a counter of -S).
 int ProcColumnStat(absl::string_view name) {
@@ -48,21 +24,21 @@ int ProcColumnStat(absl::string_view name) {
     int stat;
   };
   static constexpr Map kMap[] = {
-      {"searched", ctnl::kCtaStatsSearched},
-      {"found", ctnl::kCtaStatsFound},
-      {"new", ctnl::kCtaStatsNew},
-      {"invalid", ctnl::kCtaStatsInvalid},
-      {"ignore", ctnl::kCtaStatsIgnore},
-      {"delete", ctnl::kCtaStatsDelete},
-      {"delete_list", ctnl::kCtaStatsDeleteList},
-      {"insert", ctnl::kCtaStatsInsert},
-      {"insert_failed", ctnl::kCtaStatsInsertFailed},
-      {"drop", ctnl::kCtaStatsDrop},
-      {"early_drop", ctnl::kCtaStatsEarlyDrop},
-      {"icmp_error", ctnl::kCtaStatsError},
-      {"search_restart", ctnl::kCtaStatsSearchRestart},
-      {"clashres", ctnl::kCtaStatsClashResolve},
-      {"chainlength", ctnl::kCtaStatsChainTooLong},
+      {"searched", kCpuStatSearched},
+      {"found", kCpuStatFound},
+      {"new", kCpuStatNew},
+      {"invalid", kCpuStatInvalid},
+      {"ignore", kCpuStatIgnore},
+      {"delete", kCpuStatDelete},
+      {"delete_list", kCpuStatDeleteList},
+      {"insert", kCpuStatInsert},
+      {"insert_failed", kCpuStatInsertFailed},
+      {"drop", kCpuStatDrop},
+      {"early_drop", kCpuStatEarlyDrop},
+      {"icmp_error", kCpuStatError},
+      {"search_restart", kCpuStatSearchRestart},
+      {"clashres", kCpuStatClashResolve},
+      {"chainlength", kCpuStatChainTooLong},
   };
   for (const Map& m : kMap) {
     if (m.name == name) return m.stat;
@@ -70,29 +46,13 @@ int ProcColumnStat(absl::string_view name) {
   return 0;
 }
 
-// Why a ctnetlink request failed, as one phrase, and the code it maps to.
+// Why ctnetlink did not answer, as one phrase, and the code it maps to.
 struct Failure {
   absl::StatusCode code;
   std::string why;
 };
 
-Failure KernelRefusal(absl::string_view what, int err) {
-  if (err == EPERM) {
-    return {absl::StatusCode::kPermissionDenied,
-            absl::StrCat("ctnetlink ", what,
-                         " refused (EPERM): needs CAP_NET_ADMIN in this network namespace")};
-  }
-  // EINVAL/EOPNOTSUPP: the kernel has no such message (or no ctnetlink subsystem).
-  const absl::StatusCode code = (err == EINVAL || err == EOPNOTSUPP)
-                                    ? absl::StatusCode::kFailedPrecondition
-                                    : absl::ErrnoToStatus(err, "").code();
-  return {code, absl::StrCat("ctnetlink ", what, " refused (", ErrnoName(err), ": ",
-                             std::strerror(err), ")")};
-}
-
-Failure FromStatus(absl::string_view what, const absl::Status& s) {
-  return {s.code(), absl::StrCat("ctnetlink ", what, ": ", s.message())};
-}
+Failure FromStatus(const absl::Status& s) { return {s.code(), std::string(s.message())}; }
 
 // Reads one whole file. NotFound / PermissionDenied / ... with the path in the message.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -107,102 +67,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return s.str();
 }
 
-// Sends `kind` and hands every message of the reply to `on_message` (kOther items: the
-// stats messages) until NLMSG_DONE (dumps) or, with `single`, the first stats message.
-// A refusal (NLMSG_ERROR) comes back as *refused_errno with an OK status.
-absl::Status Exchange(Transport& t, CtRequest kind, bool single,
-                      const std::function<absl::Status(const NlItem&)>& on_message,
-                      int* refused_errno) {
-  *refused_errno = 0;
-  const uint32_t seq = static_cast<uint32_t>(std::time(nullptr));
-  const netlink::CtRequestBytes req = netlink::BuildCtRequest(kind, 0, seq);
-  CTDUMP_RETURN_IF_ERROR(t.Send(req.span()));
-  const uint32_t port_id = t.PortId();
-  std::unique_ptr<uint8_t[]> buf(new uint8_t[kStatsBufferSize]);
-  Flow scratch;  // DumpBufferReader decodes CT_NEW into it; stats replies never are
-  for (;;) {
-    absl::StatusOr<size_t> got = t.Recv(absl::MakeSpan(buf.get(), kStatsBufferSize));
-    if (!got.ok()) {
-      const int err = netlink::TransportErrno(got.status());
-      if (err == EINTR) continue;
-      if (err == ENOBUFS) {
-        return absl::DataLossError("the kernel dropped part of the reply (ENOBUFS)");
-      }
-      return got.status();
-    }
-    DumpBufferReader reader(absl::MakeConstSpan(buf.get(), *got), &scratch);
-    NlItem item;
-    while (reader.Next(&item)) {
-      if (item.seq != seq || item.port_id != port_id) {
-        return absl::DataLossError(absl::StrFormat(
-            "reply (nlmsg_type 0x%04x) does not match the request: seq %u port id %u, "
-            "want seq %u port id %u",
-            item.type, item.seq, item.port_id, seq, port_id));
-      }
-      switch (item.kind) {
-        case NlKind::kError:
-          if (item.error == 0) break;  // an ACK
-          *refused_errno = item.error;
-          return absl::OkStatus();
-        case NlKind::kDone:
-          if (item.error != 0) {
-            return absl::DataLossError(absl::StrCat("the dump failed part-way with ",
-                                                    ErrnoName(item.error), " (",
-                                                    std::strerror(item.error), ")"));
-          }
-          return absl::OkStatus();
-        case NlKind::kOther:
-          if (item.type == ctnl::kNlmsgNoop) break;
-          CTDUMP_RETURN_IF_ERROR(on_message(item));
-          if (single) return absl::OkStatus();
-          break;
-        case NlKind::kFlow:
-        case NlKind::kBadFlow:
-          return absl::DataLossError(
-              absl::StrFormat("unexpected conntrack entry (nlmsg_type 0x%04x)", item.type));
-      }
-    }
-    CTDUMP_RETURN_IF_ERROR(reader.status());
-  }
-}
-
 // Count and max over ctnetlink, or why not.
 absl::StatusOr<TableCount> CountFromNetlink(const StatsSources& src, Failure* failure) {
-  absl::StatusOr<std::unique_ptr<Transport>> t = src.open_netlink();
+  absl::StatusOr<std::unique_ptr<netlink::Transport>> t = src.open_netlink();
   if (!t.ok()) {
-    *failure = FromStatus("socket", t.status());
+    *failure = {t.status().code(), absl::StrCat("ctnetlink socket: ", t.status().message())};
     return t.status();
   }
-  netlink::GlobalStats g;
-  bool have = false;
-  int refused = 0;
-  absl::Status s = Exchange(
-      **t, CtRequest::kGetStats, /*single=*/true,
-      [&](const NlItem& item) {
-        if (item.type != ctnl::CtType(ctnl::kMsgCtGetStats)) {
-          return absl::DataLossError(absl::StrFormat(
-              "unexpected reply to CT_GET_STATS: nlmsg_type 0x%04x", item.type));
-        }
-        CTDUMP_RETURN_IF_ERROR(netlink::DecodeGlobalStats(item.bytes, &g));
-        have = true;
-        return absl::OkStatus();
-      },
-      &refused);
-  if (!s.ok()) {
-    *failure = FromStatus("CT_GET_STATS", s);
-    return s;
-  }
-  if (refused != 0) {
-    *failure = KernelRefusal("CT_GET_STATS", refused);
-    return absl::Status(failure->code, failure->why);
-  }
-  if (!have) {
-    *failure = {absl::StatusCode::kDataLoss, "ctnetlink CT_GET_STATS: no reply message"};
-    return absl::DataLossError(failure->why);
+  absl::StatusOr<netlink::GlobalStats> g = netlink::QueryGlobalStats(**t);
+  if (!g.ok()) {
+    *failure = FromStatus(g.status());
+    return g.status();
   }
   TableCount c;
-  c.count = g.entries;
-  if (g.max_entries) c.max = *g.max_entries;
+  c.count = g->entries;
+  if (g->max_entries) c.max = *g->max_entries;
   c.source = CountSource::kNetlink;
   c.source_name = "ctnetlink CT_GET_STATS";
   return c;
@@ -217,11 +96,6 @@ std::optional<uint64_t> ReadOptionalNumber(const std::string& path) {
 }
 
 }  // namespace
-
-absl::string_view CpuStatName(int n) {
-  if (n < 1 || n > kCpuStatMax) return "";
-  return kCpuStatNames[n];
-}
 
 absl::StatusOr<uint64_t> ParseSysctlNumber(absl::string_view text) {
   const absl::string_view t = absl::StripAsciiWhitespace(text);
@@ -294,60 +168,6 @@ absl::StatusOr<TableCount> ReadTableCount(const StatsSources& src) {
                                          absl::StrJoin(tried, "\n  ")));
 }
 
-absl::Status DecodeCpuStatsMessage(absl::Span<const uint8_t> msg, CpuStats* out) {
-  *out = CpuStats();
-  out->source = CpuStatsSource::kNetlink;
-  if (msg.size() < ctnl::kNlmsgHdrLen) {
-    return absl::DataLossError(absl::StrCat("truncated message: ", msg.size(),
-                                            " bytes, want at least 16 (nlmsghdr)"));
-  }
-  uint32_t len;
-  uint16_t type;
-  std::memcpy(&len, msg.data(), 4);
-  std::memcpy(&type, msg.data() + 4, 2);
-  if (len > msg.size()) {
-    return absl::DataLossError(
-        absl::StrCat("truncated message: nlmsg_len ", len, " > ", msg.size(), " bytes"));
-  }
-  if (type != ctnl::CtType(ctnl::kMsgCtGetStatsCpu)) {
-    return absl::DataLossError(
-        absl::StrFormat("not a CT_GET_STATS_CPU reply: nlmsg_type 0x%04x", type));
-  }
-  if (len < ctnl::kCtPayloadOffset) {
-    return absl::DataLossError(
-        absl::StrCat("message too short: nlmsg_len ", len, " < 20 (nlmsghdr + nfgenmsg)"));
-  }
-  uint16_t res_id;
-  std::memcpy(&res_id, msg.data() + ctnl::kNlmsgHdrLen + 2, 2);
-  out->cpu = be16toh(res_id);
-  size_t off = ctnl::kCtPayloadOffset;
-  while (len - off >= ctnl::kNlaHdrLen) {
-    uint16_t nla_len, nla_type;
-    std::memcpy(&nla_len, msg.data() + off, 2);
-    std::memcpy(&nla_type, msg.data() + off + 2, 2);
-    if (nla_len < ctnl::kNlaHdrLen || nla_len > len - off) {
-      return absl::DataLossError(absl::StrCat("malformed attribute at offset ", off,
-                                              ": nla_len ", nla_len, " (", len - off,
-                                              " bytes left)"));
-    }
-    const int n = nla_type & ctnl::kNlaTypeMask;
-    if (n >= 1 && n <= kCpuStatMax) {
-      if (nla_len != ctnl::kNlaHdrLen + 4) {
-        std::string name = absl::AsciiStrToUpper(CpuStatName(n));
-        return absl::DataLossError(absl::StrCat("CTA_STATS_", name, " has ",
-                                                nla_len - ctnl::kNlaHdrLen,
-                                                " bytes, want 4"));
-      }
-      uint32_t be;
-      std::memcpy(&be, msg.data() + off + ctnl::kNlaHdrLen, 4);
-      out->Set(n, be32toh(be));
-    }
-    off += ctnl::Align4(nla_len);
-    if (off > len) break;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::vector<CpuStats>> ParseProcStatConntrack(absl::string_view text) {
   std::vector<absl::string_view> lines = absl::StrSplit(text, '\n', absl::SkipWhitespace());
   if (lines.empty()) return absl::DataLossError("empty file");
@@ -362,7 +182,7 @@ absl::StatusOr<std::vector<CpuStats>> ParseProcStatConntrack(absl::string_view t
   if (chainlength_layout) {
     // 5.15+ prints 0 for these retired counters (see the header comment).
     for (int& c : column) {
-      if (c == ctnl::kCtaStatsNew || c == ctnl::kCtaStatsIgnore || c == ctnl::kCtaStatsDelete) {
+      if (c == kCpuStatNew || c == kCpuStatIgnore || c == kCpuStatDelete) {
         c = 0;
       }
     }
@@ -393,45 +213,17 @@ absl::StatusOr<std::vector<CpuStats>> ParseProcStatConntrack(absl::string_view t
   return out;
 }
 
-void AppendCpuStatsLine(const CpuStats& s, TextBuffer* out) {
-  // printf("cpu=%-4u\t", cpu)
-  out->Append("cpu=");
-  const size_t before = out->size();
-  out->AppendU64(s.cpu);
-  for (size_t w = out->size() - before; w < 4; ++w) out->Append(' ');
-  out->Append('\t');
-  for (int n = 1; n <= kCpuStatMax; ++n) {
-    if (!s.Has(n)) continue;
-    out->Append(kCpuStatNames[n]);
-    out->Append('=');
-    out->AppendU64(s.value[n]);
-    out->Append(' ');
-  }
-  out->Append('\n');
-}
-
 absl::StatusOr<std::vector<CpuStats>> ReadCpuStats(const StatsSources& src) {
   Failure nl{absl::StatusCode::kFailedPrecondition, "ctnetlink not tried"};
   if (src.open_netlink) {
-    absl::StatusOr<std::unique_ptr<Transport>> t = src.open_netlink();
+    absl::StatusOr<std::unique_ptr<netlink::Transport>> t = src.open_netlink();
     if (!t.ok()) {
-      nl = FromStatus("socket", t.status());
+      nl = {t.status().code(), absl::StrCat("ctnetlink socket: ", t.status().message())};
     } else {
-      std::vector<CpuStats> cpus;
-      int refused = 0;
-      absl::Status s = Exchange(
-          **t, CtRequest::kDumpStatsCpu, /*single=*/false,
-          [&cpus](const NlItem& item) {
-            CpuStats c;
-            CTDUMP_RETURN_IF_ERROR(DecodeCpuStatsMessage(item.bytes, &c));
-            cpus.push_back(c);
-            return absl::OkStatus();
-          },
-          &refused);
-      if (s.ok() && refused == 0) return cpus;
+      absl::StatusOr<std::vector<CpuStats>> cpus = netlink::DumpCpuStats(**t);
+      if (cpus.ok()) return cpus;
       // Refused, or broken off part-way: /proc is a complete source of its own.
-      nl = s.ok() ? KernelRefusal("CT_GET_STATS_CPU", refused)
-                  : FromStatus("CT_GET_STATS_CPU", s);
+      nl = FromStatus(cpus.status());
     }
   }
   const std::string path = src.proc_root + "/net/stat/nf_conntrack";

@@ -3,7 +3,7 @@
 // The numbers behind `conntrack -C` (how many entries, out of how many) and `conntrack -S`
 // (per-CPU counters), read from ctnetlink and, where that is not possible, from the
 // world-readable files under /proc. Read-only: only CT_GET_STATS and CT_GET_STATS_CPU
-// are sent (backends/netlink/request.h), and nothing is ever written.
+// are sent (backends/netlink/stats_query.h), and nothing is ever written.
 //
 //   CTDUMP_ASSIGN_OR_RETURN(TableCount c, ReadTableCount());
 //   printf("%llu\n", c.count);                         // conntrack -C
@@ -17,7 +17,8 @@
 // section 9); the /proc fallbacks are world-readable, so an unprivileged
 // caller gets its answer from /proc, and the result says so.
 //
-// Pure parts (DecodeCpuStatsMessage, ParseProcStatConntrack, ParseSysctlNumber) are
+// The ctnetlink requests are backends/netlink/stats_query.h; the records and the -S line
+// are core/cpu_stats.h. Pure parts (ParseProcStatConntrack, ParseSysctlNumber) are
 // separate from the I/O so that tests feed them bytes directly; the I/O takes a
 // StatsSources so that tests can replace the socket and the /proc root.
 
@@ -37,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "backends/netlink/transport.h"
+#include "core/cpu_stats.h"
 #include "core/text_buffer.h"
 
 namespace ctdump {
@@ -85,38 +87,6 @@ absl::StatusOr<TableCount> ReadTableCount(const StatsSources& sources = StatsSou
 
 // ------------------------------------------------------------------ conntrack -S --
 
-// Per-CPU counters, numbered like the kernel's CTA_STATS_* attributes (enum
-// ctattr_stats_cpu): 1 searched, 2 found, 3 new, 4 invalid, 5 ignore, 6 delete,
-// 7 delete_list, 8 insert, 9 insert_failed, 10 drop, 11 early_drop, 12 error,
-// 13 search_restart, 14 clash_resolve, 15 chaintoolong.
-inline constexpr int kCpuStatMax = 15;
-
-enum class CpuStatsSource : uint8_t {
-  kNetlink,   // one CT_GET_STATS_CPU reply message
-  kProcStat,  // one line of /proc/net/stat/nf_conntrack
-};
-
-struct CpuStats {
-  uint32_t cpu = 0;  // netlink: res_id (the CPU number); /proc: the line's index
-  // value[n] is counter n (1..kCpuStatMax); value[0] is unused. 32 bits, wrapping.
-  std::array<uint32_t, kCpuStatMax + 1> value{};
-  // Bit n set: counter n was present. Kernels differ in what they report (6.18's
-  // ctnetlink sends 2, 4, 8-15; 4.x sent all of 1-13).
-  uint32_t present = 0;
-  CpuStatsSource source = CpuStatsSource::kNetlink;
-
-  bool Has(int n) const { return n >= 1 && n <= kCpuStatMax && (present >> n) & 1; }
-  void Set(int n, uint32_t v) {
-    if (n < 1 || n > kCpuStatMax) return;
-    value[n] = v;
-    present |= 1u << n;
-  }
-};
-
-// The name conntrack -S prints for counter n ("searched" ... "chaintoolong"), or "" for
-// n outside 1..kCpuStatMax.
-absl::string_view CpuStatName(int n);
-
 // ReadCpuStats() dumps CT_GET_STATS_CPU (one record per possible CPU, in the kernel's
 // order) and, when ctnetlink fails in any way (refused, absent, or broken off part-way),
 // reads /proc/net/stat/nf_conntrack instead; CpuStats::source says which answered.
@@ -128,22 +98,6 @@ absl::string_view CpuStatName(int n);
 //                        file is malformed
 //   kFailedPrecondition  neither source exists here
 absl::StatusOr<std::vector<CpuStats>> ReadCpuStats(const StatsSources& sources = StatsSources());
-
-// AppendCpuStatsLine() appends exactly the line `conntrack -S` prints for one CPU:
-// "cpu=%-4u\t", then "name=value " (trailing blank kept) for every counter present, in
-// counter-number order, then "\n". Example (6.18):
-//   "cpu=0   \tfound=0 invalid=0 insert=14 insert_failed=0 drop=0 early_drop=0 error=0 "
-//   "search_restart=0 clash_resolve=0 chaintoolong=0 \n"
-void AppendCpuStatsLine(const CpuStats& stats, TextBuffer* out);
-
-// ------------------------------------------------------------------ pure decoders --
-
-// DecodeCpuStatsMessage() decodes one CT_GET_STATS_CPU reply (nlmsg_type 0x0104): cpu
-// from res_id (be16), every be32 counter attribute 1..kCpuStatMax that is present;
-// attributes of other numbers are skipped (newer kernels may add some).
-// Errors: kDataLoss ("not a CT_GET_STATS_CPU reply: nlmsg_type 0x0100", "truncated
-// message ...", "CTA_STATS_FOUND has 2 bytes, want 4", "malformed attribute ...").
-absl::Status DecodeCpuStatsMessage(absl::Span<const uint8_t> msg, CpuStats* out);
 
 // ParseProcStatConntrack() parses /proc/net/stat/nf_conntrack: a header line of column
 // names, then one line per possible CPU of 8-digit hex values. Columns are found by

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/request.h"
+#include "backends/netlink/stats_query.h"
 #include "backends/netlink/testing/fake_transport.h"
 #include "backends/netlink/testing/nl_builder.h"
 #include "core/testing/status_matchers.h"
@@ -36,6 +37,8 @@ using netlink::testing::ErrnoReply;
 using netlink::testing::ErrorMsg;
 using netlink::testing::FakeKernel;
 using netlink::testing::MsgBuilder;
+using netlink::testing::CpuStats618Reply;
+namespace ctnl = netlink::ctnl;
 
 constexpr uint16_t kStatsCpuType = 0x0104;
 constexpr uint16_t kStatsType = 0x0105;
@@ -46,22 +49,6 @@ std::string Line(const CpuStats& s) {
   return std::string(b.view());
 }
 
-// A 6.18 CT_GET_STATS_CPU reply: the ten counters 6.18 sends, in its order.
-std::vector<uint8_t> Cpu618(uint16_t cpu, uint32_t insert) {
-  return MsgBuilder(kStatsCpuType, ctnl::kNlmFMulti)
-      .Nfgen(0, 0, cpu)
-      .Be32(ctnl::kCtaStatsFound, 0)
-      .Be32(ctnl::kCtaStatsInvalid, 0)
-      .Be32(ctnl::kCtaStatsInsert, insert)
-      .Be32(ctnl::kCtaStatsInsertFailed, 0)
-      .Be32(ctnl::kCtaStatsDrop, 0)
-      .Be32(ctnl::kCtaStatsEarlyDrop, 0)
-      .Be32(ctnl::kCtaStatsError, 0)
-      .Be32(ctnl::kCtaStatsSearchRestart, 0)
-      .Be32(ctnl::kCtaStatsClashResolve, 0)
-      .Be32(ctnl::kCtaStatsChainTooLong, 0)
-      .Build();
-}
 
 // ------------------------------------------------------------------- the -S line --
 
@@ -77,7 +64,7 @@ TEST(CpuStatsLineTest, NamesByAttributeNumber) {
 
 TEST(CpuStatsLineTest, ExactlyConntracksLine) {
   CpuStats s;
-  ASSERT_THAT(DecodeCpuStatsMessage(Cpu618(0, 14), &s), IsOk());
+  ASSERT_THAT(netlink::DecodeCpuStatsMessage(CpuStats618Reply(0, 14), &s), IsOk());
   // docs/conntrack-compatibility.md 2.5, quoted from real output.
   EXPECT_EQ(Line(s),
             "cpu=0   \tfound=0 invalid=0 insert=14 insert_failed=0 drop=0 early_drop=0 "
@@ -96,51 +83,6 @@ TEST(CpuStatsLineTest, WidthAttributeOrderAndEmpty) {
   s.Set(0, 9);   // out of range: ignored
   s.Set(16, 9);
   EXPECT_EQ(s.present, (1u << 1) | (1u << 3) | (1u << 15));
-}
-
-// ------------------------------------------------------------- netlink decoding --
-
-TEST(DecodeCpuStatsMessageTest, CpuFromResIdAndWhatIsPresent) {
-  CpuStats s;
-  ASSERT_THAT(DecodeCpuStatsMessage(MsgBuilder(kStatsCpuType)
-                                        .Nfgen(0, 0, 0x0102)
-                                        .Be32(ctnl::kCtaStatsSearched, 7)
-                                        .Be32(ctnl::kCtaStatsDeleteList, 0xdeadbeef)
-                                        .Be32(99, 1)  // a counter from a future kernel
-                                        .Build(),
-                                    &s),
-              IsOk());
-  EXPECT_EQ(s.cpu, 0x0102u);
-  EXPECT_EQ(s.source, CpuStatsSource::kNetlink);
-  EXPECT_EQ(s.present, (1u << 1) | (1u << 7));
-  EXPECT_EQ(s.value[1], 7u);
-  EXPECT_EQ(s.value[7], 0xdeadbeefu);
-  EXPECT_EQ(Line(s), "cpu=258 \tsearched=7 delete_list=3735928559 \n");
-}
-
-TEST(DecodeCpuStatsMessageTest, Errors) {
-  CpuStats s;
-  EXPECT_THAT(DecodeCpuStatsMessage(MsgBuilder(kStatsCpuType)
-                                        .Nfgen(0)
-                                        .Attr(ctnl::kCtaStatsFound, std::vector<uint8_t>{0, 1})
-                                        .Build(),
-                                    &s),
-              StatusIs(absl::StatusCode::kDataLoss, "CTA_STATS_FOUND has 2 bytes, want 4"));
-  EXPECT_THAT(DecodeCpuStatsMessage(MsgBuilder(0x0100).Nfgen(2).Build(), &s),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       "not a CT_GET_STATS_CPU reply: nlmsg_type 0x0100"));
-  std::vector<uint8_t> cut = Cpu618(0, 1);
-  cut.resize(30);
-  EXPECT_THAT(DecodeCpuStatsMessage(cut, &s),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("truncated message")));
-  EXPECT_THAT(DecodeCpuStatsMessage(MsgBuilder(kStatsCpuType).Build(), &s),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("message too short")));
-  std::vector<uint8_t> bad = MsgBuilder(kStatsCpuType)
-                                 .Nfgen(0)
-                                 .Raw(std::vector<uint8_t>{40, 0, 2, 0, 0, 0, 0, 0})
-                                 .Build();
-  EXPECT_THAT(DecodeCpuStatsMessage(bad, &s),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("malformed attribute")));
 }
 
 // ------------------------------------------------------- /proc/net/stat parsing --
@@ -169,7 +111,7 @@ TEST(ParseProcStatConntrackTest, Linux618MapsToTheNetlinkCounters) {
   EXPECT_EQ((*cpus)[1].cpu, 1u);
   // The same counters as 6.18's ctnetlink (new/ignore/delete are placeholders there).
   CpuStats nl;
-  ASSERT_THAT(DecodeCpuStatsMessage(Cpu618(0, 0), &nl), IsOk());
+  ASSERT_THAT(netlink::DecodeCpuStatsMessage(CpuStats618Reply(0, 0), &nl), IsOk());
   EXPECT_EQ((*cpus)[0].present, nl.present);
   EXPECT_EQ(Line((*cpus)[0]),
             "cpu=0   \tfound=2 invalid=3 insert=14 insert_failed=5 drop=6 early_drop=7 "
@@ -329,7 +271,7 @@ TEST_F(StatsIoTest, CountErrorsAreHonest) {
 }
 
 TEST_F(StatsIoTest, CpuStatsFromNetlink) {
-  kernel_->Script({{Concat({Cpu618(0, 14), Cpu618(1, 2)})}, {DoneMsg()}});
+  kernel_->Script({{Concat({CpuStats618Reply(0, 14), CpuStats618Reply(1, 2)})}, {DoneMsg()}});
   absl::StatusOr<std::vector<CpuStats>> cpus = ReadCpuStats(sources_);
   ASSERT_THAT(cpus, IsOk());
   ASSERT_EQ(cpus->size(), 2u);
@@ -350,7 +292,7 @@ TEST_F(StatsIoTest, CpuStatsFallBackToProcOnEperm) {
 
 TEST_F(StatsIoTest, CpuStatsFallBackWhenTheDumpBreaksOff) {
   Write("/net/stat/nf_conntrack", kProc4x);
-  kernel_->Script({{Cpu618(0, 1)}, ErrnoReply(ENOBUFS)});
+  kernel_->Script({{CpuStats618Reply(0, 1)}, ErrnoReply(ENOBUFS)});
   absl::StatusOr<std::vector<CpuStats>> cpus = ReadCpuStats(sources_);
   ASSERT_THAT(cpus, IsOk());
   ASSERT_EQ(cpus->size(), 1u);
@@ -364,7 +306,7 @@ TEST_F(StatsIoTest, CpuStatsErrorsAreHonest) {
                        ::testing::AllOf(HasSubstr("CT_GET_STATS_CPU refused (EPERM): needs "
                                                   "CAP_NET_ADMIN"),
                                         HasSubstr("net/stat/nf_conntrack"))));
-  kernel_->Script({{Concat({Cpu618(0, 1), DoneMsg(0, 0, ENOMEM)})}});
+  kernel_->Script({{Concat({CpuStats618Reply(0, 1), DoneMsg(0, 0, ENOMEM)})}});
   EXPECT_THAT(ReadCpuStats(sources_),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("failed part-way with ENOMEM")));
   sources_.open_netlink = nullptr;

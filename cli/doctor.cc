@@ -74,7 +74,7 @@ class StopAfterOne : public FlowSink {
 };
 
 absl::StatusOr<uint64_t> RealNetlinkProbe() {
-  absl::StatusOr<std::unique_ptr<Backend>> b = MakeNetlinkBackend();
+  absl::StatusOr<std::unique_ptr<Backend>> b = netlink::MakeNetlinkBackend();
   if (!b.ok()) return b.status();
   StopAfterOne sink;
   absl::Status s = (*b)->Dump(DumpRequest{}, sink);

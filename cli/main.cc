@@ -1,6 +1,6 @@
 // ctdump: list the Linux connection-tracking table, read-only; a drop-in for
 // `conntrack -L`. This file only wires the library together: options in, a backend from
-// backends/select.h, lines out through core/format.h. -E and --summary / -o prometheus
+// backends/select.h, lines out through core/flow_formatter.h. -E and --summary / -o prometheus
 // are in cli/run_events.cc and cli/run_summary.cc.
 
 #include <errno.h>
@@ -10,25 +10,30 @@
 
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <new>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "cli/doctor.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"
-#include "cli/cli_util.h"
+#include "cli/doctor.h"
 #include "cli/command_json.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
+#include "cli/version.h"
 #include "core/backend.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
+#include "core/flow_formatter.h"
 #include "core/format.h"
 #include "core/json.h"
-#include "core/proc_format.h"
-#include "core/xml.h"
+#include "core/output_format.h"
 #include "core/text_buffer.h"
 #include "io/fd_writer.h"
 
@@ -39,15 +44,13 @@ namespace {
 // shards of a parallel read (core/backend.h, FlowShard) each have a copy of.
 class FlowPrinter {
  public:
-  // `on_worker`: the printer of a shard, on a worker thread: it prints nothing to stderr
-  // (the NAT warning is kept in gate().nat_inferred() for the sink to print).
-  FlowPrinter(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-              uint64_t now_ns, bool on_worker)
-      : gate_(filter, /*warn=*/!on_worker),
-        format_(format),
-        style_(style),
-        json_{style.labels},
-        xml_(XmlStyle{style.ktimestamp, style.labels}),
+  // `on_nat_inferred`: FilterGate's (core/filter_gate.h); null for the printer of a shard,
+  // on a worker thread, which prints nothing to stderr (the sink reads
+  // gate().nat_inferred() when it commits the shard).
+  FlowPrinter(const Filter& filter, std::unique_ptr<FlowFormatter> formatter, uint64_t now_ns,
+              std::function<void()> on_nat_inferred)
+      : gate_(filter, std::move(on_nat_inferred)),
+        formatter_(std::move(formatter)),
         now_ns_(now_ns) {}
 
   // Appends `flow` to `out` when it passes the filter. False when the filter cannot be
@@ -61,44 +64,19 @@ class FlowPrinter {
       case FilterGate::kMatch:
         break;
     }
-    switch (format_) {
-      case OutputFormat::kText:
-        AppendConntrackLine(flow, style_, now_ns_, out);
-        break;
-      case OutputFormat::kJson:
-        AppendJsonLine(flow, json_, now_ns_, out);
-        break;
-      case OutputFormat::kProc:
-        AppendProcLine(flow, now_ns_, out);
-        break;
-      case OutputFormat::kXml:
-        xml_.AddFlow(flow, now_ns_, out);
-        break;
-      case OutputFormat::kPrometheus:  // handled by RunSummary(), never listed here
-        return true;
-    }
+    formatter_->Add(flow, now_ns_, out);
     ++shown_;
     return true;
   }
 
-  // Ends the XML document, if one was started.
-  void End(TextBuffer* out) {
-    if (format_ == OutputFormat::kXml) xml_.End(out);
-  }
-  // Whether copies of this printer may print consecutive parts of one listing: every
-  // format but XML, whose document has one header (written with its first flow).
-  bool Shardable() const { return format_ != OutputFormat::kXml; }
-
+  FlowFormatter& formatter() { return *formatter_; }
   const FilterGate& gate() const { return gate_; }
   uint64_t shown() const { return shown_; }
   void reset_shown() { shown_ = 0; }
 
  private:
   FilterGate gate_;
-  OutputFormat format_;
-  ConntrackStyle style_;
-  JsonStyle json_;
-  XmlWriter xml_;
+  std::unique_ptr<FlowFormatter> formatter_;
   uint64_t now_ns_;
   uint64_t shown_ = 0;
 };
@@ -107,9 +85,9 @@ class FlowPrinter {
 // own and the text it made, taken back by ListSink::CommitShard() in input order.
 class ListShard : public FlowShard {
  public:
-  ListShard(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-            uint64_t now_ns)
-      : printer_(filter, format, style, now_ns, /*on_worker=*/true), text_(64 * 1024) {}
+  ListShard(const Filter& filter, std::unique_ptr<FlowFormatter> formatter, uint64_t now_ns)
+      : printer_(filter, std::move(formatter), now_ns, /*on_nat_inferred=*/nullptr),
+        text_(64 * 1024) {}
 
   bool OnFlow(const Flow& flow) override { return printer_.Print(flow, &text_); }
   size_t Position() const override { return text_.size(); }
@@ -130,15 +108,19 @@ class ListShard : public FlowShard {
 // Formats every flow to stdout; reports skipped records on stderr as they come.
 class ListSink : public FlowSink {
  public:
-  ListSink(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-           std::string source)
+  // `format` and `style` made `formatter` (MakeFlowFormatter()); shards get their own.
+  ListSink(const Filter& filter, OutputFormat format, const OutputStyle& style,
+           std::unique_ptr<FlowFormatter> formatter, std::string source)
       : filter_(filter),
         format_(format),
         style_(style),
         now_ns_(WallClockNs()),
-        printer_(filter, format, style, now_ns_, /*on_worker=*/false),
+        printer_(filter, std::move(formatter), now_ns_,
+                 [this] { WarnOnceAboutInferredNat(&nat_warned_); }),
         source_(std::move(source)),
-        out_(STDOUT_FILENO) {}
+        out_(STDOUT_FILENO) {
+    printer_.formatter().Begin(&out_.buffer());
+  }
 
   bool OnFlow(const Flow& flow) override {
     if (!printer_.Print(flow, &out_.buffer())) {
@@ -162,11 +144,15 @@ class ListSink : public FlowSink {
   }
 
   std::unique_ptr<FlowShard> NewShard() override {
-    if (!printer_.Shardable()) return nullptr;
-    if (spare_.empty()) return std::make_unique<ListShard>(filter_, format_, style_, now_ns_);
-    std::unique_ptr<FlowShard> shard = std::move(spare_.back());
-    spare_.pop_back();
-    return shard;
+    if (!printer_.formatter().Shardable()) return nullptr;
+    if (!spare_.empty()) {
+      std::unique_ptr<FlowShard> shard = std::move(spare_.back());
+      spare_.pop_back();
+      return shard;
+    }
+    absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(format_, style_);
+    if (!formatter.ok()) return nullptr;  // never: the sink's own was made the same way
+    return std::make_unique<ListShard>(filter_, *std::move(formatter), now_ns_);
   }
 
   bool CommitShard(std::unique_ptr<FlowShard> shard, std::vector<ShardSkip> skipped) override {
@@ -196,7 +182,7 @@ class ListSink : public FlowSink {
   const absl::Status& judge_status() const { return judge_status_; }
 
   absl::Status Finish() {
-    if (write_status_.ok()) printer_.End(&out_.buffer());
+    if (write_status_.ok()) printer_.formatter().End(&out_.buffer());
     write_status_.Update(out_.Flush());
     return write_status_;
   }
@@ -207,7 +193,7 @@ class ListSink : public FlowSink {
  private:
   const Filter& filter_;
   OutputFormat format_;
-  ConntrackStyle style_;
+  OutputStyle style_;
   uint64_t now_ns_;
   FlowPrinter printer_;
   absl::Status judge_status_;
@@ -215,8 +201,8 @@ class ListSink : public FlowSink {
   FdWriter out_;
   uint64_t shard_shown_ = 0;
   std::vector<std::unique_ptr<ListShard>> spare_;  // committed shards, for NewShard()
-  // The NAT warning for shards (they run on workers); a sequential read's printer warns
-  // itself, and a listing is read one way or the other.
+  // The NAT warning, given once: by the sequential printer's gate, or when a shard whose
+  // gate saw NAT inferred is committed.
   bool nat_warned_ = false;
   uint64_t skipped_ = 0;
   absl::Status write_status_;
@@ -224,13 +210,15 @@ class ListSink : public FlowSink {
 
 int RunList(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
-  ConntrackStyle style;
-  style.extended = opts.out_extended;
-  style.show_id = opts.out_id;
-  style.ktimestamp = opts.out_ktimestamp;
+  OutputStyle style = OutputStyleOf(opts);
   Filter filter = opts.filter;
   LabelNames label_names;
-  if (int rc = SetupLabels(opts, &filter, &label_names, &style.labels); rc != 0) return rc;
+  if (int rc = SetupLabels(opts, &filter, &label_names, &style.line.labels); rc != 0) return rc;
+  absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(opts.format, style);
+  if (!formatter.ok()) {
+    PrintErr(formatter.status().message());
+    return 2;
+  }
 
   BackendLog log = VerboseLog(opts);
   // Enter the namespace before any socket or file is opened: both keep the namespace
@@ -246,7 +234,7 @@ int RunList(const Options& opts) {
   // A hint: the netlink backend pushes what the running kernel honours; every flow is
   // still checked against the whole filter in ListSink.
   if (!filter.empty()) request.filter = &filter;
-  ListSink sink(filter, opts.format, style, (*backend)->Name());
+  ListSink sink(filter, opts.format, style, *std::move(formatter), (*backend)->Name());
   absl::Status dumped = (*backend)->Dump(request, sink);
 
   absl::Status written = sink.Finish();
@@ -283,10 +271,11 @@ int RunList(const Options& opts) {
 // A report command (-C, -S, --doctor) that failed before it had a report: with -o json,
 // stdout still gets one object, the error (cli/command_json.h). Returns 1.
 int ReportFailed(const Options& opts, const absl::Status& why) {
-  if (opts.format != OutputFormat::kJson) return 1;
+  ReportForms forms;  // no text form: the message is on stderr already
+  forms.json = [&why](TextBuffer* text) { AppendErrorJson(why, text); };
   TextBuffer text;
-  AppendErrorJson(why, &text);
-  (void)WriteStdout(text.view(), "the error object");
+  AppendReport(opts.format, forms, &text);
+  if (!text.empty()) (void)WriteStdout(text.view(), "the error object");
   return 1;
 }
 
@@ -299,17 +288,20 @@ int RunDoctor(const Options& opts) {
   if (!EnterNetns(opts, nullptr, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
   bool ok = AnySourceWorks(findings);
-  TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, &text);
-  } else {
-    if (netns) text.Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    if (netns) text->Append(absl::StrCat("network namespace: ", netns->path(), "\n"));
     for (const Finding& f : findings) {
-      text.Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
+      text->Append(absl::StrCat("[", LevelName(f.level), "] ", f.topic, ": ", f.text, "\n"));
     }
-    text.Append(ok ? "ctdump can list this table.\n"
-                   : "ctdump cannot list this table; see the problems above.\n");
-  }
+    text->Append(ok ? "ctdump can list this table.\n"
+                    : "ctdump cannot list this table; see the problems above.\n");
+  };
+  forms.json = [&](TextBuffer* text) {
+    AppendDoctorJson(netns ? netns->path() : std::string(), findings, ok, text);
+  };
+  TextBuffer text;
+  AppendReport(opts.format, forms, &text);
   if (WriteStdout(text.view(), "the report") != 0) return 1;
   return ok ? 0 : 1;
 }
@@ -327,13 +319,14 @@ int RunCount(const Options& opts) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    text->AppendU64(count->count);
+    text->Append('\n');
+  };
+  forms.json = [&](TextBuffer* text) { AppendCountJson(*count, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendCountJson(*count, &text);
-  } else {
-    text.AppendU64(count->count);
-    text.Append('\n');
-  }
+  AppendReport(opts.format, forms, &text);
   return WriteStdout(text.view(), "the count");
 }
 
@@ -345,12 +338,13 @@ int RunStats(const Options& opts) {
     PrintErr(stats.status().message());
     return ReportFailed(opts, stats.status());
   }
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) {
+    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, text);
+  };
+  forms.json = [&](TextBuffer* text) { AppendCpuStatsJson(*stats, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kJson) {
-    AppendCpuStatsJson(*stats, &text);
-  } else {
-    for (const CpuStats& cpu : *stats) AppendCpuStatsLine(cpu, &text);
-  }
+  AppendReport(opts.format, forms, &text);
   return WriteStdout(text.view(), "the statistics");
 }
 

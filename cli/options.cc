@@ -127,6 +127,24 @@ constexpr const char* kOutputWords[] = {"xml",      "extended",  "timestamp", "i
                                         "ktimestamp", "labels", "userspace", "save",
                                         "json",     "proc",      "prometheus"};
 
+// The -o words that name a format.
+struct NamedFormat {
+  absl::string_view word;
+  OutputFormat format;
+};
+constexpr NamedFormat kFormatWords[] = {{"xml", OutputFormat::kXml},
+                                        {"json", OutputFormat::kJson},
+                                        {"proc", OutputFormat::kProc},
+                                        {"prometheus", OutputFormat::kPrometheus}};
+
+// The format `word` (a whole -o word) names, or nullptr.
+const OutputFormat* FormatNamed(absl::string_view word) {
+  for (const NamedFormat& f : kFormatWords) {
+    if (f.word == word) return &f.format;
+  }
+  return nullptr;
+}
+
 absl::Status ParseOutput(const char* arg, Options* o) {
   for (absl::string_view word : absl::StrSplit(arg, ',')) {
     const char* match = nullptr;
@@ -150,11 +168,8 @@ absl::Status ParseOutput(const char* arg, Options* o) {
       o->out_timestamp = true;  // events only (CheckCommandOptions)
     } else if (m == "userspace") {
       o->out_userspace = true;  // events only (CheckCommandOptions)
-    } else if (m == "xml" || m == "json" || m == "proc" || m == "prometheus") {
-      OutputFormat f = m == "xml"    ? OutputFormat::kXml
-                       : m == "json" ? OutputFormat::kJson
-                       : m == "proc" ? OutputFormat::kProc
-                                     : OutputFormat::kPrometheus;
+    } else if (const OutputFormat* named = FormatNamed(m)) {
+      const OutputFormat f = *named;
       if (o->format != OutputFormat::kText && o->format != f) {
         return absl::InvalidArgumentError(
             "-o takes one of xml, json, proc and prometheus at a time");
@@ -361,6 +376,15 @@ absl::Status ValidateCommand(const Options& o) {
 }
 
 }  // namespace
+
+OutputStyle OutputStyleOf(const Options& o) {
+  OutputStyle style;
+  style.line.extended = o.out_extended;
+  style.line.show_id = o.out_id;
+  style.line.ktimestamp = o.out_ktimestamp;
+  style.event_timestamp = o.out_timestamp;
+  return style;
+}
 
 const char* UsageText() {
   return "Usage: ctdump [-L [conntrack]] [options]\n"

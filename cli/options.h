@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/filter.h"
+#include "core/flow_formatter.h"
 
 namespace ctdump {
 
@@ -27,14 +28,6 @@ enum class Command {
   kStats,    // -S / --stats: per-CPU statistics
   kEvents,   // -E / --event: stream events (like conntrack -E)
   kSummary,  // --summary (or -o prometheus): counts over the table
-};
-
-enum class OutputFormat {
-  kText,  // conntrack -L lines (default)
-  kXml,   // -o xml: conntrack's XML document
-  kJson,  // -o json: one JSON object per line (core/json.h, schema v1)
-  kProc,  // -o proc: the line /proc/net/nf_conntrack prints (core/proc_format.h)
-  kPrometheus,  // -o prometheus: the summary as Prometheus text (core/prometheus.h)
 };
 
 struct Options {
@@ -91,6 +84,10 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv);
 // filters or --input, --input with --netns or --backend). The first problem found is
 // returned, as kInvalidArgument.
 absl::Status Validate(const Options& options);
+
+// The -o words as the formats take them (core/flow_formatter.h): extended, id,
+// ktimestamp and timestamp. Labels are set by SetupLabels() (cli/label_setup.h).
+OutputStyle OutputStyleOf(const Options& options);
 
 // The text of -h.
 const char* UsageText();

@@ -8,7 +8,7 @@
 #      sendmmsg, send, mnl_socket_sendto), in NetlinkSocket::SendToKernel(), and only
 #      backends/netlink/transport.cc calls that (the event socket never sends);
 #   2. write()/writev() appear only where stdout and stderr are written
-#      (io/fd_writer.cc, cli/main.cc, cli/cli_util.cc), in the self-pipe that wakes
+#      (io/fd_writer.cc, cli/main.cc, cli/messages.cc), in the self-pipe that wakes
 #      the event loop on SIGINT (cli/stop_signal.cc) and in the --textfile writer
 #      (cli/textfile.cc: the metrics file the user names, never a sysctl or /proc file);
 #   3. every Transport::Send() call passes the bytes of a CtRequestBytes (the output of
@@ -71,7 +71,7 @@ check "NetlinkSocket sends only for the transport" \
   'backends/netlink/socket\.(h|cc)|backends/netlink/transport\.cc'
 check "write()/writev() only for stdout and stderr" \
   '(^|[^A-Za-z0-9_.>])(write|writev|pwrite)[[:space:]]*\(' \
-  'io/fd_writer\.cc|cli/main\.cc|cli/cli_util\.cc|cli/stop_signal\.cc|cli/textfile\.cc'
+  'io/fd_writer\.cc|cli/main\.cc|cli/messages\.cc|cli/stop_signal\.cc|cli/textfile\.cc'
 check "no kernel names of writing requests" \
   'IPCTNL_MSG|CTRZERO|CtrZero|NLM_F_(REPLACE|APPEND)|kNlmF(Replace|Append)|nfnetlink_conntrack\.h|libnetfilter_conntrack|nfct_|NFCT_Q_|IPCTNL_MSG_EXP|kMsgExp' \
   '^$'

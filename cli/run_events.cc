@@ -11,12 +11,15 @@
 #include "backends/netlink/port_owner.h"
 #include "backends/select.h"
 #include "backends/stats.h"
-#include "cli/cli_util.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/stop_signal.h"
 #include "core/backend.h"
 #include "core/event.h"
-#include "core/event_format.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
+#include "core/flow_formatter.h"
 #include "core/table_diff.h"
 #include "io/fd_writer.h"
 
@@ -30,13 +33,13 @@ constexpr absl::string_view kNoDropCounter =
 // Filters and prints events; reports skipped records and losses on stderr as they come.
 class EventPrinter : public EventSink {
  public:
-  EventPrinter(const Filter& filter, OutputFormat format, const EventTextStyle& style)
-      : gate_(filter),
-        format_(format),
-        style_(style),
-        json_(JsonStyle{style.line.labels}),
-        xml_(XmlStyle{style.line.ktimestamp, style.line.labels}, style.timestamp),
-        out_(STDOUT_FILENO) {}
+  // `formatter`: MakeFlowFormatter()'s (core/flow_formatter.h), for -o's format.
+  EventPrinter(const Filter& filter, std::unique_ptr<FlowFormatter> formatter)
+      : gate_(filter, NatInferredWarning()),
+        formatter_(std::move(formatter)),
+        out_(STDOUT_FILENO) {
+    formatter_->Begin(&out_.buffer());
+  }
 
   bool OnEvent(const FlowEvent& ev, const Flow& flow) override {
     if (!write_status_.ok()) return false;
@@ -45,12 +48,7 @@ class EventPrinter : public EventSink {
       case FilterGate::kNoMatch: return true;
       case FilterGate::kMatch: break;
     }
-    const uint64_t now = WallClockNs();
-    switch (format_) {
-      case OutputFormat::kJson: json_.Append(ev, flow, now, &out_.buffer()); break;
-      case OutputFormat::kXml: xml_.Append(ev, flow, now, &out_.buffer()); break;
-      default: AppendEventLine(ev, flow, style_, now, &out_.buffer()); break;
-    }
+    formatter_->AddEvent(ev, flow, WallClockNs(), &out_.buffer());
     ++shown_;
     write_status_ = out_.MaybeFlush();
     return write_status_.ok();
@@ -79,7 +77,7 @@ class EventPrinter : public EventSink {
 
   // Ends the XML document (if one was started) and writes what is buffered.
   absl::Status Finish() {
-    if (write_status_.ok()) xml_.End(&out_.buffer());
+    if (write_status_.ok()) formatter_->End(&out_.buffer());
     OnIdle();
     return write_status_;
   }
@@ -90,10 +88,7 @@ class EventPrinter : public EventSink {
 
  private:
   FilterGate gate_;
-  OutputFormat format_;
-  EventTextStyle style_;
-  EventJsonWriter json_;
-  EventXmlWriter xml_;
+  std::unique_ptr<FlowFormatter> formatter_;
   FdWriter out_;
   absl::Status write_status_;
   uint64_t shown_ = 0;
@@ -203,7 +198,7 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
     PrintErr(listener.status().message());
     return 1;
   }
-  const netlink::EventListenerStats& st = (*listener)->stats();
+  const netlink::EventListenerCounters& st = (*listener)->counters();
   if (log) {
     log(absl::StrCat("listening for ", MaskText(opts.event_mask),
                      " events (ctnetlink); receive buffer ", st.rcvbuf, " bytes (",
@@ -228,7 +223,7 @@ int ListenNetlink(const Options& opts, const Filter& filter, EventPrinter& print
                      " resync dumps; receive buffer ", st.rcvbuf, " bytes"));
   }
   if (log && owners) {
-    const netlink::PortOwnerStats& os = owners->stats();
+    const netlink::PortOwnerCounters& os = owners->counters();
     log(absl::StrCat("progname lookups: ", os.lookups, " (", os.hits, " from the cache, ",
                      os.revalidated, " revalidated, ", os.searches, " searched; ",
                      os.netlink_reads, " reads of /proc/net/netlink)"));
@@ -325,14 +320,15 @@ int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
 
 int RunEvents(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
-  EventTextStyle style;
-  style.line.extended = opts.out_extended;
-  style.line.show_id = opts.out_id;
-  style.line.ktimestamp = opts.out_ktimestamp;
-  style.timestamp = opts.out_timestamp;
+  OutputStyle style = OutputStyleOf(opts);
   Filter filter = opts.filter;
   LabelNames label_names;
   if (int rc = SetupLabels(opts, &filter, &label_names, &style.line.labels); rc != 0) return rc;
+  absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(opts.format, style);
+  if (!formatter.ok()) {
+    PrintErr(formatter.status().message());
+    return 2;
+  }
 
   BackendLog log = VerboseLog(opts);
   std::unique_ptr<ScopedNetns> netns;
@@ -342,7 +338,7 @@ int RunEvents(const Options& opts) {
     PrintErr(stop.status().message());
     return 1;
   }
-  EventPrinter printer(filter, opts.format, style);
+  EventPrinter printer(filter, *std::move(formatter));
   if (opts.interval > 0) return Poll(opts, filter, printer, **stop, log);
   return ListenNetlink(opts, filter, printer, **stop, log);
 }

@@ -9,12 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "backends/select.h"
 #include "backends/stats.h"
-#include "cli/cli_util.h"
 #include "cli/command_json.h"
+#include "cli/label_setup.h"
+#include "cli/messages.h"
+#include "cli/netns_option.h"
 #include "cli/textfile.h"
 #include "core/backend.h"
 #include "core/filter.h"
+#include "core/filter_gate.h"
 #include "core/format.h"
+#include "core/output_format.h"
 #include "core/prometheus.h"
 #include "core/summary.h"
 #include "core/summary_format.h"
@@ -28,7 +32,7 @@ namespace {
 class SummarySink : public FlowSink {
  public:
   SummarySink(const Filter& filter, TableSummary* summary, std::string source)
-      : gate_(filter), summary_(summary), source_(std::move(source)) {}
+      : gate_(filter, NatInferredWarning()), summary_(summary), source_(std::move(source)) {}
 
   bool OnFlow(const Flow& flow) override {
     ++read_;
@@ -70,14 +74,12 @@ double MonotonicSeconds() {
 // Writes the finished summary to stdout, or publishes it with --textfile. Returns the
 // exit code for the writing alone (0, or 1 after saying why).
 int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
+  ReportForms forms;
+  forms.text = [&](TextBuffer* text) { AppendSummaryText(summary, ctx, text); };
+  forms.json = [&](TextBuffer* text) { AppendSummaryJson(summary, ctx, text); };
+  forms.prometheus = [&](TextBuffer* text) { AppendPrometheus(summary, ctx, text); };
   TextBuffer text;
-  if (opts.format == OutputFormat::kPrometheus) {
-    AppendPrometheus(summary, ctx, &text);
-  } else if (opts.format == OutputFormat::kJson) {
-    AppendSummaryJson(summary, ctx, &text);
-  } else {
-    AppendSummaryText(summary, ctx, &text);
-  }
+  AppendReport(opts.format, forms, &text);
   if (!opts.textfile.empty()) {
     absl::Status published = PublishTextfile(opts.textfile, text.view());
     if (!published.ok()) {
@@ -114,10 +116,12 @@ int RunSummary(const Options& opts) {
       ctx.timestamp_seconds = WallClockNs() / 1000000000u;
       ctx.table_error = "not read: the dump failed";
       (void)Emit(opts, summary, ctx);
-    } else if (opts.format == OutputFormat::kJson) {
+    } else {
+      ReportForms forms;  // -o json only: the message is on stderr already
+      forms.json = [&why](TextBuffer* text) { AppendErrorJson(why, text); };
       TextBuffer text;
-      AppendErrorJson(why, &text);
-      (void)WriteStdout(text.view(), "the error object");
+      AppendReport(opts.format, forms, &text);
+      if (!text.empty()) (void)WriteStdout(text.view(), "the error object");
     }
     return rc;
   };
@@ -175,8 +179,7 @@ int RunSummary(const Options& opts) {
     ctx.table_error = "not read: the entries come from a saved file (--input)";
   }
 
-  const bool prometheus = opts.format == OutputFormat::kPrometheus;
-  if (!dumped.ok() && !prometheus && sink.read() == 0) {
+  if (!dumped.ok() && !ReportsReadFailures(opts.format) && sink.read() == 0) {
     PrintErr(dumped.message());
     return fail_before_dump(1, dumped);
   }

@@ -84,6 +84,10 @@ class EventXmlWriter {
   EventXmlWriter(const XmlStyle& style, bool when) : xml_(style), when_(when) {}
   // Appends kXmlHeader before the first event, then the event's line.
   void Append(const FlowEvent& event, const Flow& flow, uint64_t now_ns, TextBuffer* out);
+  // The same for a plain flow's line (XmlWriter::AddFlow()), in the same document.
+  void AddFlow(const Flow& flow, uint64_t now_ns, TextBuffer* out) {
+    xml_.AddFlow(flow, now_ns, out);
+  }
   // Appends kXmlFooter if a header was written and no footer yet.
   void End(TextBuffer* out) { xml_.End(out); }
 

@@ -1,5 +1,5 @@
 // Fuzz target: the ctnetlink decoder (backends/netlink/decode.h) and the statistics
-// decoders (backends/stats.h), on one receive buffer as recvmsg() would return it.
+// decoders (backends/netlink/stats_query.h), on one receive buffer as recvmsg() would return it.
 //
 // Invariants checked, beyond "no crash, no hang, no read outside the buffer":
 //  * DumpBufferReader always progresses, never past the buffer; every item's bytes lie
@@ -16,7 +16,7 @@
 #include "absl/types/span.h"
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/decode.h"
-#include "backends/stats.h"
+#include "backends/netlink/stats_query.h"
 #include "core/flow.h"
 #include "fuzz/flow_invariants.h"
 #include "fuzz/fuzz_check.h"
@@ -39,7 +39,7 @@ void Walk(absl::Span<const uint8_t> buf) {
     FUZZ_CHECK(reader.offset() > last && reader.offset() <= buf.size())
         << "offset " << reader.offset() << " after " << last << " of " << buf.size();
     last = reader.offset();
-    FUZZ_CHECK(item.bytes.size() >= ctnl::kNlmsgHdrLen) << item.bytes.size();
+    FUZZ_CHECK(item.bytes.size() >= netlink::ctnl::kNlmsgHdrLen) << item.bytes.size();
     FUZZ_CHECK(item.bytes.data() >= buf.data() &&
                item.bytes.data() + item.bytes.size() <= buf.data() + buf.size())
         << "item outside the buffer";
@@ -61,12 +61,12 @@ void Walk(absl::Span<const uint8_t> buf) {
         FUZZ_CHECK(item.error >= 0) << item.error;
         break;
       case netlink::NlKind::kOther:
-        if (item.type == ctnl::CtType(ctnl::kMsgCtGetStats)) {
+        if (item.type == netlink::ctnl::CtType(netlink::ctnl::kMsgCtGetStats)) {
           netlink::GlobalStats g;
           CheckDataLossOrOk(netlink::DecodeGlobalStats(item.bytes, &g), "DecodeGlobalStats");
-        } else if (item.type == ctnl::CtType(ctnl::kMsgCtGetStatsCpu)) {
+        } else if (item.type == netlink::ctnl::CtType(netlink::ctnl::kMsgCtGetStatsCpu)) {
           CpuStats c;
-          CheckDataLossOrOk(DecodeCpuStatsMessage(item.bytes, &c), "DecodeCpuStatsMessage");
+          CheckDataLossOrOk(netlink::DecodeCpuStatsMessage(item.bytes, &c), "DecodeCpuStatsMessage");
         }
         break;
     }
@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ctdump::fuzz::CheckDataLossOrOk(ctdump::netlink::DecodeGlobalStats(buf, &g),
                                   "DecodeGlobalStats");
   ctdump::CpuStats c;
-  ctdump::fuzz::CheckDataLossOrOk(ctdump::DecodeCpuStatsMessage(buf, &c),
+  ctdump::fuzz::CheckDataLossOrOk(ctdump::netlink::DecodeCpuStatsMessage(buf, &c),
                                   "DecodeCpuStatsMessage");
   return 0;
 }

@@ -7,7 +7,7 @@
 #
 # 1. bazel build -c opt //cli:ctdump_static (the fully static binary, issue 11);
 # 2. the version from `git describe --tags --always --dirty` (tools/release/version.sh):
-#    a tag v1.2.3 gives 1.2.3; with no tag it is kVersion from cli/cli_util.h plus the
+#    a tag v1.2.3 gives 1.2.3; with no tag it is kVersion from cli/version.h plus the
 #    commit, 0.1.0+g1234abc; a modified tree adds "dirty";
 # 3. tools/release/package.sh BINARY VERSION DIR, with SOURCE_DATE_EPOCH set to the last
 #    commit's time (so a clean checkout of one commit gives byte-identical artefacts):
@@ -39,8 +39,8 @@ out=$(cd "$out" && pwd)
 source "$root/tools/release/version.sh"
 cd "$root"
 
-base=$(sed -n 's/^inline constexpr char kVersion\[\] = "\([^"]*\)";$/\1/p' cli/cli_util.h)
-[ -n "$base" ] || { echo "release.sh: no kVersion in cli/cli_util.h" >&2; exit 1; }
+base=$(sed -n 's/^inline constexpr char kVersion\[\] = "\([^"]*\)";$/\1/p' cli/version.h)
+[ -n "$base" ] || { echo "release.sh: no kVersion in cli/version.h" >&2; exit 1; }
 version=$(release_version "$(git describe --tags --always --dirty)" "$base")
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
 export SOURCE_DATE_EPOCH

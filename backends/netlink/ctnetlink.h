@@ -19,6 +19,7 @@
 #include <cstdint>
 
 namespace ctdump {
+namespace netlink {
 namespace ctnl {
 
 // ---- netlink framing (linux/netlink.h) ----
@@ -254,6 +255,7 @@ enum CtaFilterFlag : uint32_t {
 inline constexpr uint32_t kCtaFilterFAll = (1u << 12) - 1;  // CTA_FILTER_F_ALL
 
 }  // namespace ctnl
+}  // namespace netlink
 }  // namespace ctdump
 
 #endif  // CTDUMP_BACKENDS_NETLINK_CTNETLINK_H_

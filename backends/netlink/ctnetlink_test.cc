@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 namespace ctdump {
+namespace netlink {
 namespace ctnl {
 namespace {
 
@@ -146,4 +147,5 @@ TEST(CtnetlinkTest, MessageTypes) {
 
 }  // namespace
 }  // namespace ctnl
+}  // namespace netlink
 }  // namespace ctdump

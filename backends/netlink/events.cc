@@ -234,7 +234,7 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
   if (drops.ok()) {
     l->drops_base_ = *drops;
   } else {
-    l->stats_.drop_counter_note = std::string(drops.status().message());
+    l->counters_.drop_counter_note = std::string(drops.status().message());
   }
   return l;
 }
@@ -242,9 +242,9 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
 absl::Status EventListener::SizeBuffer(uint64_t bytes) {
   target_ = bytes;
   absl::Status forced = socket_->SetReceiveBuffer(bytes, /*force=*/true);
-  stats_.rcvbuf_forced = forced.ok();
+  counters_.rcvbuf_forced = forced.ok();
   if (!forced.ok()) {
-    stats_.rcvbuf_note = absl::StrCat(
+    counters_.rcvbuf_note = absl::StrCat(
         forced.message(),
         TransportErrno(forced) == EPERM ? " (needs CAP_NET_ADMIN)" : "",
         "; used SO_RCVBUF, which net.core.rmem_max caps");
@@ -257,7 +257,7 @@ absl::Status EventListener::SizeBuffer(uint64_t bytes) {
   // set (sock_setsockopt(), to leave room for skb overhead). Halve it, so that the figure
   // is in the unit of --rcvbuf/--rcvbuf-max (a request of 4096 reads back as 4096, and
   // the 128 MiB cap as 128 MiB, not 256).
-  stats_.rcvbuf = *got / 2;
+  counters_.rcvbuf = *got / 2;
   return absl::OkStatus();
 }
 
@@ -265,15 +265,15 @@ void EventListener::RefreshLoss() {
   if (!drops_base_) return;
   absl::StatusOr<uint64_t> drops = socket_->Drops();
   if (!drops.ok()) return;
-  stats_.lost = *drops >= *drops_base_ ? *drops - *drops_base_ : 0;
-  stats_.lost_known = true;
+  counters_.lost = *drops >= *drops_base_ ? *drops - *drops_base_ : 0;
+  counters_.lost_known = true;
 }
 
 void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
   if (enobufs) {
-    ++stats_.overruns;
+    ++counters_.overruns;
   } else {
-    ++stats_.silent_overruns;
+    ++counters_.silent_overruns;
   }
   RefreshLoss();
   if (target_ < options_.rcvbuf_max) {
@@ -283,16 +283,16 @@ void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
         "could not grow the event receive buffer to ", next, " bytes: ", s.message())));
   }
   EventLoss loss;
-  loss.overruns = stats_.overruns;
-  loss.lost = stats_.lost;
-  loss.lost_known = stats_.lost_known;
-  loss.rcvbuf = stats_.rcvbuf;
+  loss.overruns = counters_.overruns;
+  loss.lost = counters_.lost;
+  loss.lost_known = counters_.lost_known;
+  loss.rcvbuf = counters_.rcvbuf;
   sink.OnLost(loss);
   if (options_.resync) {
-    ++stats_.resyncs;
+    ++counters_.resyncs;
     // Drops counted after this may postdate the dump's walk: CheckSilentDrops() compares
     // with this count (read by RefreshLoss() above, before the dump starts).
-    lost_resynced_ = stats_.lost;
+    lost_resynced_ = counters_.lost;
     absl::Status s = options_.resync(sink);
     if (!s.ok()) {
       sink.OnSkipped(absl::Status(s.code(), absl::StrCat("resync dump failed: ", s.message())));
@@ -303,12 +303,12 @@ void EventListener::HandleOverrun(EventSink& sink, bool enobufs) {
 void EventListener::CheckSilentDrops(EventSink& sink) {
   if (!options_.resync || !drops_base_) return;
   RefreshLoss();
-  if (stats_.lost > lost_resynced_) HandleOverrun(sink, /*enobufs=*/false);
+  if (counters_.lost > lost_resynced_) HandleOverrun(sink, /*enobufs=*/false);
 }
 
 bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink,
                                    bool deliver) {
-  ++stats_.datagrams;
+  ++counters_.datagrams;
   DumpBufferReader reader(datagram, &flow_);
   NlItem item;
   while (reader.Next(&item)) {
@@ -318,7 +318,7 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
         ev.type = TypeOf(item);
         if (!(options_.mask & EventBit(ev.type))) break;
         if (!deliver) {
-          ++stats_.unshown;
+          ++counters_.unshown;
           break;
         }
         ev.port_id = item.port_id;
@@ -327,17 +327,17 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
           progname_ = options_.port_owner(item.port_id);
           ev.progname = progname_;
         }
-        ++stats_.events;
-        if (ev.type == EventType::kNew) ++stats_.news;
-        if (ev.type == EventType::kUpdate) ++stats_.updates;
-        if (ev.type == EventType::kDestroy) ++stats_.destroys;
+        ++counters_.events;
+        if (ev.type == EventType::kNew) ++counters_.news;
+        if (ev.type == EventType::kUpdate) ++counters_.updates;
+        if (ev.type == EventType::kDestroy) ++counters_.destroys;
         if (!sink.OnEvent(ev, flow_)) return false;
         break;
       }
       case NlKind::kBadFlow:
-        ++stats_.skipped;
+        ++counters_.skipped;
         sink.OnSkipped(absl::DataLossError(
-            absl::StrCat("ctnetlink event, datagram ", stats_.datagrams, " ",
+            absl::StrCat("ctnetlink event, datagram ", counters_.datagrams, " ",
                          item.status.message())));
         break;
       case NlKind::kDone:
@@ -347,9 +347,9 @@ bool EventListener::HandleDatagram(absl::Span<const uint8_t> datagram, EventSink
     }
   }
   if (!reader.status().ok()) {
-    ++stats_.skipped;
+    ++counters_.skipped;
     sink.OnSkipped(absl::DataLossError(absl::StrCat("ctnetlink event datagram ",
-                                                    stats_.datagrams, ": ",
+                                                    counters_.datagrams, ": ",
                                                     reader.status().message())));
   }
   return true;
@@ -360,14 +360,14 @@ bool EventListener::Recoverable(const absl::Status& error, EventSink& sink, bool
   if (err == EINTR) return true;
   if (err == ENOBUFS) {
     if (stopping) {
-      ++stats_.overruns;  // the drop counter has the events; no resync when stopping
+      ++counters_.overruns;  // the drop counter has the events; no resync when stopping
     } else {
       HandleOverrun(sink, /*enobufs=*/true);
     }
     return true;
   }
   if (err == ENOSPC) {
-    ++stats_.skipped;
+    ++counters_.skipped;
     sink.OnSkipped(absl::DataLossError(error.message()));
     return true;
   }

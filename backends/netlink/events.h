@@ -30,7 +30,7 @@
 //  * The receive buffer starts at EventListenerOptions::rcvbuf, set with SO_RCVBUFFORCE
 //    (needs CAP_NET_ADMIN, ignores net.core.rmem_max) and, when that is refused, with
 //    SO_RCVBUF (capped by rmem_max). The size the kernel granted is read back and
-//    reported in EventListenerStats in the unit of the request (getsockopt() reports
+//    reported in EventListenerCounters in the unit of the request (getsockopt() reports
 //    double the value granted; the listener halves it).
 //  * On ENOBUFS: the overrun is counted; the number of events lost so far is read from
 //    the kernel (sk_drops through getsockopt(SO_MEMINFO), 4.12+; when unavailable only the
@@ -43,7 +43,7 @@
 //    error of their own. With a resync callback the listener therefore also reads the
 //    drop counter whenever it has drained the queue, and a count that grew since the
 //    last resync began is handled like an overrun (OnLost(), buffer growth, resync),
-//    counted in EventListenerStats::silent_overruns. So every entry of the table is
+//    counted in EventListenerCounters::silent_overruns. So every entry of the table is
 //    reported, as an event or a resync line, once the flood ends.
 //
 // Errors of Start(): kPermissionDenied (EPERM on subscribing: needs CAP_NET_ADMIN),
@@ -124,13 +124,13 @@ struct EventListenerOptions {
   std::function<uint64_t()> clock;
   // When a stop is requested (Run()'s wake_fd), the events already queued are still
   // delivered for up to stop_drain_ns; those still queued then are read and counted
-  // (EventListenerStats::unshown) without being delivered, for up to stop_count_ns more
+  // (EventListenerCounters::unshown) without being delivered, for up to stop_count_ns more
   // (a bound for a flood that never ends).
   uint64_t stop_drain_ns = 1000000000;  // 1 s
   uint64_t stop_count_ns = 1000000000;  // 1 s
 };
 
-struct EventListenerStats {
+struct EventListenerCounters {
   uint64_t datagrams = 0;
   uint64_t events = 0;  // handed to OnEvent()
   uint64_t news = 0;
@@ -167,15 +167,15 @@ class EventListener {
   // Streams events to `sink` until `wake_fd` becomes readable (checked at least every
   // 64 datagrams and whenever the listener waits) or the sink returns false; both return
   // OK. After the wake, what the socket already holds is drained: delivered for up to
-  // options.stop_drain_ns, then counted in stats().unshown (no resync then; an ENOBUFS
+  // options.stop_drain_ns, then counted in counters().unshown (no resync then; an ENOBUFS
   // is only counted). Errors: receive errors other than EINTR, ENOBUFS and ENOSPC.
   absl::Status Run(EventSink& sink, int wake_fd);
 
-  // Reads the kernel's drop counter again, so that stats() counts drops since the last
+  // Reads the kernel's drop counter again, so that counters() counts drops since the last
   // overrun too (call it before printing a final summary).
   void RefreshLoss();
 
-  const EventListenerStats& stats() const { return stats_; }
+  const EventListenerCounters& counters() const { return counters_; }
 
  private:
   EventListener(std::unique_ptr<EventSocket> socket, EventListenerOptions options);
@@ -185,7 +185,7 @@ class EventListener {
   // With a resync callback: handles drops since the last resync began, if any.
   void CheckSilentDrops(EventSink& sink);
   // Handles one datagram; false when the sink asked to stop. With `deliver` false, its
-  // events are only counted in stats_.unshown.
+  // events are only counted in counters_.unshown.
   bool HandleDatagram(absl::Span<const uint8_t> datagram, EventSink& sink,
                       bool deliver = true);
   // After a stop request: empties the socket's queue (see Run()).
@@ -196,10 +196,10 @@ class EventListener {
 
   std::unique_ptr<EventSocket> socket_;
   EventListenerOptions options_;
-  EventListenerStats stats_;
+  EventListenerCounters counters_;
   uint64_t target_ = 0;               // the size last asked for
   std::optional<uint64_t> drops_base_;  // sk_drops at start (if known)
-  uint64_t lost_resynced_ = 0;          // stats_.lost when the last resync began
+  uint64_t lost_resynced_ = 0;          // counters_.lost when the last resync began
   std::unique_ptr<uint8_t[]> buf_;
   Flow flow_;
   std::string progname_;

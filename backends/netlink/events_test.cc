@@ -98,8 +98,8 @@ TEST(EventListener, SubscribesTheMaskedGroupsAndForcesTheBuffer) {
   ASSERT_THAT(l, IsOk());
   EXPECT_THAT(s->groups, ElementsAre(ctnl::kNfnlgrpConntrackNew, ctnl::kNfnlgrpConntrackDestroy));
   EXPECT_THAT(s->buffer_requests, ElementsAre(1000u));
-  EXPECT_TRUE((*l)->stats().rcvbuf_forced);
-  EXPECT_EQ((*l)->stats().rcvbuf, 1000u);  // as asked, not the kernel's doubled figure
+  EXPECT_TRUE((*l)->counters().rcvbuf_forced);
+  EXPECT_EQ((*l)->counters().rcvbuf, 1000u);  // as asked, not the kernel's doubled figure
 }
 
 TEST(EventListener, FallsBackToSoRcvbufWithoutCapNetAdmin) {
@@ -108,10 +108,10 @@ TEST(EventListener, FallsBackToSoRcvbufWithoutCapNetAdmin) {
   s->rmem_max = 600;
   auto l = StartOn(s);
   ASSERT_THAT(l, IsOk());
-  EXPECT_FALSE((*l)->stats().rcvbuf_forced);
-  EXPECT_EQ((*l)->stats().rcvbuf, 600u);  // rmem_max, not 2 * rmem_max
-  EXPECT_THAT((*l)->stats().rcvbuf_note, HasSubstr("SO_RCVBUFFORCE"));
-  EXPECT_THAT((*l)->stats().rcvbuf_note, HasSubstr("rmem_max"));
+  EXPECT_FALSE((*l)->counters().rcvbuf_forced);
+  EXPECT_EQ((*l)->counters().rcvbuf, 600u);  // rmem_max, not 2 * rmem_max
+  EXPECT_THAT((*l)->counters().rcvbuf_note, HasSubstr("SO_RCVBUFFORCE"));
+  EXPECT_THAT((*l)->counters().rcvbuf_note, HasSubstr("rmem_max"));
 }
 
 // Sizes are reported in the unit of --rcvbuf/--rcvbuf-max: the smallest request reads
@@ -125,10 +125,10 @@ TEST(EventListener, BufferSizesAreInTheUnitOfTheOptionsUpToTheCap) {
   o.rcvbuf_max = kDefaultEventRcvbufMax;
   auto l = StartOn(s, o);
   ASSERT_THAT(l, IsOk());
-  EXPECT_EQ((*l)->stats().rcvbuf, 4096u);
+  EXPECT_EQ((*l)->counters().rcvbuf, 4096u);
   Recorder r;
   ASSERT_THAT((*l)->Run(r, -1), IsOk());
-  EXPECT_EQ((*l)->stats().rcvbuf, uint64_t{128} << 20);
+  EXPECT_EQ((*l)->counters().rcvbuf, uint64_t{128} << 20);
   EXPECT_EQ(r.log.back(), absl::StrCat("lost 20 overruns 20 rcvbuf ", uint64_t{128} << 20));
 }
 
@@ -162,10 +162,10 @@ TEST(EventListener, NewUpdateDestroyWithPortIdsAndNames) {
   ASSERT_THAT((*l)->Run(r, -1), IsOk());
   EXPECT_THAT(r.log, ElementsAre("NEW 1000 pid=4242 ctgen t=7", "UPDATE 1000 pid=0 t=7",
                                  "DESTROY 1000 pid=99 t=7"));
-  EXPECT_EQ((*l)->stats().events, 3u);
-  EXPECT_EQ((*l)->stats().news, 1u);
-  EXPECT_EQ((*l)->stats().updates, 1u);
-  EXPECT_EQ((*l)->stats().destroys, 1u);
+  EXPECT_EQ((*l)->counters().events, 3u);
+  EXPECT_EQ((*l)->counters().news, 1u);
+  EXPECT_EQ((*l)->counters().updates, 1u);
+  EXPECT_EQ((*l)->counters().destroys, 1u);
   EXPECT_GE(r.idle, 1);  // told before waiting
 }
 
@@ -205,7 +205,7 @@ TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
                                  "lost 41 overruns 3 rcvbuf 3000", "DESTROY 1 pid=0 t=7"));
   EXPECT_THAT(s->buffer_requests, ElementsAre(1000u, 2000u, 3000u));
   EXPECT_EQ(resyncs, 3);
-  const EventListenerStats& st = (*l)->stats();
+  const EventListenerCounters& st = (*l)->counters();
   EXPECT_EQ(st.overruns, 3u);
   EXPECT_EQ(st.lost, 41u);
   EXPECT_TRUE(st.lost_known);
@@ -214,7 +214,7 @@ TEST(EventListener, EnobufsIsCountedGrowsTheBufferAndResyncs) {
   // Drops after the last overrun are picked up by RefreshLoss().
   s->drops += 4;
   (*l)->RefreshLoss();
-  EXPECT_EQ((*l)->stats().lost, 45u);
+  EXPECT_EQ((*l)->counters().lost, 45u);
 }
 
 // The kernel raises ENOBUFS once per congestion episode: drops while the socket is still
@@ -243,7 +243,7 @@ TEST(EventListener, DropsWithoutEnobufsAreResyncedWhenTheQueueDrains) {
   EXPECT_THAT(r.log, ElementsAre("lost 10 overruns 1 rcvbuf 2000", "NEW 1 pid=0 t=7",
                                  "lost 15 overruns 1 rcvbuf 3000", "NEW 2 pid=0 t=7"));
   EXPECT_EQ(resyncs, 2);
-  const EventListenerStats& st = (*l)->stats();
+  const EventListenerCounters& st = (*l)->counters();
   EXPECT_EQ(st.overruns, 1u);
   EXPECT_EQ(st.silent_overruns, 1u);
   EXPECT_EQ(st.resyncs, 2u);
@@ -261,9 +261,9 @@ TEST(EventListener, DropsWithoutEnobufsAndWithoutResyncAreCountedAtTheEnd) {
   Recorder r;
   ASSERT_THAT((*l)->Run(r, -1), IsOk());
   EXPECT_THAT(r.log, ElementsAre("lost 10 overruns 1 rcvbuf 2000", "NEW 1 pid=0 t=7"));
-  EXPECT_EQ((*l)->stats().silent_overruns, 0u);
+  EXPECT_EQ((*l)->counters().silent_overruns, 0u);
   (*l)->RefreshLoss();
-  EXPECT_EQ((*l)->stats().lost, 15u);
+  EXPECT_EQ((*l)->counters().lost, 15u);
 }
 
 TEST(EventListener, EnobufsWithoutADropCounterCountsOverruns) {
@@ -275,8 +275,8 @@ TEST(EventListener, EnobufsWithoutADropCounterCountsOverruns) {
   Recorder r;
   ASSERT_THAT((*l)->Run(r, -1), IsOk());
   EXPECT_THAT(r.log, ElementsAre("lost ? overruns 1 rcvbuf 2000"));
-  EXPECT_FALSE((*l)->stats().lost_known);
-  EXPECT_EQ((*l)->stats().drop_counter_note, "no SO_MEMINFO drops");
+  EXPECT_FALSE((*l)->counters().lost_known);
+  EXPECT_EQ((*l)->counters().drop_counter_note, "no SO_MEMINFO drops");
 }
 
 TEST(EventListener, FailedResyncIsReportedAndListeningGoesOn) {
@@ -307,7 +307,7 @@ TEST(EventListener, MalformedEventIsSkippedAndEintrRetried) {
   ASSERT_EQ(r.log.size(), 2u);
   EXPECT_THAT(r.log[0], HasSubstr("skipped: ctnetlink event, datagram 1"));
   EXPECT_EQ(r.log[1], "NEW 2 pid=0 t=7");
-  EXPECT_EQ((*l)->stats().skipped, 1u);
+  EXPECT_EQ((*l)->counters().skipped, 1u);
 }
 
 // A stop request (the wake fd is readable) does not drop what the socket already holds:
@@ -331,7 +331,7 @@ TEST(EventListener, EventsQueuedAtAStopAreStillDelivered) {
   EXPECT_EQ(r.log.back(), "NEW 201 pid=0 t=7");
   EXPECT_TRUE(s->steps.empty());
   (*l)->RefreshLoss();
-  const EventListenerStats& st = (*l)->stats();
+  const EventListenerCounters& st = (*l)->counters();
   EXPECT_EQ(st.events, 201u);
   EXPECT_EQ(st.unshown, 0u);
   EXPECT_EQ(st.overruns, 1u);
@@ -357,7 +357,7 @@ TEST(EventListener, EventsQueuedAtAStopBeyondTheDrainTimeAreCounted) {
   ASSERT_THAT((*l)->Run(r, fds[0]), IsOk());
   close(fds[0]);
   close(fds[1]);
-  const EventListenerStats& st = (*l)->stats();
+  const EventListenerCounters& st = (*l)->counters();
   EXPECT_EQ(st.events, r.log.size());
   EXPECT_GT(st.unshown, 0u);
   EXPECT_EQ(st.events + st.unshown, 100u);

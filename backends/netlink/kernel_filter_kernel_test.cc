@@ -8,7 +8,7 @@
 //   * a dump with DumpRequest::filter set (kernel-side filtering) + the same Filter.
 // They must list the same flows. Where the whole filter can be pushed (mark, status, zone,
 // exact IPv4 tuples, protocol, ports), the kernel must send exactly the matching entries:
-// NetlinkDumpStats::flows equals the number of matches and ::messages is that plus one
+// NetlinkDumpCounters::flows equals the number of matches and ::messages is that plus one
 // NLMSG_DONE per request. Nothing here touches the caller's namespace.
 //
 // Without root or namespaces the tests skip, unless CTDUMP_REQUIRE_KERNEL=1, which turns
@@ -45,6 +45,7 @@
 #include "gtest/gtest.h"
 
 namespace ctdump {
+namespace netlink {
 namespace {
 
 using netlink::FilterSupport;
@@ -163,7 +164,7 @@ class KernelFilterTest : public ::testing::Test {
     DumpRequest req;
     req.filter = &c.filter;
     ASSERT_THAT(backend_->Dump(req, filtered), IsOk());
-    const NetlinkDumpStats st = *NetlinkStats(*backend_);
+    const NetlinkDumpCounters st = *NetlinkDumpCountersOf(*backend_);
     std::sort(plain.matched.begin(), plain.matched.end());
     std::sort(filtered.matched.begin(), filtered.matched.end());
     EXPECT_EQ(filtered.matched, plain.matched);
@@ -477,4 +478,5 @@ TEST_F(KernelFilterTest, Ipv6AddressFilterIsInvertedByTheKernel) {
 }
 
 }  // namespace
+}  // namespace netlink
 }  // namespace ctdump

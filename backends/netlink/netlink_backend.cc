@@ -25,6 +25,7 @@
 #include "io/errno_text.h"
 
 namespace ctdump {
+namespace netlink {
 namespace {
 
 using netlink::CtRequest;
@@ -120,7 +121,7 @@ class NetlinkBackend final : public Backend {
   std::string Name() const override { return "netlink"; }
   absl::Status Dump(const DumpRequest& request, FlowSink& sink) override;
 
-  const NetlinkDumpStats& stats() const { return stats_; }
+  const NetlinkDumpCounters& counters() const { return counters_; }
   const netlink::NetlinkFilterSupport& support() const { return support_; }
 
  private:
@@ -155,12 +156,12 @@ class NetlinkBackend final : public Backend {
   Flow flow_;
   RecentKeys recent_;
   uint32_t seq_;
-  NetlinkDumpStats stats_;
+  NetlinkDumpCounters counters_;
   netlink::NetlinkFilterSupport support_;
 };
 
 absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
-  stats_ = NetlinkDumpStats();
+  counters_ = NetlinkDumpCounters();
   if (request.family != 0 && request.family != kFamilyIPv4 && request.family != kFamilyIPv6) {
     return absl::InvalidArgumentError(absl::StrCat(
         "netlink dump: family ", request.family, " is neither AF_INET (2) nor AF_INET6 (10)"));
@@ -171,10 +172,10 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
       uint32_t used = 0;
       netlink::DeriveDumpFilter(*request.filter, families.family[i],
                                 netlink::kAllKernelFilterParts, &used);
-      stats_.filter_wanted |= used;
+      counters_.filter_wanted |= used;
     }
   }
-  if (families.count == 2 && (stats_.filter_wanted & netlink::kKernelFilterTuple) == 0 &&
+  if (families.count == 2 && (counters_.filter_wanted & netlink::kKernelFilterTuple) == 0 &&
       !unspec_refused_) {
     // Both families and no tuple condition (the only part that needs one): a single
     // AF_UNSPEC request, so the kernel walks the table once instead of twice. A kernel
@@ -184,7 +185,7 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
   }
   recent_.Clear();
   absl::Status s = Run(request, families, sink);
-  if (!s.ok() || stats_.stopped_early) {
+  if (!s.ok() || counters_.stopped_early) {
     // Closing the socket discards whatever the kernel still has for this dump.
     transport_.reset();
   }
@@ -194,9 +195,9 @@ absl::Status NetlinkBackend::Dump(const DumpRequest& request, FlowSink& sink) {
 absl::Status NetlinkBackend::Run(const DumpRequest& request,
                                  netlink::DumpFamilies families, FlowSink& sink) {
   CTDUMP_RETURN_IF_ERROR(EnsureTransport());
-  if (families.count > 0 && stats_.filter_wanted != 0) {
+  if (families.count > 0 && counters_.filter_wanted != 0) {
     CTDUMP_RETURN_IF_ERROR(netlink::ProbeFilterSupport(
-        stats_.filter_wanted, families.family[0],
+        counters_.filter_wanted, families.family[0],
         [this](uint8_t family, const netlink::DumpFilter& filter) {
           return Probe(family, filter);
         },
@@ -213,9 +214,9 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
       }
       req.filtered = !req.filter.empty();
       CTDUMP_RETURN_IF_ERROR(DumpFamily(req, sink));
-      if (stats_.stopped_early) return absl::OkStatus();
+      if (counters_.stopped_early) return absl::OkStatus();
       if (!req.refused) {
-        stats_.filter_pushed |= used;
+        counters_.filter_pushed |= used;
         break;
       }
       if (req.family == 0 && !req.filtered) {
@@ -230,7 +231,7 @@ absl::Status NetlinkBackend::Run(const DumpRequest& request,
       // if every part was vouched for) and ask again. Each round drops at least one part,
       // and an unfiltered request cannot be "refused" this way.
       const uint32_t blame = netlink::BlameRefusal(used, &support_);
-      stats_.filter_rejected |= blame;
+      counters_.filter_rejected |= blame;
       allowed &= ~blame;
     }
   }
@@ -255,7 +256,7 @@ absl::StatusOr<netlink::ProbeResult> NetlinkBackend::Probe(
       netlink::ProbeResult result,
       netlink::RunProbeDump(*transport_, family, filter, ++seq_,
                             absl::MakeSpan(buf_.get(), netlink::kRecvBufferSize), &flow_,
-                            &stats_.probe_requests));
+                            &counters_.probe_requests));
   if (result.error == EPERM) return EpermError();
   if (result.close_transport) transport_.reset();
   return result;
@@ -273,11 +274,11 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
                                             netlink::DumpFilterText(req.filter, family)));
   }
   CTDUMP_RETURN_IF_ERROR(transport_->Send(bytes.span()));
-  ++stats_.requests;
+  ++counters_.requests;
   const std::string text =
       absl::StrCat(FamilyText(family), "{", netlink::DumpFilterText(req.filter, family), "}");
-  stats_.kernel_filter =
-      stats_.kernel_filter.empty() ? text : absl::StrCat(stats_.kernel_filter, " ", text);
+  counters_.kernel_filter =
+      counters_.kernel_filter.empty() ? text : absl::StrCat(counters_.kernel_filter, " ", text);
   req.port_id = transport_->PortId();
   bool interrupted = false;  // NLM_F_DUMP_INTR seen (never set by ctnetlink so far)
   // The kernel runs the dump inside recvmsg(): a second thread receives the next datagram
@@ -303,7 +304,7 @@ absl::Status NetlinkBackend::DumpFamily(Request& req, FlowSink& sink) {
       },
       [](absl::Span<const uint8_t> datagram) { return netlink::EndsDumpReply(datagram); });
   absl::Status status = ReceiveReply(ahead, req, sink, &interrupted);
-  stats_.eintr += eintr.load(std::memory_order_relaxed);
+  counters_.eintr += eintr.load(std::memory_order_relaxed);
   CTDUMP_RETURN_IF_ERROR(status);
   if (interrupted) {
     return absl::DataLossError(absl::StrCat(
@@ -324,7 +325,7 @@ absl::Status NetlinkBackend::ReceiveReply(ReadAhead& ahead, Request& req, FlowSi
       if (err == ENOBUFS) {
         return absl::DataLossError(absl::StrCat(
             "dump lost messages (ENOBUFS): the kernel could not queue part of the ",
-            FamilyText(family), " dump; the ", stats_.flows,
+            FamilyText(family), " dump; the ", counters_.flows,
             " entries already listed stand, but the listing is incomplete"));
       }
       if (err == ENOSPC) {
@@ -343,16 +344,16 @@ absl::Status NetlinkBackend::ReceiveReply(ReadAhead& ahead, Request& req, FlowSi
       return absl::DataLossError(absl::StrCat("netlink recv: the ", FamilyText(family),
                                               " dump ended without NLMSG_DONE"));
     }
-    ++stats_.datagrams;
-    stats_.bytes += got->size();
+    ++counters_.datagrams;
+    counters_.bytes += got->size();
     DumpBufferReader reader(*got, &flow_);
     NlItem item;
     bool done = false;
     while (!done && reader.Next(&item)) {
-      ++stats_.messages;
+      ++counters_.messages;
       if (item.flags & ctnl::kNlmFDumpIntr) *interrupted = true;
       CTDUMP_RETURN_IF_ERROR(HandleItem(item, req, sink, &done));
-      if (stats_.stopped_early) return absl::OkStatus();
+      if (counters_.stopped_early) return absl::OkStatus();
     }
     if (!reader.status().ok()) {
       return absl::DataLossError(absl::StrCat("ctnetlink ", FamilyText(family),
@@ -375,24 +376,24 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSi
     case NlKind::kFlow: {
       ++req.entries;
       if (flow_.id.has_value() && recent_.SeenOrInsert(DedupKey(flow_))) {
-        ++stats_.duplicates;
+        ++counters_.duplicates;
         return absl::OkStatus();
       }
       uint32_t failed = 0;
       if (req.filtered && !netlink::KernelKeeps(req.filter, family, flow_, &failed)) {
         // Crossed although the request filters it out: the kernel ignored `failed`.
-        ++stats_.filter_misses;
-        stats_.filter_not_applied |= failed;
+        ++counters_.filter_misses;
+        counters_.filter_not_applied |= failed;
       }
-      ++stats_.flows;
-      if (!sink.OnFlow(flow_)) stats_.stopped_early = true;
+      ++counters_.flows;
+      if (!sink.OnFlow(flow_)) counters_.stopped_early = true;
       return absl::OkStatus();
     }
     case NlKind::kBadFlow:
       ++req.entries;
-      ++stats_.skipped;
+      ++counters_.skipped;
       sink.OnSkipped(absl::DataLossError(absl::StrCat(
-          "ctnetlink ", FamilyText(family), " dump, datagram ", stats_.datagrams, " ",
+          "ctnetlink ", FamilyText(family), " dump, datagram ", counters_.datagrams, " ",
           item.status.message())));
       return absl::OkStatus();
     case NlKind::kDone:
@@ -401,7 +402,7 @@ absl::Status NetlinkBackend::HandleItem(const NlItem& item, Request& req, FlowSi
         return absl::DataLossError(absl::StrCat(
             "dump failed part-way: the kernel ended the ", FamilyText(family), " dump with ",
             ErrnoName(item.error), " (", std::strerror(item.error), ")",
-            KernelText(item.ext_ack), " after ", stats_.flows,
+            KernelText(item.ext_ack), " after ", counters_.flows,
             " entries; the listing is incomplete"));
       }
       return absl::OkStatus();
@@ -461,9 +462,9 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeReopeningNetlinkBackend(TransportOp
   return std::unique_ptr<Backend>(new NetlinkBackend(std::move(transport), std::move(open)));
 }
 
-const NetlinkDumpStats* NetlinkStats(const Backend& backend) {
+const NetlinkDumpCounters* NetlinkDumpCountersOf(const Backend& backend) {
   const auto* nb = dynamic_cast<const NetlinkBackend*>(&backend);
-  return nb == nullptr ? nullptr : &nb->stats();
+  return nb == nullptr ? nullptr : &nb->counters();
 }
 
 const netlink::NetlinkFilterSupport* NetlinkSupport(const Backend& backend) {
@@ -471,4 +472,5 @@ const netlink::NetlinkFilterSupport* NetlinkSupport(const Backend& backend) {
   return nb == nullptr ? nullptr : &nb->support();
 }
 
+}  // namespace netlink
 }  // namespace ctdump

@@ -6,12 +6,12 @@
 //
 //   CTDUMP_ASSIGN_OR_RETURN(std::unique_ptr<Backend> b, MakeNetlinkBackend());
 //   CTDUMP_RETURN_IF_ERROR(b->Dump(DumpRequest{}, sink));
-//   if (const NetlinkDumpStats* st = NetlinkStats(*b)) log(st->duplicates);
+//   if (const NetlinkDumpCounters* st = NetlinkDumpCountersOf(*b)) log(st->duplicates);
 //
 //   DumpRequest req;
 //   req.filter = &filter;                    // a hint: `sink` must still call Matches()
 //   CTDUMP_RETURN_IF_ERROR(b->Dump(req, sink));
-//   log(netlink::KernelFilterPartsText(NetlinkStats(*b)->filter_pushed));  // "mark"
+//   log(netlink::KernelFilterPartsText(NetlinkDumpCountersOf(*b)->filter_pushed));  // "mark"
 //
 // Dump() sends one CT_GET dump request for AF_UNSPEC when both families are wanted and no
 // tuple condition is pushed (the kernel then walks its table once); otherwise one per
@@ -39,7 +39,7 @@
 // backend by probe dumps (filter_probe.h, which also says what happens when the kernel
 // refuses a filtered request). Every entry that crosses the socket is checked against
 // what was pushed (KernelKeeps()): an entry the kernel should have dropped is counted in
-// NetlinkDumpStats::filter_misses / filter_not_applied.
+// NetlinkDumpCounters::filter_misses / filter_not_applied.
 //
 // Errors of Dump():
 //   kPermissionDenied    "ctnetlink dump refused (EPERM): needs CAP_NET_ADMIN in this
@@ -70,9 +70,10 @@
 #include "core/backend.h"
 
 namespace ctdump {
+namespace netlink {
 
 // Counters of the most recent Dump() of a netlink backend (reset when a Dump() starts).
-struct NetlinkDumpStats {
+struct NetlinkDumpCounters {
   uint64_t requests = 0;      // dump requests sent (one, or one per family, plus a re-send per
                               // refused filter); probes are counted in probe_requests
   uint64_t datagrams = 0;     // successful recvmsg() calls for those requests
@@ -121,14 +122,15 @@ absl::StatusOr<std::unique_ptr<Backend>> MakeNetlinkBackend(
 using TransportOpener = std::function<absl::StatusOr<std::unique_ptr<netlink::Transport>>()>;
 absl::StatusOr<std::unique_ptr<Backend>> MakeReopeningNetlinkBackend(TransportOpener open);
 
-// The statistics of `backend`'s most recent Dump(), or nullptr when `backend` was not made
+// The counters of `backend`'s most recent Dump(), or nullptr when `backend` was not made
 // by MakeNetlinkBackend(). Valid until the next Dump() or the backend's destruction.
-const NetlinkDumpStats* NetlinkStats(const Backend& backend);
+const NetlinkDumpCounters* NetlinkDumpCountersOf(const Backend& backend);
 
 // What `backend` knows about the kernel's dump filters (filter_probe.h), or nullptr when
 // `backend` was not made by MakeNetlinkBackend(). Valid for the backend's lifetime.
 const netlink::NetlinkFilterSupport* NetlinkSupport(const Backend& backend);
 
+}  // namespace netlink
 }  // namespace ctdump
 
 #endif  // CTDUMP_BACKENDS_NETLINK_NETLINK_BACKEND_H_

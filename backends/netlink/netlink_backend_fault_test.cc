@@ -34,6 +34,7 @@
 #include "gtest/gtest.h"
 
 namespace ctdump {
+namespace netlink {
 namespace {
 
 using netlink::testing::DoneMsg;
@@ -231,4 +232,5 @@ TEST(NetlinkBackendFaultTest, RandomFaultCombinations) {
 }
 
 }  // namespace
+}  // namespace netlink
 }  // namespace ctdump

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 
 namespace ctdump {
+namespace netlink {
 namespace {
 
 using ::testing::ElementsAre;
@@ -81,7 +82,7 @@ class NetlinkBackendTest : public ::testing::Test {
     ASSERT_THAT(b, IsOk());
     backend_ = std::move(*b);
   }
-  const NetlinkDumpStats& stats() const { return *NetlinkStats(*backend_); }
+  const NetlinkDumpCounters& counters() const { return *NetlinkDumpCountersOf(*backend_); }
   absl::Status Dump(uint8_t family = 0) { return backend_->Dump(DumpRequest{family}, sink_); }
 
   std::shared_ptr<FakeKernel> kernel_;
@@ -91,12 +92,12 @@ class NetlinkBackendTest : public ::testing::Test {
 
 TEST_F(NetlinkBackendTest, NameAndStatsAccessor) {
   EXPECT_EQ(backend_->Name(), "netlink");
-  EXPECT_NE(NetlinkStats(*backend_), nullptr);
+  EXPECT_NE(NetlinkDumpCountersOf(*backend_), nullptr);
   class Other : public Backend {
     std::string Name() const override { return "other"; }
     absl::Status Dump(const DumpRequest&, FlowSink&) override { return absl::OkStatus(); }
   } other;
-  EXPECT_EQ(NetlinkStats(other), nullptr);
+  EXPECT_EQ(NetlinkDumpCountersOf(other), nullptr);
   EXPECT_THAT(MakeNetlinkBackend(nullptr), StatusIs(absl::StatusCode::kInvalidArgument,
                                                     HasSubstr("null transport")));
 }
@@ -111,13 +112,13 @@ TEST_F(NetlinkBackendTest, BothFamiliesInOneAfUnspecDump) {
   EXPECT_EQ(r1.type, 0x0101);
   EXPECT_EQ(r1.flags, 0x301);
   EXPECT_EQ(r1.family, 0);  // one walk of the table for both families
-  EXPECT_EQ(stats().requests, 1u);
-  EXPECT_EQ(stats().datagrams, 2u);
-  EXPECT_EQ(stats().messages, 4u);
-  EXPECT_EQ(stats().flows, 3u);
-  EXPECT_EQ(stats().duplicates, 0u);
-  EXPECT_EQ(stats().kernel_filter, "AF_UNSPEC{none}");
-  EXPECT_FALSE(stats().stopped_early);
+  EXPECT_EQ(counters().requests, 1u);
+  EXPECT_EQ(counters().datagrams, 2u);
+  EXPECT_EQ(counters().messages, 4u);
+  EXPECT_EQ(counters().flows, 3u);
+  EXPECT_EQ(counters().duplicates, 0u);
+  EXPECT_EQ(counters().kernel_filter, "AF_UNSPEC{none}");
+  EXPECT_FALSE(counters().stopped_early);
   EXPECT_EQ(kernel_->transports_closed, 0);  // kept for the next dump
 
   // The socket is reused for the next dump.
@@ -125,7 +126,7 @@ TEST_F(NetlinkBackendTest, BothFamiliesInOneAfUnspecDump) {
   sink_.ports.clear();
   ASSERT_THAT(Dump(), IsOk());
   EXPECT_THAT(sink_.ports, ElementsAre(1004));
-  EXPECT_EQ(stats().flows, 1u);  // reset per dump
+  EXPECT_EQ(counters().flows, 1u);  // reset per dump
 }
 
 TEST_F(NetlinkBackendTest, AKernelThatRefusesAfUnspecIsAskedPerFamilyFromThenOn) {
@@ -139,7 +140,7 @@ TEST_F(NetlinkBackendTest, AKernelThatRefusesAfUnspecIsAskedPerFamilyFromThenOn)
   EXPECT_EQ(ParseRequest(kernel_->requests[0]).family, 0);
   EXPECT_EQ(ParseRequest(kernel_->requests[1]).family, kFamilyIPv4);
   EXPECT_EQ(ParseRequest(kernel_->requests[2]).family, kFamilyIPv6);
-  EXPECT_EQ(stats().kernel_filter, "AF_UNSPEC{none} AF_INET{none} AF_INET6{none}");
+  EXPECT_EQ(counters().kernel_filter, "AF_UNSPEC{none} AF_INET{none} AF_INET6{none}");
 
   kernel_->Script({{DoneMsg()}});
   kernel_->Script({{DoneMsg()}});
@@ -193,7 +194,7 @@ TEST_F(NetlinkBackendTest, EintrIsRetried) {
                    {Concat({TcpEntry(2, 1002), DoneMsg()})}});
   ASSERT_THAT(Dump(kFamilyIPv4), IsOk());
   EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002));
-  EXPECT_EQ(stats().eintr, 2u);
+  EXPECT_EQ(counters().eintr, 2u);
 }
 
 TEST_F(NetlinkBackendTest, EnobufsMidDumpIsReportedAndStreamedEntriesStand) {
@@ -233,8 +234,8 @@ TEST_F(NetlinkBackendTest, DuplicatesAreDroppedAndCounted) {
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(), IsOk());
   EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002, 1003, 1099));
-  EXPECT_EQ(stats().duplicates, 2u);
-  EXPECT_EQ(stats().flows, 4u);
+  EXPECT_EQ(counters().duplicates, 2u);
+  EXPECT_EQ(counters().flows, 4u);
 }
 
 TEST_F(NetlinkBackendTest, DuplicateWindowIsBounded) {
@@ -253,8 +254,8 @@ TEST_F(NetlinkBackendTest, DuplicateWindowIsBounded) {
   kernel_->Script(replies);
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(), IsOk());
-  EXPECT_EQ(stats().flows, n + 1);  // the evicted one comes through again
-  EXPECT_EQ(stats().duplicates, 1u);
+  EXPECT_EQ(counters().flows, n + 1);  // the evicted one comes through again
+  EXPECT_EQ(counters().duplicates, 1u);
 }
 
 TEST_F(NetlinkBackendTest, EarlyStopClosesTheSocket) {
@@ -264,7 +265,7 @@ TEST_F(NetlinkBackendTest, EarlyStopClosesTheSocket) {
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(), IsOk());
   EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002));
-  EXPECT_TRUE(stats().stopped_early);
+  EXPECT_TRUE(counters().stopped_early);
   EXPECT_EQ(kernel_->requests.size(), 1u);
   // Nothing was read past the datagrams the receiving thread had taken ahead.
   EXPECT_LE(kernel_->recv_calls, 2);
@@ -302,7 +303,7 @@ TEST_F(NetlinkBackendTest, MalformedEntryIsSkippedAndTheDumpGoesOn) {
               StatusIs(absl::StatusCode::kDataLoss,
                        HasSubstr("ctnetlink AF_INET dump, datagram 1 message at offset")));
   EXPECT_THAT(sink_.skipped[0].message(), HasSubstr("CTA_TUPLE_ORIG missing"));
-  EXPECT_EQ(stats().skipped, 1u);
+  EXPECT_EQ(counters().skipped, 1u);
 }
 
 TEST_F(NetlinkBackendTest, BrokenFramingIsDataLoss) {
@@ -379,7 +380,7 @@ TEST_F(NetlinkBackendTest, RecordedDumpsReplay) {
     uint64_t received = 0;
     for (uint8_t family : {kFamilyIPv4, kFamilyIPv6}) {
       ASSERT_THAT((*backend)->Dump(DumpRequest{family}, sink), IsOk());
-      const NetlinkDumpStats* st = NetlinkStats(**backend);
+      const NetlinkDumpCounters* st = NetlinkDumpCountersOf(**backend);
       EXPECT_EQ(st->duplicates, 0u);
       received += st->datagrams;
     }
@@ -459,7 +460,7 @@ class KernelFilterBackendTest : public ::testing::Test {
     ASSERT_THAT(b, IsOk());
     backend_ = std::move(*b);
   }
-  const NetlinkDumpStats& stats() const { return *NetlinkStats(*backend_); }
+  const NetlinkDumpCounters& counters() const { return *NetlinkDumpCountersOf(*backend_); }
   const NetlinkFilterSupport& support() const { return *NetlinkSupport(*backend_); }
   absl::Status Dump(const Filter& f, uint8_t family = 0) {
     DumpRequest req;
@@ -486,13 +487,13 @@ TEST_F(KernelFilterBackendTest, MarkIsProbedOnceThenPushedInOneAfUnspecRequest) 
   DumpFilter want;
   want.mark_value = 7;
   EXPECT_EQ(Sent(1), Want(Sent(1), AF_UNSPEC, want));
-  EXPECT_EQ(stats().probe_requests, 1u);
-  EXPECT_EQ(stats().requests, 1u);
-  EXPECT_EQ(stats().messages, 3u);  // 2 entries + NLMSG_DONE: the probe is not counted
-  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterMark);
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterMark);
-  EXPECT_EQ(stats().filter_misses, 0u);
-  EXPECT_EQ(stats().kernel_filter, "AF_UNSPEC{mark=0x7/0xffffffff}");
+  EXPECT_EQ(counters().probe_requests, 1u);
+  EXPECT_EQ(counters().requests, 1u);
+  EXPECT_EQ(counters().messages, 3u);  // 2 entries + NLMSG_DONE: the probe is not counted
+  EXPECT_EQ(counters().filter_wanted, netlink::kKernelFilterMark);
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterMark);
+  EXPECT_EQ(counters().filter_misses, 0u);
+  EXPECT_EQ(counters().kernel_filter, "AF_UNSPEC{mark=0x7/0xffffffff}");
   EXPECT_EQ(support().mark, FilterSupport::kApplied);
   EXPECT_EQ(support().status, FilterSupport::kUnknown);
 
@@ -500,7 +501,7 @@ TEST_F(KernelFilterBackendTest, MarkIsProbedOnceThenPushedInOneAfUnspecRequest) 
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(f), IsOk());
   EXPECT_EQ(kernel_->requests.size(), 3u);
-  EXPECT_EQ(stats().probe_requests, 0u);
+  EXPECT_EQ(counters().probe_requests, 0u);
   EXPECT_EQ(Sent(2), Want(Sent(2), AF_UNSPEC, want));
 }
 
@@ -515,7 +516,7 @@ TEST_F(KernelFilterBackendTest, MarkIsPushedOnEveryFamilyWhenAskedPerFamily) {
   ASSERT_EQ(kernel_->requests.size(), 2u);
   EXPECT_EQ(Sent(0), Want(Sent(0), AF_INET, MarkNeverMatches()));
   EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, want));
-  EXPECT_EQ(stats().kernel_filter, "AF_INET{mark=0x7/0xffffffff}");
+  EXPECT_EQ(counters().kernel_filter, "AF_INET{mark=0x7/0xffffffff}");
 }
 
 TEST_F(KernelFilterBackendTest, AKernelThatIgnoresMarksGetsNoMarkAndTheProbeIsCutShort) {
@@ -532,9 +533,9 @@ TEST_F(KernelFilterBackendTest, AKernelThatIgnoresMarksGetsNoMarkAndTheProbeIsCu
   ASSERT_EQ(kernel_->requests.size(), 2u);
   EXPECT_EQ(Sent(1).size(), 20u);  // family only
   EXPECT_THAT(sink_.ports, ElementsAre(1001, 1003));  // the caller filters
-  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterMark);
-  EXPECT_EQ(stats().filter_pushed, 0u);
-  EXPECT_EQ(stats().kernel_filter, "AF_UNSPEC{none}");
+  EXPECT_EQ(counters().filter_wanted, netlink::kKernelFilterMark);
+  EXPECT_EQ(counters().filter_pushed, 0u);
+  EXPECT_EQ(counters().kernel_filter, "AF_UNSPEC{none}");
 }
 
 TEST_F(KernelFilterBackendTest, RefusedMarkIsNotSent) {
@@ -563,7 +564,7 @@ TEST_F(KernelFilterBackendTest, StatusUsesSetAndSetOrClearAsValueAndMask) {
   want.status_mask = kStatusAssured | kStatusSeenReply;
   EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET6, want));
   EXPECT_EQ(support().status, FilterSupport::kApplied);
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterStatus);
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterStatus);
 }
 
 TEST_F(KernelFilterBackendTest, TupleProbeIsDecidedByTheKernelsValidation) {
@@ -585,9 +586,9 @@ TEST_F(KernelFilterBackendTest, TupleProbeIsDecidedByTheKernelsValidation) {
   EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET, want));
   EXPECT_EQ(support().tuple, FilterSupport::kApplied);
   EXPECT_EQ(support().mark, FilterSupport::kUnknown);
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterTuple);
-  EXPECT_EQ(stats().probe_requests, 1u);
-  EXPECT_EQ(stats().kernel_filter, "AF_INET{orig{proto=6 dport=80}}");
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterTuple);
+  EXPECT_EQ(counters().probe_requests, 1u);
+  EXPECT_EQ(counters().kernel_filter, "AF_INET{orig{proto=6 dport=80}}");
 }
 
 TEST_F(KernelFilterBackendTest, TupleProbeCarriesNothingButTheInvalidTuple) {
@@ -608,7 +609,7 @@ TEST_F(KernelFilterBackendTest, TupleProbeCarriesNothingButTheInvalidTuple) {
   probe.reply.proto = kProtoICMPv6;
   probe.reply.icmp_type = 1;
   EXPECT_EQ(Sent(1), Want(Sent(1), AF_INET6, probe));
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterStatus | netlink::kKernelFilterTuple);
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterStatus | netlink::kKernelFilterTuple);
 }
 
 TEST_F(KernelFilterBackendTest, KernelsThatAcceptTheTupleProbeGetNoTupleFilter) {
@@ -625,8 +626,8 @@ TEST_F(KernelFilterBackendTest, KernelsThatAcceptTheTupleProbeGetNoTupleFilter) 
   EXPECT_EQ(kernel_->transports_closed, 1);
   ASSERT_EQ(kernel_->requests.size(), 2u);
   EXPECT_EQ(Sent(1).size(), 20u);
-  EXPECT_EQ(stats().filter_wanted, netlink::kKernelFilterTuple);
-  EXPECT_EQ(stats().filter_pushed, 0u);
+  EXPECT_EQ(counters().filter_wanted, netlink::kKernelFilterTuple);
+  EXPECT_EQ(counters().filter_pushed, 0u);
 }
 
 TEST_F(KernelFilterBackendTest, RefusedZoneIsDroppedAndTheFamilyAskedForAgain) {
@@ -647,10 +648,10 @@ TEST_F(KernelFilterBackendTest, RefusedZoneIsDroppedAndTheFamilyAskedForAgain) {
   EXPECT_EQ(Sent(2), Want(Sent(2), AF_INET, second));
   EXPECT_THAT(sink_.ports, ElementsAre(1001));
   EXPECT_EQ(support().zone, FilterSupport::kRefused);
-  EXPECT_EQ(stats().filter_rejected, netlink::kKernelFilterZone);
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterMark);
-  EXPECT_EQ(stats().requests, 2u);
-  EXPECT_EQ(stats().kernel_filter,
+  EXPECT_EQ(counters().filter_rejected, netlink::kKernelFilterZone);
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterMark);
+  EXPECT_EQ(counters().requests, 2u);
+  EXPECT_EQ(counters().kernel_filter,
             "AF_INET{mark=0x0/0xffffffff zone=5} AF_INET{mark=0x0/0xffffffff}");
 
   // Not sent again by this backend.
@@ -669,7 +670,7 @@ TEST_F(KernelFilterBackendTest, WhenEveryPartWasVouchedForARefusalFallsBackToFam
   ASSERT_EQ(kernel_->requests.size(), 3u);
   EXPECT_EQ(Sent(2).size(), 20u);
   EXPECT_EQ(support().mark, FilterSupport::kRefused);
-  EXPECT_EQ(stats().filter_rejected, netlink::kKernelFilterMark);
+  EXPECT_EQ(counters().filter_rejected, netlink::kKernelFilterMark);
 }
 
 TEST_F(KernelFilterBackendTest, EntriesTheKernelShouldHaveDroppedAreCounted) {
@@ -677,10 +678,10 @@ TEST_F(KernelFilterBackendTest, EntriesTheKernelShouldHaveDroppedAreCounted) {
   f.zone = 9;  // a kernel before 6.8 ignores CTA_ZONE
   kernel_->Script({{Concat({Entry(1, 1001, 0, 0xe, 9), Entry(2, 1002, 0), DoneMsg()})}});
   ASSERT_THAT(Dump(f, kFamilyIPv4), IsOk());
-  EXPECT_EQ(stats().probe_requests, 0u);  // no probe for zones
-  EXPECT_EQ(stats().filter_pushed, netlink::kKernelFilterZone);
-  EXPECT_EQ(stats().filter_misses, 1u);
-  EXPECT_EQ(stats().filter_not_applied, netlink::kKernelFilterZone);
+  EXPECT_EQ(counters().probe_requests, 0u);  // no probe for zones
+  EXPECT_EQ(counters().filter_pushed, netlink::kKernelFilterZone);
+  EXPECT_EQ(counters().filter_misses, 1u);
+  EXPECT_EQ(counters().filter_not_applied, netlink::kKernelFilterZone);
   EXPECT_THAT(sink_.ports, ElementsAre(1001, 1002));  // delivered: the caller filters
 }
 
@@ -691,12 +692,12 @@ TEST_F(KernelFilterBackendTest, OnlyFamiliesTheFilterCanMatchAreAskedFor) {
   ASSERT_THAT(Dump(v6), IsOk());
   ASSERT_EQ(kernel_->requests.size(), 1u);
   EXPECT_EQ(ParseRequest(Sent(0)).family, kFamilyIPv6);
-  EXPECT_EQ(stats().probe_requests, 0u);  // nothing to push
+  EXPECT_EQ(counters().probe_requests, 0u);  // nothing to push
 
   // A contradiction matches nothing: no request at all.
   ASSERT_THAT(Dump(v6, kFamilyIPv4), IsOk());
   EXPECT_EQ(kernel_->requests.size(), 1u);
-  EXPECT_EQ(stats().requests, 0u);
+  EXPECT_EQ(counters().requests, 0u);
 }
 
 TEST_F(KernelFilterBackendTest, EpermDuringAProbeIsPermissionDenied) {
@@ -735,8 +736,8 @@ TEST_F(KernelFilterBackendTest, EnobufsInAFilteredDump) {
   EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kDataLoss,
                                 HasSubstr("dump lost messages (ENOBUFS)")));
   EXPECT_THAT(sink_.ports, ElementsAre(1001));
-  EXPECT_EQ(stats().requests, 1u);  // no AF_INET6 request, no retry
-  EXPECT_EQ(stats().filter_rejected, 0u);
+  EXPECT_EQ(counters().requests, 1u);  // no AF_INET6 request, no retry
+  EXPECT_EQ(counters().filter_rejected, 0u);
 }
 
 TEST_F(KernelFilterBackendTest, ErrorAfterEntriesIsNotARefusal) {
@@ -747,7 +748,7 @@ TEST_F(KernelFilterBackendTest, ErrorAfterEntriesIsNotARefusal) {
   EXPECT_THAT(Dump(f), StatusIs(absl::StatusCode::kInvalidArgument,
                                 HasSubstr("ctnetlink AF_UNSPEC dump request")));
   EXPECT_THAT(sink_.ports, ElementsAre(1001));
-  EXPECT_EQ(stats().filter_rejected, 0u);
+  EXPECT_EQ(counters().filter_rejected, 0u);
   EXPECT_EQ(support().mark, FilterSupport::kApplied);
   EXPECT_EQ(kernel_->transports_closed, 1);
 }
@@ -769,15 +770,15 @@ TEST_F(KernelFilterBackendTest, EarlyStopInAFilteredDump) {
   kernel_->Script({{Concat({Entry(1, 1001, 7), Entry(2, 1002, 7)})}, {DoneMsg()}});
   ASSERT_THAT(Dump(f), IsOk());
   EXPECT_THAT(sink_.ports, ElementsAre(1001));
-  EXPECT_TRUE(stats().stopped_early);
-  EXPECT_EQ(stats().requests, 1u);
+  EXPECT_TRUE(counters().stopped_early);
+  EXPECT_EQ(counters().requests, 1u);
   EXPECT_EQ(kernel_->transports_closed, 1);
   // This backend reopens: the next dump works, without probing again.
   sink_.stop_after = 0;
   kernel_->Script({{DoneMsg()}});
   kernel_->Script({{DoneMsg()}});
   ASSERT_THAT(Dump(f), IsOk());
-  EXPECT_EQ(stats().probe_requests, 0u);
+  EXPECT_EQ(counters().probe_requests, 0u);
   EXPECT_EQ(kernel_->transports_open, 2);
 }
 
@@ -804,4 +805,5 @@ TEST(KernelFilterSupportTest, NamesAndAccessors) {
 
 }  // namespace kf
 }  // namespace
+}  // namespace netlink
 }  // namespace ctdump

@@ -91,7 +91,7 @@ uint64_t PortOwnerNames::Now() const {
 }
 
 std::optional<uint64_t> PortOwnerNames::InodeOf(uint32_t port_id) {
-  ++stats_.netlink_reads;
+  ++counters_.netlink_reads;
   if (!ReadFile(absl::StrCat(options_.proc_root, "/net/netlink"), &table_)) return std::nullopt;
   return FindNetlinkInode(table_, ctnl::kNetlinkNetfilter, port_id);
 }
@@ -112,23 +112,23 @@ std::string PortOwnerNames::Search(uint32_t port_id, uint64_t inode) const {
 }
 
 const std::string& PortOwnerNames::Lookup(uint32_t port_id) {
-  ++stats_.lookups;
+  ++counters_.lookups;
   const uint64_t now = Now();
   auto it = index_.find(port_id);
   if (it != index_.end()) {
     Entry& e = *it->second;
     if (it->second != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second);
     if (now - e.checked_ns < options_.revalidate_ns) {
-      ++stats_.hits;
+      ++counters_.hits;
       return e.name;
     }
     const uint64_t inode = InodeOf(port_id).value_or(0);
     e.checked_ns = now;
     if (inode != 0 && inode == e.inode) {
-      ++stats_.revalidated;
+      ++counters_.revalidated;
       return e.name;
     }
-    ++stats_.searches;
+    ++counters_.searches;
     e.inode = inode;
     e.name = inode != 0 ? Search(port_id, inode) : std::string();
     return e.name;
@@ -137,12 +137,12 @@ const std::string& PortOwnerNames::Lookup(uint32_t port_id) {
   e.port = port_id;
   e.inode = InodeOf(port_id).value_or(0);
   e.checked_ns = now;
-  ++stats_.searches;
+  ++counters_.searches;
   if (e.inode != 0) e.name = Search(port_id, e.inode);
   if (index_.size() >= options_.capacity) {
     index_.erase(lru_.back().port);
     lru_.pop_back();
-    ++stats_.evictions;
+    ++counters_.evictions;
   }
   lru_.push_front(std::move(e));
   index_[port_id] = lru_.begin();

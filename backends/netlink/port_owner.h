@@ -77,7 +77,7 @@ struct PortOwnerOptions {
 };
 
 // What the cache did, for tests and -v.
-struct PortOwnerStats {
+struct PortOwnerCounters {
   uint64_t lookups = 0;
   uint64_t hits = 0;         // answered from the cache, /proc untouched
   uint64_t revalidated = 0;  // same inode after a re-read of /proc/net/netlink
@@ -94,7 +94,7 @@ class PortOwnerNames {
   // The reference stays valid until the next call.
   const std::string& Lookup(uint32_t port_id);
 
-  const PortOwnerStats& stats() const { return stats_; }
+  const PortOwnerCounters& counters() const { return counters_; }
   size_t size() const { return index_.size(); }
 
  private:
@@ -112,7 +112,7 @@ class PortOwnerNames {
   PortOwnerOptions options_;
   std::list<Entry> lru_;  // most recently used first
   std::unordered_map<uint32_t, std::list<Entry>::iterator> index_;
-  PortOwnerStats stats_;
+  PortOwnerCounters counters_;
   std::string table_;  // scratch for /proc/net/netlink
 };
 

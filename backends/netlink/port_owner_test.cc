@@ -50,7 +50,7 @@ TEST(PortOwnerNames, FindsThisProcess) {
   PortOwnerNames names;
   EXPECT_EQ(names.Lookup(addr.nl_pid), "port_owner_test");
   EXPECT_EQ(names.Lookup(addr.nl_pid), "port_owner_test");  // cached
-  EXPECT_EQ(names.stats().hits, 1u);
+  EXPECT_EQ(names.counters().hits, 1u);
   close(fd);
 }
 
@@ -119,15 +119,15 @@ class OneOwner : public ::testing::Test {
 
 // Issue 17: a hit touches no /proc file; the owner is searched once per new port.
 TEST_F(OneOwner, HitReadsNothing) {
-  EXPECT_EQ(names.stats().netlink_reads, 1u);
-  EXPECT_EQ(names.stats().searches, 1u);
+  EXPECT_EQ(names.counters().netlink_reads, 1u);
+  EXPECT_EQ(names.counters().searches, 1u);
   proc.SetSockets({});  // the cache must not look
   for (int i = 0; i < 1000; ++i) {
     clock.now += 100000;  // 1000 events over 100 ms
     ASSERT_EQ(names.Lookup(4242), "ctgen");
   }
-  EXPECT_EQ(names.stats().netlink_reads, 1u);
-  EXPECT_EQ(names.stats().hits, 1000u);
+  EXPECT_EQ(names.counters().netlink_reads, 1u);
+  EXPECT_EQ(names.counters().hits, 1000u);
 }
 
 // After the window the inode is checked again: the same inode keeps the name without a
@@ -136,26 +136,26 @@ TEST_F(OneOwner, RevalidatesAfterTheWindow) {
   proc.SetProcess(4242, "renamed", 777);  // comm changed, same socket: kept (as conntrack)
   clock.now += 199000000;
   EXPECT_EQ(names.Lookup(4242), "ctgen");
-  EXPECT_EQ(names.stats().netlink_reads, 1u);
+  EXPECT_EQ(names.counters().netlink_reads, 1u);
   clock.now += 2000000;
   EXPECT_EQ(names.Lookup(4242), "ctgen");
-  EXPECT_EQ(names.stats().netlink_reads, 2u);
-  EXPECT_EQ(names.stats().revalidated, 1u);
-  EXPECT_EQ(names.stats().searches, 1u);
+  EXPECT_EQ(names.counters().netlink_reads, 2u);
+  EXPECT_EQ(names.counters().revalidated, 1u);
+  EXPECT_EQ(names.counters().searches, 1u);
   // pid 4242 exited, another process got port id 4242 (pid reuse): new inode.
   proc.SetSockets({{4242, 888}});
   proc.SetProcess(4242, "conntrack", 888);
   EXPECT_EQ(names.Lookup(4242), "ctgen");  // inside the window: the documented race
   clock.now += 200000000;
   EXPECT_EQ(names.Lookup(4242), "conntrack");
-  EXPECT_EQ(names.stats().searches, 2u);
+  EXPECT_EQ(names.counters().searches, 2u);
   // The owner exits: "" after the next validation, cached for the window too.
   proc.SetSockets({});
   clock.now += 200000000;
   EXPECT_EQ(names.Lookup(4242), "");
-  const uint64_t reads = names.stats().netlink_reads;
+  const uint64_t reads = names.counters().netlink_reads;
   EXPECT_EQ(names.Lookup(4242), "");
-  EXPECT_EQ(names.stats().netlink_reads, reads);
+  EXPECT_EQ(names.counters().netlink_reads, reads);
 }
 
 // A port id that is not a pid (a process's second socket) is found by scanning /proc.
@@ -185,12 +185,12 @@ TEST(PortOwnerNames, LruIsBounded) {
   EXPECT_EQ(names.Lookup(101), "a");  // 102 is now the least recently used
   EXPECT_EQ(names.Lookup(103), "c");
   EXPECT_EQ(names.size(), 2u);
-  EXPECT_EQ(names.stats().evictions, 1u);
-  const uint64_t searches = names.stats().searches;
+  EXPECT_EQ(names.counters().evictions, 1u);
+  const uint64_t searches = names.counters().searches;
   EXPECT_EQ(names.Lookup(101), "a");  // kept
-  EXPECT_EQ(names.stats().searches, searches);
+  EXPECT_EQ(names.counters().searches, searches);
   EXPECT_EQ(names.Lookup(102), "b");  // forgotten: searched again
-  EXPECT_EQ(names.stats().searches, searches + 1);
+  EXPECT_EQ(names.counters().searches, searches + 1);
   for (uint32_t p = 1000; p < 6000; ++p) names.Lookup(p);
   EXPECT_EQ(names.size(), 2u);
 }

@@ -74,7 +74,7 @@ bool IsNetlinkSocket(int fd) {
 // Checks one buffer bound for a netlink socket; false (and a recorded violation) when
 // any message in it is not an allowed request.
 bool Inspect(const void* data, size_t n) {
-  namespace ctnl = ctdump::ctnl;
+  namespace ctnl = ctdump::netlink::ctnl;
   const auto* p = static_cast<const uint8_t*>(data);
   std::lock_guard<std::mutex> lock(seen().mu);
   ++seen().netlink_sends;
@@ -204,6 +204,7 @@ ssize_t writev(int fd, const struct iovec* iov, int n) {
 }  // extern "C"
 
 namespace ctdump {
+namespace netlink {
 namespace {
 
 std::string Runfile(const std::string& path) {
@@ -455,4 +456,5 @@ TEST_F(ReadOnlyTest, AClosedStdoutNeverBecomesANetlinkSocket) {
 }
 
 }  // namespace
+}  // namespace netlink
 }  // namespace ctdump

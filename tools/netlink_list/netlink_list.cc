@@ -10,7 +10,7 @@
 //   netlink_list [-o extended,id] [-f ipv4|ipv6] [-m VALUE[/MASK]]
 //
 // -m is applied as `conntrack -L -m` does (kernel-side where the kernel can, then in user
-// space). The backend's statistics, with what was pushed into the kernel, go to stderr.
+// space). The backend's dump counters, with what was pushed into the kernel, go to stderr.
 
 #include <unistd.h>
 
@@ -80,7 +80,7 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  auto backend = MakeNetlinkBackend();
+  auto backend = netlink::MakeNetlinkBackend();
   if (!backend.ok()) {
     std::fprintf(stderr, "netlink_list: %s\n", backend.status().ToString().c_str());
     return 1;
@@ -89,7 +89,7 @@ int Main(int argc, char** argv) {
   Printer printer(style, &filter);
   absl::Status s = (*backend)->Dump(request, printer);
   absl::Status f = printer.Flush();
-  const NetlinkDumpStats* st = NetlinkStats(**backend);
+  const netlink::NetlinkDumpCounters* st = netlink::NetlinkDumpCountersOf(**backend);
   std::fprintf(stderr,
                "netlink_list: %llu flows, %llu duplicates dropped, %llu skipped, %llu "
                "datagrams, %llu bytes, %llu requests\n",

@@ -8,7 +8,7 @@
 #
 #   release_version DESCRIBE BASE
 #       The release version from `git describe --tags --always --dirty` output DESCRIBE.
-#       BASE (kVersion in cli/cli_util.h) is used only when there is no tag:
+#       BASE (kVersion in cli/version.h) is used only when there is no tag:
 #         abc1234                   -> BASE+gabc1234
 #         abc1234-dirty             -> BASE+gabc1234.dirty
 #         v1.2.3                    -> 1.2.3             (a leading v is dropped)

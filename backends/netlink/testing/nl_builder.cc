@@ -194,6 +194,22 @@ std::vector<uint8_t> Concat(std::initializer_list<std::vector<uint8_t>> parts) {
   return out;
 }
 
+std::vector<uint8_t> CpuStats618Reply(uint16_t cpu, uint32_t insert) {
+  return MsgBuilder(ctnl::CtType(ctnl::kMsgCtGetStatsCpu), ctnl::kNlmFMulti)
+      .Nfgen(0, 0, cpu)
+      .Be32(ctnl::kCtaStatsFound, 0)
+      .Be32(ctnl::kCtaStatsInvalid, 0)
+      .Be32(ctnl::kCtaStatsInsert, insert)
+      .Be32(ctnl::kCtaStatsInsertFailed, 0)
+      .Be32(ctnl::kCtaStatsDrop, 0)
+      .Be32(ctnl::kCtaStatsEarlyDrop, 0)
+      .Be32(ctnl::kCtaStatsError, 0)
+      .Be32(ctnl::kCtaStatsSearchRestart, 0)
+      .Be32(ctnl::kCtaStatsClashResolve, 0)
+      .Be32(ctnl::kCtaStatsChainTooLong, 0)
+      .Build();
+}
+
 }  // namespace testing
 }  // namespace netlink
 }  // namespace ctdump

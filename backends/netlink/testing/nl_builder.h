@@ -88,6 +88,10 @@ std::vector<uint8_t> TcpEntry(uint32_t id, uint16_t sport, uint32_t seq = 0,
                               uint32_t port_id = 0);
 
 // Concatenates messages into one datagram.
+// A CT_GET_STATS_CPU reply as 6.18 sends it: its ten counters in its order, all 0 but
+// CTA_STATS_INSERT.
+std::vector<uint8_t> CpuStats618Reply(uint16_t cpu, uint32_t insert);
+
 std::vector<uint8_t> Concat(std::initializer_list<std::vector<uint8_t>> parts);
 
 }  // namespace testing

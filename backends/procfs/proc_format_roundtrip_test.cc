@@ -1,3 +1,6 @@
+// core/proc_format.h's AppendProcLine() against ParseProcLine(): the /proc line comes
+// back byte for byte. Here rather than in core/ so that no core test depends on backends.
+
 #include "core/proc_format.h"
 
 #include <limits>
