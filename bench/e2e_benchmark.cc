@@ -456,7 +456,7 @@ void ReportTargets() {
                     static_hi, " KiB (", static_where, ") | ",
                     static_hi <= 3072 ? "PASS" : "MISS", " |\n");
   }
-  // Absolute medians, for the README table.
+  // Absolute medians, for the tables of docs/performance.md.
   std::string abs = absl::StrCat("\n| command | ");
   for (int64_t s : g_config.sizes) absl::StrAppend(&abs, s, " entries | ");
   absl::StrAppend(&abs, "\n|---|");

@@ -1,6 +1,6 @@
 // The ctdump binary on bad saved input (`--input FILE` and `--input -`, issue 7): random
 // bytes, empty input, a truncated last line, lines of several MB, out-of-range values.
-// Each case runs the real binary and checks the contract of the README:
+// Each case runs the real binary and checks the contract of docs/usage.md (--input):
 //  * no crash (the process exits, never dies of a signal) and memory stays bounded;
 //  * every good line is still listed, exactly as for a clean file;
 //  * every bad line is named on stderr as "ctdump: input NAME: line N: <problem>";
