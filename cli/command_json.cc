@@ -59,7 +59,15 @@ void Top(absl::string_view name, const TopList& list, TextBuffer* out) {
 
 }  // namespace
 
-void AppendCountJson(const TableCount& count, TextBuffer* out) {
+namespace {
+void AppendNetnsKey(const std::string& netns, TextBuffer* out) {
+  if (netns.empty()) return;
+  out->Append(",\"netns\":");
+  AppendJsonString(netns, out);
+}
+}  // namespace
+
+void AppendCountJson(const TableCount& count, TextBuffer* out, const std::string& netns) {
   Schema(out);
   out->Append(",\"count\":");
   out->AppendU64(count.count);
@@ -69,6 +77,7 @@ void AppendCountJson(const TableCount& count, TextBuffer* out) {
   }
   out->Append(",\"source\":");
   AppendJsonString(count.source_name, out);
+  AppendNetnsKey(netns, out);
   out->Append("}\n");
 }
 
@@ -166,6 +175,7 @@ void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
   Top("top_sources", summary.TopSources(), out);
   Top("top_destinations", summary.TopDestinations(), out);
   Top("top_destination_ports", summary.TopDestinationPorts(), out);
+  AppendNetnsKey(ctx.netns, out);
   out->Append("}\n");
 }
 

@@ -6,7 +6,8 @@
 //
 // ctdump -C -o json (backends/stats.h TableCount)
 //   {"schema":1,"count":N,"max":M,"source":"ctnetlink CT_GET_STATS"}
-//   "max" is left out when the limit could not be read.
+//   "max" is left out when the limit could not be read. With --all-netns, one object per
+//   namespace, ending in "netns":"NAME" (the namespace's name, or "pid:N").
 //
 // ctdump -S -o json (backends/stats.h CpuStats; the counters each CPU reported, by
 // conntrack -S's names)
@@ -26,7 +27,8 @@
 //    "top_sources":{"exact":true,"counted":N,"capacity":C,"other":N,
 //                   "items":[{"key":"10.0.0.1","count":N,"error":0},...]},
 //    "top_destinations":{...},"top_destination_ports":{... "key":"tcp/443" ...}}
-//   "zone" has "other" only when zones were folded (core/summary_format.h).
+//   "zone" has "other" only when zones were folded (core/summary_format.h). With
+//   --all-netns, one object per namespace, ending in "netns":"NAME" (SummaryContext::netns).
 
 #ifndef CTDUMP_CLI_COMMAND_JSON_H_
 #define CTDUMP_CLI_COMMAND_JSON_H_
@@ -42,7 +44,8 @@
 
 namespace ctdump {
 
-void AppendCountJson(const TableCount& count, TextBuffer* out);
+// `netns`: the --all-netns name, written as the last key; empty: none.
+void AppendCountJson(const TableCount& count, TextBuffer* out, const std::string& netns = "");
 void AppendCpuStatsJson(const std::vector<CpuStats>& cpus, TextBuffer* out);
 // `netns` is the namespace path, or empty without --netns.
 void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& findings,

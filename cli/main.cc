@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -15,9 +16,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/doctor.h"
+#include "backends/lookup.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/all_netns.h"
 #include "cli/cli_util.h"
 #include "cli/command_json.h"
 #include "cli/options.h"
@@ -41,12 +44,13 @@ class FlowPrinter {
  public:
   // `on_worker`: the printer of a shard, on a worker thread: it prints nothing to stderr
   // (the NAT warning is kept in gate().nat_inferred() for the sink to print).
+  // `netns`: the --all-netns name for -o json's "netns" key (empty: none).
   FlowPrinter(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-              uint64_t now_ns, bool on_worker)
+              uint64_t now_ns, bool on_worker, const std::string& netns = "")
       : gate_(filter, /*warn=*/!on_worker),
         format_(format),
         style_(style),
-        json_{style.labels},
+        json_{style.labels, netns},
         xml_(XmlStyle{style.ktimestamp, style.labels}),
         now_ns_(now_ns) {}
 
@@ -108,8 +112,8 @@ class FlowPrinter {
 class ListShard : public FlowShard {
  public:
   ListShard(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-            uint64_t now_ns)
-      : printer_(filter, format, style, now_ns, /*on_worker=*/true), text_(64 * 1024) {}
+            uint64_t now_ns, const std::string& netns)
+      : printer_(filter, format, style, now_ns, /*on_worker=*/true, netns), text_(64 * 1024) {}
 
   bool OnFlow(const Flow& flow) override { return printer_.Print(flow, &text_); }
   size_t Position() const override { return text_.size(); }
@@ -127,18 +131,25 @@ class ListShard : public FlowShard {
   TextBuffer text_;
 };
 
-// Formats every flow to stdout; reports skipped records on stderr as they come.
+// Formats every flow to stdout; reports skipped records on stderr as they come. With
+// `netns` (--all-netns), the text output starts with "# netns NAME" and JSON objects end
+// in "netns":"NAME".
 class ListSink : public FlowSink {
  public:
   ListSink(const Filter& filter, OutputFormat format, const ConntrackStyle& style,
-           std::string source)
+           std::string source, std::string netns = "")
       : filter_(filter),
         format_(format),
         style_(style),
         now_ns_(WallClockNs()),
-        printer_(filter, format, style, now_ns_, /*on_worker=*/false),
+        netns_(std::move(netns)),
+        printer_(filter, format, style, now_ns_, /*on_worker=*/false, netns_),
         source_(std::move(source)),
-        out_(STDOUT_FILENO) {}
+        out_(STDOUT_FILENO) {
+    if (!netns_.empty() && format == OutputFormat::kText) {
+      out_.buffer().Append(absl::StrCat("# netns ", netns_, "\n"));
+    }
+  }
 
   bool OnFlow(const Flow& flow) override {
     if (!printer_.Print(flow, &out_.buffer())) {
@@ -158,7 +169,9 @@ class ListSink : public FlowSink {
 
   std::unique_ptr<FlowShard> NewShard() override {
     if (!printer_.Shardable()) return nullptr;
-    if (spare_.empty()) return std::make_unique<ListShard>(filter_, format_, style_, now_ns_);
+    if (spare_.empty()) {
+      return std::make_unique<ListShard>(filter_, format_, style_, now_ns_, netns_);
+    }
     std::unique_ptr<FlowShard> shard = std::move(spare_.back());
     spare_.pop_back();
     return shard;
@@ -190,8 +203,9 @@ class ListSink : public FlowSink {
   // A filter the source cannot answer (for example -u EXPECTED from /proc).
   const absl::Status& judge_status() const { return judge_status_; }
 
-  absl::Status Finish() {
-    if (write_status_.ok()) printer_.End(&out_.buffer());
+  // `end_document`: false for -G, which (like conntrack -G) ends no XML document.
+  absl::Status Finish(bool end_document = true) {
+    if (write_status_.ok() && end_document) printer_.End(&out_.buffer());
     write_status_.Update(out_.Flush());
     return write_status_;
   }
@@ -204,6 +218,7 @@ class ListSink : public FlowSink {
   OutputFormat format_;
   ConntrackStyle style_;
   uint64_t now_ns_;
+  std::string netns_;
   FlowPrinter printer_;
   absl::Status judge_status_;
   std::string source_;
@@ -217,6 +232,83 @@ class ListSink : public FlowSink {
   absl::Status write_status_;
 };
 
+// --all-netns -L: every namespace's table in turn (cli/all_netns.h), each after a
+// "# netns NAME" line (text) or with "netns" in every object (-o json); one summary line
+// with the total at the end.
+int ListAllNetns(const Options& opts, const Filter& filter, const ConntrackStyle& style,
+                 const BackendLog& log) {
+  uint64_t shown = 0;
+  bool reader_gone = false;
+  const int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool* stop) {
+    absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(opts.backend, log);
+    if (!backend.ok()) {
+      PrintErr(absl::StrCat("network namespace ", ns.name, ": ", backend.status().message()));
+      return 1;
+    }
+    DumpRequest request;
+    request.family = filter.family.value_or(0);
+    if (!filter.empty()) request.filter = &filter;
+    ListSink sink(filter, opts.format, style, (*backend)->Name(), ns.name);
+    const absl::Status dumped = (*backend)->Dump(request, sink);
+    const absl::Status written = sink.Finish();
+    shown += sink.shown();
+    std::string why;
+    if (written.code() == absl::StatusCode::kCancelled) {
+      reader_gone = *stop = true;  // the reader went away: end quietly
+      return 0;
+    }
+    if (!sink.judge_status().ok()) {
+      why = std::string(sink.judge_status().message());
+    } else if (!written.ok()) {
+      *stop = true;
+      why = absl::StrCat("cannot write the listing: ", written.message());
+    } else if (!dumped.ok()) {
+      why = absl::StrCat(sink.shown() > 0 ? "the listing is incomplete: " : "", dumped.message());
+    } else if (sink.skipped() > 0) {
+      why = absl::StrCat(sink.skipped(), " malformed ",
+                         sink.skipped() == 1 ? "entry was" : "entries were",
+                         " skipped; the listing is incomplete");
+    }
+    if (why.empty()) return 0;
+    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+    return 1;
+  });
+  if (reader_gone) return rc;
+  PrintSummaryLine(absl::StrCat(shown, " flow entries have been shown."));
+  return rc;
+}
+
+// -G: the one entry with the tuple of the filter (backends/lookup.h), printed as -L
+// prints it if it also passes the rest of the filter, as conntrack -G does. Exit 1, as
+// conntrack's, when there is no such entry ("Operation failed: such conntrack doesn't
+// exist") or when the entry found does not pass the filter ("0 flow entries have been
+// shown.").
+int GetEntry(const Options& opts, const Filter& filter, const ConntrackStyle& style,
+             const BackendLog& log) {
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, log, &netns)) return 1;
+  const std::string spec =
+      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  ListSink sink(filter, opts.format, style, opts.input.empty() ? opts.backend : opts.input);
+  const absl::Status looked = LookupEntry(spec, filter, sink, log);
+  const absl::Status written = sink.Finish(/*end_document=*/false);
+  if (written.code() == absl::StatusCode::kCancelled) return 0;
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    return 1;
+  }
+  if (!written.ok()) {
+    PrintErr(absl::StrCat("cannot write the entry: ", written.message()));
+    return 1;
+  }
+  if (!looked.ok()) {
+    PrintErr(absl::StrCat("Operation failed: ", looked.message()));
+    return 1;
+  }
+  PrintSummaryLine(absl::StrCat(sink.shown(), " flow entries have been shown."));
+  return sink.shown() > 0 && sink.skipped() == 0 ? 0 : 1;
+}
+
 int RunList(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
   ConntrackStyle style;
@@ -228,6 +320,8 @@ int RunList(const Options& opts) {
   if (int rc = SetupLabels(opts, &filter, &label_names, &style.labels); rc != 0) return rc;
 
   BackendLog log = VerboseLog(opts);
+  if (opts.all_netns) return ListAllNetns(opts, filter, style, log);
+  if (opts.command == Command::kGet) return GetEntry(opts, filter, style, log);
   // Enter the namespace before any socket or file is opened: both keep the namespace
   // they were opened in.
   std::unique_ptr<ScopedNetns> netns;
@@ -306,26 +400,44 @@ int RunDoctor(const Options& opts) {
   return ok ? 0 : 1;
 }
 
-int RunCount(const Options& opts) {
-  std::unique_ptr<ScopedNetns> netns;
-  BackendLog log = VerboseLog(opts);
-  if (!EnterNetns(opts, log, &netns)) return 1;
+// The count of the current namespace's table into `text`: the number, or a JSON object.
+// With `netns` (--all-netns), after a "# netns NAME" line, or with "netns" in the object.
+// Returns 0, or 1 after printing why.
+int AppendCount(const Options& opts, const BackendLog& log, const std::string& netns,
+                TextBuffer* text) {
   absl::StatusOr<TableCount> count = ReadTableCount();
   if (!count.ok()) {
-    PrintErr(count.status().message());
+    PrintErr(netns.empty() ? std::string(count.status().message())
+                           : absl::StrCat("network namespace ", netns, ": ",
+                                          count.status().message()));
     return 1;
   }
   if (log) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
-  TextBuffer text;
   if (opts.format == OutputFormat::kJson) {
-    AppendCountJson(*count, &text);
+    AppendCountJson(*count, text, netns);
   } else {
-    text.AppendU64(count->count);
-    text.Append('\n');
+    if (!netns.empty()) text->Append(absl::StrCat("# netns ", netns, "\n"));
+    text->AppendU64(count->count);
+    text->Append('\n');
   }
+  return 0;
+}
+
+int RunCount(const Options& opts) {
+  BackendLog log = VerboseLog(opts);
+  TextBuffer text;
+  if (opts.all_netns) {
+    const int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
+      return AppendCount(opts, log, ns.name, &text);
+    });
+    return std::max(rc, WriteStdout(text.view(), "the counts"));
+  }
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, log, &netns)) return 1;
+  if (AppendCount(opts, log, "", &text) != 0) return 1;
   return WriteStdout(text.view(), "the count");
 }
 
@@ -385,6 +497,7 @@ int Main(int argc, char** argv) {
     case Command::kVersion:
       return WriteStdout(absl::StrCat("ctdump v", kVersion, "\n"), "the version");
     case Command::kList:
+    case Command::kGet:
       return RunList(*opts);
     case Command::kDoctor:
       return RunDoctor(*opts);

@@ -3,13 +3,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/all_netns.h"
 #include "cli/cli_util.h"
 #include "cli/command_json.h"
 #include "cli/textfile.h"
@@ -68,19 +71,11 @@ std::string ErrorClass(const absl::Status& status) {
   return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
 }
 
-// Writes the finished summary to stdout, or publishes it with --textfile. Returns the
-// exit code for the writing alone (0, or 1 after saying why).
-int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
-  TextBuffer text;
-  if (opts.format == OutputFormat::kPrometheus) {
-    AppendPrometheus(summary, ctx, &text);
-  } else if (opts.format == OutputFormat::kJson) {
-    AppendSummaryJson(summary, ctx, &text);
-  } else {
-    AppendSummaryText(summary, ctx, &text);
-  }
+// Writes `text` to stdout, or publishes it with --textfile. Returns the exit code for
+// the writing alone (0, or 1 after saying why).
+int Publish(const Options& opts, absl::string_view text) {
   if (!opts.textfile.empty()) {
-    absl::Status published = PublishTextfile(opts.textfile, text.view());
+    absl::Status published = PublishTextfile(opts.textfile, text);
     if (!published.ok()) {
       PrintErr(absl::StrCat("cannot publish --textfile: ", published.message()));
       return 1;
@@ -88,7 +83,7 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
     return 0;
   }
   FdWriter out(STDOUT_FILENO);
-  out.buffer().Append(text.view());
+  out.buffer().Append(text);
   absl::Status written = out.Flush();
   if (written.code() == absl::StatusCode::kCancelled) return 0;
   if (!written.ok()) {
@@ -96,6 +91,130 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
     return 1;
   }
   return 0;
+}
+
+// Appends one summary in the output format: Prometheus text, a JSON object, or the text
+// (after a "# netns NAME" line with --all-netns).
+void Format(const Options& opts, const TableSummary& summary, const SummaryContext& ctx,
+            TextBuffer* text) {
+  if (opts.format == OutputFormat::kPrometheus) {
+    AppendPrometheus(summary, ctx, text);
+  } else if (opts.format == OutputFormat::kJson) {
+    AppendSummaryJson(summary, ctx, text);
+  } else {
+    if (!ctx.netns.empty()) text->Append(absl::StrCat("# netns ", ctx.netns, "\n"));
+    AppendSummaryText(summary, ctx, text);
+  }
+}
+
+// Writes the finished summary to stdout, or publishes it with --textfile.
+int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
+  TextBuffer text;
+  Format(opts, summary, ctx, &text);
+  return Publish(opts, text.view());
+}
+
+// What Summarize() did.
+struct Summarized {
+  int rc = 0;              // non-zero: no dump was made (the backend could not be made)
+  absl::StatusCode code = absl::StatusCode::kOk;  // its class, for the textfile
+  bool judged = true;      // false: the filter cannot be judged on this source (printed)
+  absl::Status dumped;     // the dump's result
+  uint64_t read = 0;
+  uint64_t skipped = 0;
+};
+
+// Lists the current namespace's table into `summary` and fills `ctx` (times, backend,
+// counts, the table's fill).
+Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog& log,
+                     TableSummary* summary, SummaryContext* ctx) {
+  Summarized r;
+  const std::string spec =
+      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
+  if (!backend.ok()) {
+    r.rc = BackendFailure(backend.status());
+    r.code = backend.status().code();
+    return r;
+  }
+  SummarySink sink(filter, summary, (*backend)->Name());
+  DumpRequest request;
+  request.family = filter.family.value_or(0);
+  if (!filter.empty()) request.filter = &filter;
+  const double start = MonotonicSeconds();
+  r.dumped = (*backend)->Dump(request, sink);
+  ctx->duration_seconds = MonotonicSeconds() - start;
+  ctx->timestamp_seconds = WallClockNs() / 1000000000u;
+  ctx->backend = (*backend)->Name();
+  ctx->entries_read = r.read = sink.read();
+  ctx->skipped = r.skipped = sink.skipped();
+  ctx->success = r.dumped.ok() && sink.judge_status().ok();
+  if (!ctx->success) ctx->error_class = ErrorClass(r.dumped.ok() ? sink.judge_status() : r.dumped);
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    r.judged = false;
+    return r;
+  }
+  if (opts.input.empty()) {
+    absl::StatusOr<TableCount> count = ReadTableCount();
+    if (count.ok()) {
+      ctx->table_count = count->count;
+      ctx->table_max = count->max;
+      if (log) log(absl::StrCat("table count from ", count->source_name));
+    } else {
+      ctx->table_error = std::string(count.status().message());
+    }
+  } else {
+    ctx->table_error = "not read: the entries come from a saved file (--input)";
+  }
+  return r;
+}
+
+std::string Incomplete(const Summarized& r) {
+  if (!r.dumped.ok()) return absl::StrCat("the summary is incomplete: ", r.dumped.message());
+  if (r.skipped > 0) {
+    return absl::StrCat(r.skipped, " malformed ", r.skipped == 1 ? "entry was" : "entries were",
+                        " skipped; the summary is incomplete");
+  }
+  return "";
+}
+
+// --all-netns: one summary per namespace; Prometheus: every namespace's samples under
+// each metric, labelled netns="NAME".
+int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendLog& log) {
+  std::vector<std::unique_ptr<TableSummary>> summaries;
+  std::vector<std::unique_ptr<SummaryContext>> contexts;
+  int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
+    summaries.push_back(std::make_unique<TableSummary>(SummaryOptions{opts.top, 0}));
+    contexts.push_back(std::make_unique<SummaryContext>());
+    SummaryContext& ctx = *contexts.back();
+    ctx.netns = ns.name;
+    ctx.backend = opts.backend;
+    Summarized r = Summarize(opts, filter, log, summaries.back().get(), &ctx);
+    if (r.rc != 0) {
+      ctx.success = false;
+      ctx.error_class = ErrorClass(absl::Status(r.code, "x"));
+      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+      ctx.table_error = "not read: the dump failed";
+      return 1;
+    }
+    if (!r.judged) return 1;
+    const std::string why = Incomplete(r);
+    if (why.empty()) return 0;
+    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+    return 1;
+  });
+  TextBuffer text;
+  if (opts.format == OutputFormat::kPrometheus) {
+    std::vector<PrometheusSection> sections;
+    for (size_t i = 0; i < summaries.size(); ++i) {
+      sections.push_back(PrometheusSection{summaries[i].get(), contexts[i].get()});
+    }
+    AppendPrometheusNamespaces(sections, &text);
+  } else {
+    for (size_t i = 0; i < summaries.size(); ++i) Format(opts, *summaries[i], *contexts[i], &text);
+  }
+  return std::max(rc, Publish(opts, text.view()));
 }
 
 }  // namespace
@@ -125,64 +244,25 @@ int RunSummary(const Options& opts) {
   }
 
   BackendLog log = VerboseLog(opts);
+  if (opts.all_netns) return RunSummaryAllNetns(opts, filter, log);
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, log, &netns)) return fail_before_dump(1, absl::StatusCode::kUnavailable);
-  const std::string spec =
-      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
-  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
-  if (!backend.ok()) {
-    const int rc = BackendFailure(backend.status());
-    return fail_before_dump(rc, backend.status().code());
-  }
-
-  SummarySink sink(filter, &summary, (*backend)->Name());
-  DumpRequest request;
-  request.family = filter.family.value_or(0);
-  if (!filter.empty()) request.filter = &filter;
-  const double start = MonotonicSeconds();
-  absl::Status dumped = (*backend)->Dump(request, sink);
-  ctx.duration_seconds = MonotonicSeconds() - start;
-  ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-  ctx.backend = (*backend)->Name();
-  ctx.entries_read = sink.read();
-  ctx.skipped = sink.skipped();
-  ctx.success = dumped.ok() && sink.judge_status().ok();
-  if (!ctx.success) ctx.error_class = ErrorClass(dumped.ok() ? sink.judge_status() : dumped);
-  if (!sink.judge_status().ok()) {
-    PrintErr(sink.judge_status().message());
+  const Summarized r = Summarize(opts, filter, log, &summary, &ctx);
+  if (r.rc != 0) return fail_before_dump(r.rc, r.code);
+  if (!r.judged) {
     if (!opts.textfile.empty()) (void)Emit(opts, summary, ctx);
     return 1;
   }
-  if (opts.input.empty()) {
-    absl::StatusOr<TableCount> count = ReadTableCount();
-    if (count.ok()) {
-      ctx.table_count = count->count;
-      ctx.table_max = count->max;
-      if (log) log(absl::StrCat("table count from ", count->source_name));
-    } else {
-      ctx.table_error = std::string(count.status().message());
-    }
-  } else {
-    ctx.table_error = "not read: the entries come from a saved file (--input)";
-  }
-
   const bool prometheus = opts.format == OutputFormat::kPrometheus;
-  if (!dumped.ok() && !prometheus && sink.read() == 0) {
-    PrintErr(dumped.message());
+  if (!r.dumped.ok() && !prometheus && r.read == 0) {
+    PrintErr(r.dumped.message());
     return 1;
   }
   if (int rc = Emit(opts, summary, ctx); rc != 0) return rc;
-  if (!dumped.ok()) {
-    PrintErr(absl::StrCat("the summary is incomplete: ", dumped.message()));
-    return 1;
-  }
-  if (sink.skipped() > 0) {
-    PrintErr(absl::StrCat(sink.skipped(), " malformed ",
-                          sink.skipped() == 1 ? "entry was" : "entries were",
-                          " skipped; the summary is incomplete"));
-    return 1;
-  }
-  return 0;
+  const std::string why = Incomplete(r);
+  if (why.empty()) return 0;
+  PrintErr(why);
+  return 1;
 }
 
 }  // namespace ctdump

@@ -59,6 +59,7 @@ struct SummaryContext {
   std::string error_class;              // when it did not: what failed, e.g.
                                         // "permission_denied" (absl status code, lower case)
   uint64_t timestamp_seconds = 0;       // wall clock at the end of the dump
+  std::string netns;                    // --all-netns: the namespace (else empty)
 };
 
 // True when count/max is above kTableWarnFraction.
