@@ -762,8 +762,12 @@ bool IsExact(const std::optional<AddrCondition>& c) {
   return true;
 }
 
-// -G: what `conntrack -G` (1.4.7) requires, checked in its order, with its words.
+// -G: what `conntrack -G` (1.4.7) requires, checked in its order (the protocol, then the
+// refused options, the addresses, the protocol's fields), with its words.
 absl::Status ValidateGet(const Options& o) {
+  if (!o.filter.l4proto) {
+    return absl::InvalidArgumentError("You need to supply the `--protonum' option for this command");
+  }
   std::string refused = o.get_refused;
   if (refused.empty() || refused != "--status") {
     if (!IsExact(o.filter.orig_src)) refused = "--mask-src";
@@ -775,9 +779,6 @@ absl::Status ValidateGet(const Options& o) {
   }
   if (o.all_netns) return absl::InvalidArgumentError("-G looks in one namespace: use --netns NS, not --all-netns");
   const Filter& f = o.filter;
-  if (!f.l4proto) {
-    return absl::InvalidArgumentError("You need to supply the `--protonum' option for this command");
-  }
   const bool orig_any = f.orig_src || f.orig_dst;
   const bool reply_any = f.reply_src || f.reply_dst;
   if ((orig_any && !(f.orig_src && f.orig_dst)) || (!orig_any && !reply_any)) {
