@@ -152,6 +152,7 @@ absl::StatusOr<NetnsList> ListNetworkNamespaces(const std::string& run_netns,
     if (errno == ENOENT && access((proc + "/self").c_str(), F_OK) == 0) return NoSetnsError();
     return absl::ErrnoToStatus(errno, absl::StrCat("stat ", proc, "/self/ns/net"));
   }
+  const dev_t nsfs = st.st_dev;  // every namespace file is on nsfs
   NetnsList list;
   std::vector<NetnsInfo> named;
   if (DIR* d = opendir(run_netns.c_str())) {
@@ -161,6 +162,10 @@ absl::StatusOr<NetnsList> ListNetworkNamespaces(const std::string& run_netns,
       const std::string path = absl::StrCat(run_netns, "/", name);
       if (stat(path.c_str(), &st) != 0) {
         list.problems.push_back(absl::StrCat(path, ": ", strerror(errno)));
+        continue;
+      }
+      if (st.st_dev != nsfs) {
+        list.not_namespaces.push_back(path);
         continue;
       }
       named.push_back({name, path, static_cast<uint64_t>(st.st_dev),

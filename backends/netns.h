@@ -82,6 +82,10 @@ struct NetnsInfo {
 struct NetnsList {
   // Named namespaces first (by name), then the others by pid.
   std::vector<NetnsInfo> namespaces;
+  // Files under /run/netns that are not a namespace (no nsfs mount on them): what
+  // `ip netns add` has made but not mounted yet, or `ip netns delete` unmounted but not
+  // removed yet, or a leftover of a failure. Left out.
+  std::vector<std::string> not_namespaces;
   // Files under /run/netns that could not be examined, with why (e.g. "/run/netns/x:
   // Permission denied"). Processes that exit while being listed are left out silently.
   std::vector<std::string> problems;

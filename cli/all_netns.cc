@@ -21,6 +21,10 @@ int ForEachNetns(const BackendLog& log,
     PrintErr(absl::StrCat("network namespace skipped: cannot examine ", problem));
     rc = 1;
   }
+  for (const std::string& path : list->not_namespaces) {
+    PrintErr(absl::StrCat(path, " is not a network namespace (no namespace is mounted on it: "
+                          "one being added or deleted, or a leftover); skipped"));
+  }
   if (log) log(absl::StrCat(list->namespaces.size(), " network namespaces found"));
   for (const NetnsInfo& ns : list->namespaces) {
     absl::StatusOr<std::unique_ptr<ScopedNetns>> entered =

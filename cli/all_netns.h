@@ -10,11 +10,13 @@
 //     return 0;   // or 1 after printing why
 //   });
 //
-// A namespace that vanishes between the listing and its turn (its /run/netns file or its
+// A /run/netns file with no namespace mounted on it (one that `ip netns add` or
+// `ip netns delete` is working on, or a leftover) is reported and skipped, exit status
+// unchanged. A namespace that vanishes between the listing and its turn (its /run/netns file or its
 // last process gone, or the file now naming another namespace) is reported on stderr
 // ("network namespace NAME vanished ...; skipped") and does not change the exit status:
 // a namespace that no longer exists has no entries to miss. A namespace that exists but
-// cannot be entered (EPERM, a /run/netns file that is not a namespace, ...) or a
+// cannot be entered (EPERM, EACCES, ...) or a
 // /run/netns entry that cannot be examined is reported and skipped, and makes the result
 // 1: the listing is incomplete. Failing to return to the original namespace ends the run
 // at once (1). Needs root (CAP_SYS_ADMIN for setns, CAP_SYS_PTRACE-level access to other

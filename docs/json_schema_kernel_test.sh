@@ -16,6 +16,9 @@
 #   3. `ctdump -L -o json --backend procfs` (the /proc records of the same table);
 #   4. `--summary -o json`, `-C -o json`, `-S -o json`, `--doctor -o json`, in the
 #      namespace and from outside with --netns (the doctor's "netns" key);
+#   4b. `-L`, `-C` and `--summary` `-o json --all-netns` (objects with "netns"; only this
+#      test's namespace's objects are checked, and that they carry its name), and
+#      `-G -o json` of one entry;
 #   5. a short `ctdump -E -o json`: NEW events from ctgen, UPDATE events from
 #      `conntrack -U`, DESTROY events from `conntrack -D` (with portid and progname);
 #      every event object is valid;
