@@ -16,8 +16,8 @@
 #   * over /proc (--backend procfs, when the namespace has /proc/net/nf_conntrack), the
 #     hit, the miss and IPv6 print the same as over ctnetlink;
 #   * the reply-tuple form (-r -q and the reply ports) finds the entry, where conntrack
-#     1.4.7 fails with "invalid parameters" (a documented difference: it sends the reply
-#     tuple without the protocol number);
+#     1.4.7 fails with "invalid parameters" without asking the kernel (a documented
+#     difference, docs/conntrack-compatibility.md 5.15);
 #   * `ctdump -G -o json` prints the entry's JSON line.
 set -euo pipefail
 
