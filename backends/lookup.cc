@@ -54,6 +54,7 @@ class FirstMatch : public FlowSink {
     return false;
   }
   void OnSkipped(const absl::Status& why) override { out_.OnSkipped(why); }
+  void OnNotice(const absl::Status& note) override { out_.OnNotice(note); }
   bool found() const { return found_; }
 
  private:

@@ -489,4 +489,29 @@ TEST(BadInputTest, NatFiltersOverProcWarnOnce) {
   EXPECT_THAT(plain.err, testing::Not(HasSubstr("WARNING")));
 }
 
+// Unknown [FLAG]s (issue 12, item 7): the lines are listed, and each distinct flag is
+// named once on stderr as a WARNING with the line it first occurs on; exit 0.
+TEST(BadInputTest, UnknownFlagsAreListedAndReportedOnce) {
+  const std::vector<std::string> good = GoodLines();
+  ASSERT_FALSE(good.empty());
+  std::string line = good[0];
+  ASSERT_EQ(line.back(), '\n');
+  const size_t use = line.rfind(" use=");
+  ASSERT_NE(use, std::string::npos) << line;
+  std::string flagged = line;
+  flagged.insert(use, " [WHATEVER]");
+  const std::string path =
+      WriteTemp("flags.txt", absl::StrCat(line, flagged, flagged, line));
+  const RunResult r = RunCtdump({"--input", path});
+  EXPECT_TRUE(r.exited);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("WARNING"), r.err.rfind("WARNING")) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("line 2: unknown flag [WHATEVER] skipped"));
+  const RunResult plain = RunCtdump({"--input", WriteTemp("noflags.txt", line + line)});
+  size_t lines = 0;
+  for (char c : r.out) lines += c == '\n';
+  EXPECT_EQ(lines, 4u) << r.out;
+  EXPECT_EQ(plain.out + plain.out, r.out);
+}
+
 }  // namespace

@@ -4,12 +4,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/labels.h"
+#include "io/fd_writer.h"
 
 namespace ctdump {
 
 void PrintErr(absl::string_view msg) {
   std::string line = absl::StrCat("ctdump: ", msg, "\n");
   (void)!write(STDERR_FILENO, line.data(), line.size());
+}
+
+int WriteStdout(absl::string_view text, absl::string_view what) {
+  FdWriter out(STDOUT_FILENO);
+  out.buffer().Append(text);
+  absl::Status written = out.Flush();
+  if (written.ok() || written.code() == absl::StatusCode::kCancelled) return 0;
+  PrintErr(absl::StrCat("cannot write ", what, ": ", written.message()));
+  return 1;
 }
 
 void PrintSummaryLine(absl::string_view text) {

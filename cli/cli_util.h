@@ -26,6 +26,10 @@ inline constexpr char kVersion[] = "0.1.0";
 void PrintErr(absl::string_view msg);
 // "ctdump: v0.1.0 (ctdump): TEXT" (the summary-line prefix, like conntrack's).
 void PrintSummaryLine(absl::string_view text);
+// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
+// why (ENOSPC, EIO, ...) with `what` naming the text. A reader that went away (EPIPE)
+// ends the run quietly, as for -L.
+int WriteStdout(absl::string_view text, absl::string_view what);
 
 // The -v log (prints to stderr), or an empty one without -v.
 BackendLog VerboseLog(const Options& opts);

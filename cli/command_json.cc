@@ -1,5 +1,6 @@
 #include "cli/command_json.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/json.h"
@@ -177,6 +178,19 @@ void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
   Top("top_destination_ports", summary.TopDestinationPorts(), out);
   AppendNetnsKey(ctx.netns, out);
   out->Append("}\n");
+}
+
+std::string ErrorClassName(const absl::Status& status) {
+  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
+}
+
+void AppendErrorJson(const absl::Status& error, TextBuffer* out) {
+  Schema(out);
+  out->Append(",\"success\":false,\"error\":{\"class\":");
+  AppendJsonString(ErrorClassName(error), out);
+  out->Append(",\"message\":");
+  AppendJsonString(error.message(), out);
+  out->Append("}}\n");
 }
 
 }  // namespace ctdump

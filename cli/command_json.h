@@ -29,6 +29,13 @@
 //    "top_destinations":{...},"top_destination_ports":{... "key":"tcp/443" ...}}
 //   "zone" has "other" only when zones were folded (core/summary_format.h). With
 //   --all-netns, one object per namespace, ending in "netns":"NAME" (SummaryContext::netns).
+//
+// Any of these with -o json, when it fails before it has anything to report (the source
+// cannot be opened, no privilege, a namespace that cannot be entered), still writes one
+// object, so that a consumer of stdout sees the failure (the message is on stderr too):
+//   {"schema":1,"success":false,"error":{"class":"not_found","message":"..."}}
+//   "class" is the absl::StatusCode's name in lower case, as in the Prometheus
+//   ctdump_dump_error_info{class=...} sample.
 
 #ifndef CTDUMP_CLI_COMMAND_JSON_H_
 #define CTDUMP_CLI_COMMAND_JSON_H_
@@ -36,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "cli/doctor.h"
 #include "backends/stats.h"
 #include "core/summary.h"
@@ -52,6 +60,10 @@ void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& find
                       bool can_list, TextBuffer* out);
 void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
                        TextBuffer* out);
+void AppendErrorJson(const absl::Status& error, TextBuffer* out);
+// The class of `status` as the JSON error object and the Prometheus error sample name
+// it: "permission_denied", "not_found", ...
+std::string ErrorClassName(const absl::Status& status);
 
 }  // namespace ctdump
 

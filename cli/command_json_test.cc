@@ -72,5 +72,13 @@ TEST(CommandJson, SummaryIsOneObject) {
   EXPECT_THAT(t, testing::EndsWith("}\n"));
 }
 
+TEST(CommandJsonTest, ErrorObjectNamesTheClassAndEscapesTheMessage) {
+  TextBuffer out;
+  AppendErrorJson(absl::PermissionDeniedError("needs \"CAP_NET_ADMIN\"\n"), &out);
+  EXPECT_EQ(out.view(),
+            "{\"schema\":1,\"success\":false,\"error\":{\"class\":\"permission_denied\","
+            "\"message\":\"needs \\\"CAP_NET_ADMIN\\\"\\n\"}}\n");
+}
+
 }  // namespace
 }  // namespace ctdump

@@ -167,6 +167,11 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
 
+  void OnNotice(const absl::Status& note) override {
+    write_status_.Update(out_.Flush());
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
+
   std::unique_ptr<FlowShard> NewShard() override {
     if (!printer_.Shardable()) return nullptr;
     if (spare_.empty()) {
@@ -369,20 +374,23 @@ int RunList(const Options& opts) {
   return 0;
 }
 
-// Writes `text` to stdout. Returns the exit code of the writing: 0, or 1 after saying
-// why (ENOSPC, EIO, ...). A reader that went away (EPIPE) ends the run quietly, as for -L.
-int WriteStdout(absl::string_view text, absl::string_view what) {
-  FdWriter out(STDOUT_FILENO);
-  out.buffer().Append(text);
-  absl::Status written = out.Flush();
-  if (written.ok() || written.code() == absl::StatusCode::kCancelled) return 0;
-  PrintErr(absl::StrCat("cannot write ", what, ": ", written.message()));
+// A report command (-C, -S, --doctor) that failed before it had a report: with -o json,
+// stdout still gets one object, the error (cli/command_json.h). Returns 1.
+int ReportFailed(const Options& opts, const absl::Status& why) {
+  if (opts.format != OutputFormat::kJson) return 1;
+  TextBuffer text;
+  AppendErrorJson(why, &text);
+  (void)WriteStdout(text.view(), "the error object");
   return 1;
+}
+
+absl::Status NetnsFailed(const Options& opts) {
+  return absl::UnavailableError(absl::StrCat("cannot enter network namespace ", opts.netns));
 }
 
 int RunDoctor(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, nullptr, &netns)) return 1;
+  if (!EnterNetns(opts, nullptr, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   std::vector<Finding> findings = Diagnose(DoctorEnv{});
   bool ok = AnySourceWorks(findings);
   TextBuffer text;
@@ -402,15 +410,15 @@ int RunDoctor(const Options& opts) {
 
 // The count of the current namespace's table into `text`: the number, or a JSON object.
 // With `netns` (--all-netns), after a "# netns NAME" line, or with "netns" in the object.
-// Returns 0, or 1 after printing why.
-int AppendCount(const Options& opts, const BackendLog& log, const std::string& netns,
-                TextBuffer* text) {
+// Returns OK, or why not (after printing it).
+absl::Status AppendCount(const Options& opts, const BackendLog& log, const std::string& netns,
+                         TextBuffer* text) {
   absl::StatusOr<TableCount> count = ReadTableCount();
   if (!count.ok()) {
     PrintErr(netns.empty() ? std::string(count.status().message())
                            : absl::StrCat("network namespace ", netns, ": ",
                                           count.status().message()));
-    return 1;
+    return count.status();
   }
   if (log) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
@@ -423,7 +431,7 @@ int AppendCount(const Options& opts, const BackendLog& log, const std::string& n
     text->AppendU64(count->count);
     text->Append('\n');
   }
-  return 0;
+  return absl::OkStatus();
 }
 
 int RunCount(const Options& opts) {
@@ -431,23 +439,25 @@ int RunCount(const Options& opts) {
   TextBuffer text;
   if (opts.all_netns) {
     const int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
-      return AppendCount(opts, log, ns.name, &text);
+      return AppendCount(opts, log, ns.name, &text).ok() ? 0 : 1;
     });
     return std::max(rc, WriteStdout(text.view(), "the counts"));
   }
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, log, &netns)) return 1;
-  if (AppendCount(opts, log, "", &text) != 0) return 1;
+  if (!EnterNetns(opts, log, &netns)) return ReportFailed(opts, NetnsFailed(opts));
+  if (absl::Status counted = AppendCount(opts, log, "", &text); !counted.ok()) {
+    return ReportFailed(opts, counted);
+  }
   return WriteStdout(text.view(), "the count");
 }
 
 int RunStats(const Options& opts) {
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, nullptr, &netns)) return 1;
+  if (!EnterNetns(opts, nullptr, &netns)) return ReportFailed(opts, NetnsFailed(opts));
   absl::StatusOr<std::vector<CpuStats>> stats = ReadCpuStats();
   if (!stats.ok()) {
     PrintErr(stats.status().message());
-    return 1;
+    return ReportFailed(opts, stats.status());
   }
   TextBuffer text;
   if (opts.format == OutputFormat::kJson) {

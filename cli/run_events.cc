@@ -10,6 +10,7 @@
 #include "backends/netlink/events.h"
 #include "backends/netlink/port_owner.h"
 #include "backends/select.h"
+#include "backends/stats.h"
 #include "cli/cli_util.h"
 #include "cli/stop_signal.h"
 #include "core/backend.h"
@@ -249,6 +250,7 @@ class StopCheckingSink : public FlowSink {
     return inner_.OnFlow(flow);
   }
   void OnSkipped(const absl::Status& why) override { inner_.OnSkipped(why); }
+  void OnNotice(const absl::Status& note) override { inner_.OnNotice(note); }
   bool stopped() const { return stopped_; }
   uint64_t flows() const { return flows_; }
 
@@ -270,7 +272,14 @@ int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
   absl::Status last_error;
   uint64_t failed_polls = 0;
   for (;;) {
-    diff.BeginSnapshot();
+    // Before the baseline, the kernel's count sizes the snapshot (a cheap read; none for
+    // a saved file, whose size says nothing of the table's).
+    size_t hint = 0;
+    if (diff.snapshots() == 0 && opts.input.empty()) {
+      absl::StatusOr<TableCount> count = ReadTableCount();
+      if (count.ok()) hint = count->count;
+    }
+    diff.BeginSnapshot(hint);
     StopCheckingSink checked(diff, stop);
     absl::Status s = (*backend)->Dump(req, checked);
     if (checked.stopped()) {
@@ -293,7 +302,8 @@ int Poll(const Options& opts, const Filter& filter, EventPrinter& printer,
       PrintErr(absl::StrCat("poll failed, trying again in ", opts.interval, " s: ", s.message()));
     } else {
       const bool first = diff.snapshots() == 0;
-      const bool go_on = diff.EndSnapshot(WallClockNs(), printer);
+      const bool go_on =
+          diff.EndSnapshot(WallClockNs(), printer, [&stop] { return stop.requested(); });
       if (first && log) {
         log(absl::StrCat("polling ", (*backend)->Name(), " every ", opts.interval,
                          " s; baseline of ", diff.size(), " entries taken"));

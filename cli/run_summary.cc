@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/ascii.h"
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "cli/all_netns.h"
@@ -48,6 +47,9 @@ class SummarySink : public FlowSink {
     ++skipped_;
     PrintErr(absl::StrCat(source_, ": ", why.message()));
   }
+  void OnNotice(const absl::Status& note) override {
+    PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
+  }
 
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }
@@ -67,9 +69,6 @@ double MonotonicSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-std::string ErrorClass(const absl::Status& status) {
-  return absl::AsciiStrToLower(absl::StatusCodeToString(status.code()));
-}
 
 // Writes `text` to stdout, or publishes it with --textfile. Returns the exit code for
 // the writing alone (0, or 1 after saying why).
@@ -117,8 +116,8 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
 // What Summarize() did.
 struct Summarized {
   int rc = 0;              // non-zero: no dump was made (the backend could not be made)
-  absl::StatusCode code = absl::StatusCode::kOk;  // its class, for the textfile
-  bool judged = true;      // false: the filter cannot be judged on this source (printed)
+  absl::Status failure;    // why, then
+  absl::Status judge;      // not OK: the filter cannot be judged on this source (printed)
   absl::Status dumped;     // the dump's result
   uint64_t read = 0;
   uint64_t skipped = 0;
@@ -134,7 +133,7 @@ Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog
   absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
   if (!backend.ok()) {
     r.rc = BackendFailure(backend.status());
-    r.code = backend.status().code();
+    r.failure = backend.status();
     return r;
   }
   SummarySink sink(filter, summary, (*backend)->Name());
@@ -149,10 +148,12 @@ Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog
   ctx->entries_read = r.read = sink.read();
   ctx->skipped = r.skipped = sink.skipped();
   ctx->success = r.dumped.ok() && sink.judge_status().ok();
-  if (!ctx->success) ctx->error_class = ErrorClass(r.dumped.ok() ? sink.judge_status() : r.dumped);
+  if (!ctx->success) {
+    ctx->error_class = ErrorClassName(r.dumped.ok() ? sink.judge_status() : r.dumped);
+  }
   if (!sink.judge_status().ok()) {
     PrintErr(sink.judge_status().message());
-    r.judged = false;
+    r.judge = sink.judge_status();
     return r;
   }
   if (opts.input.empty()) {
@@ -193,12 +194,12 @@ int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendL
     Summarized r = Summarize(opts, filter, log, summaries.back().get(), &ctx);
     if (r.rc != 0) {
       ctx.success = false;
-      ctx.error_class = ErrorClass(absl::Status(r.code, "x"));
+      ctx.error_class = ErrorClassName(r.failure);
       ctx.timestamp_seconds = WallClockNs() / 1000000000u;
       ctx.table_error = "not read: the dump failed";
       return 1;
     }
-    if (!r.judged) return 1;
+    if (!r.judge.ok()) return 1;
     const std::string why = Incomplete(r);
     if (why.empty()) return 0;
     PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
@@ -225,38 +226,48 @@ int RunSummary(const Options& opts) {
   SummaryContext ctx;
   ctx.backend = opts.input.empty() ? opts.backend : "input";
   // --textfile publishes every failure (ctdump_dump_success 0 and the error's class), so
-  // that an old file never keeps reporting success.
-  auto fail_before_dump = [&](int rc, absl::StatusCode code) {
-    if (opts.textfile.empty()) return rc;
-    ctx.success = false;
-    ctx.error_class = ErrorClass(absl::Status(code, "x"));
-    ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-    ctx.table_error = "not read: the dump failed";
-    (void)Emit(opts, summary, ctx);
+  // that an old file never keeps reporting success; -o json prints the error object
+  // (cli/command_json.h) instead of nothing.
+  auto fail_before_dump = [&](int rc, const absl::Status& why) {
+    if (!opts.textfile.empty()) {
+      ctx.success = false;
+      ctx.error_class = ErrorClassName(why);
+      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+      ctx.table_error = "not read: the dump failed";
+      (void)Emit(opts, summary, ctx);
+    } else if (opts.format == OutputFormat::kJson) {
+      TextBuffer text;
+      AppendErrorJson(why, &text);
+      (void)WriteStdout(text.view(), "the error object");
+    }
     return rc;
   };
   Filter filter = opts.filter;
   LabelNames label_names;
   const LabelNames* unused = nullptr;
   if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) {
-    return fail_before_dump(rc, rc == 2 ? absl::StatusCode::kInvalidArgument
-                                        : absl::StatusCode::kNotFound);
+    return fail_before_dump(rc, rc == 2 ? absl::InvalidArgumentError("bad --label")
+                                        : absl::NotFoundError("connlabel.conf not readable"));
   }
 
   BackendLog log = VerboseLog(opts);
   if (opts.all_netns) return RunSummaryAllNetns(opts, filter, log);
   std::unique_ptr<ScopedNetns> netns;
-  if (!EnterNetns(opts, log, &netns)) return fail_before_dump(1, absl::StatusCode::kUnavailable);
+  if (!EnterNetns(opts, log, &netns)) {
+    return fail_before_dump(
+        1, absl::UnavailableError(absl::StrCat("cannot enter network namespace ", opts.netns)));
+  }
   const Summarized r = Summarize(opts, filter, log, &summary, &ctx);
-  if (r.rc != 0) return fail_before_dump(r.rc, r.code);
-  if (!r.judged) {
-    if (!opts.textfile.empty()) (void)Emit(opts, summary, ctx);
+  if (r.rc != 0) return fail_before_dump(r.rc, r.failure);
+  if (!r.judge.ok()) {
+    if (opts.textfile.empty()) return fail_before_dump(1, r.judge);
+    (void)Emit(opts, summary, ctx);
     return 1;
   }
   const bool prometheus = opts.format == OutputFormat::kPrometheus;
   if (!r.dumped.ok() && !prometheus && r.read == 0) {
     PrintErr(r.dumped.message());
-    return 1;
+    return fail_before_dump(1, r.dumped);
   }
   if (int rc = Emit(opts, summary, ctx); rc != 0) return rc;
   const std::string why = Incomplete(r);

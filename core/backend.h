@@ -75,6 +75,10 @@ class FlowSink {
   // dump goes on. `why` names the record (for example "line 17") and what was wrong.
   // A caller that gets any of these must not present the listing as complete.
   virtual void OnSkipped(const absl::Status& why) = 0;
+  // Something about the source a person should know that does not make the listing
+  // incomplete, for example "line 3: unknown flag [FASTPATH] skipped" (a vendor kernel's
+  // /proc field). Each distinct notice comes once per dump. Default: ignored.
+  virtual void OnNotice(const absl::Status& note) {}
 
   // Parallel decoding, optional. A sink that can take flows on several threads returns
   // a new, empty shard for one chunk of the input (called on the dumping thread); the

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "core/backend.h"
 #include "core/event.h"
@@ -51,8 +52,10 @@ class TableDiff : public FlowSink {
   TableDiff(const TableDiff&) = delete;
   TableDiff& operator=(const TableDiff&) = delete;
 
-  // Starts reading a snapshot; then Dump() the table into this object.
-  void BeginSnapshot();
+  // Starts reading a snapshot; then Dump() the table into this object. `size_hint`, the
+  // number of entries expected (for example the kernel's count before the first
+  // snapshot), only saves regrowing the snapshot's storage while it is read.
+  void BeginSnapshot(size_t size_hint = 0);
   // FlowSink. A record whose key repeats within one snapshot (a dump duplicate) is kept
   // once.
   bool OnFlow(const Flow& flow) override;
@@ -61,8 +64,11 @@ class TableDiff : public FlowSink {
   // Ends the snapshot: reports DESTROY and NEW events (none for the first snapshot) to
   // `sink` with time `now_ns`, then keeps the snapshot as the new baseline. Skipped
   // records collected during the snapshot are forwarded first. Returns false when the
-  // sink asked to stop (the baseline is still replaced).
-  bool EndSnapshot(uint64_t now_ns, EventSink& sink);
+  // sink asked to stop, or when `stop_requested` (asked every few thousand entries)
+  // returned true: the changes not yet reported are then dropped, as an abandoned read's
+  // are (the baseline is still replaced).
+  bool EndSnapshot(uint64_t now_ns, EventSink& sink,
+                   absl::FunctionRef<bool()> stop_requested = [] { return false; });
   // Drops the snapshot being read (after a failed dump); the baseline stays.
   void AbandonSnapshot();
 

@@ -11,10 +11,11 @@ validator of python3-jsonschema, format checking on (ipv4, ipv6).
 
 --kind picks the schema an object must match:
   auto (default)  the kind its keys name ("event" -> event, "v" -> flow, "cpus" -> stats,
-                  "findings" -> doctor, "success" -> summary, "count" -> count); the object
+                  "findings" -> doctor, "success" -> summary, "count" -> count,
+                  "success": false with "error" -> error); the object
                   must match both that kind and the top-level schema (exactly one kind)
   any             the top-level schema only (its oneOf)
-  flow, event, summary, count, stats, doctor
+  flow, event, summary, count, stats, doctor, error
                   that $defs entry only
 
 Also rejected, because ctdump never writes them: blank lines, a line that is not one JSON
@@ -39,7 +40,7 @@ except ImportError:  # pragma: no cover
                      "(apt-get install python3-jsonschema; tools/setup.sh installs it)\n")
     sys.exit(2)
 
-KINDS = ("flow", "event", "summary", "count", "stats", "doctor")
+KINDS = ("flow", "event", "summary", "count", "stats", "doctor", "error")
 
 
 class DuplicateKey(ValueError):
@@ -62,6 +63,8 @@ def _no_constant(name):
 def guess_kind(obj):
     if "v" in obj:
         return "event" if "event" in obj else "flow"
+    if obj.get("success") is False and "error" in obj:
+        return "error"
     for key, kind in (("cpus", "stats"), ("findings", "doctor"), ("success", "summary"),
                       ("count", "count")):
         if key in obj:

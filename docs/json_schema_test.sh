@@ -9,6 +9,8 @@
 #   2. `ctdump -C|-S|--doctor -o json` (they only read; each part is skipped when the
 #      command cannot run here, e.g. a kernel without conntrack) and, as root, the same
 #      as user nobody (the /proc fallbacks and the doctor's "problem" findings);
+#   2b. -C, -S, --doctor and --summary -o json that fail before they have a report (a
+#      missing --input file, a --netns that does not exist) print one error object;
 #   3. negative checks: objects with a value of the wrong type (a string timeout, a string
 #      port, a string entry count, a string finding level, a number where a boolean goes),
 #      an unknown key, and a proto that disagrees with protonum are rejected, by the
@@ -125,6 +127,22 @@ if [[ "$(id -u)" == 0 ]] && command -v setpriv >/dev/null && id nobody >/dev/nul
 else
   echo "SKIP (part): -C/-S/--doctor as nobody (not root, or setpriv cannot switch here, e.g. in Bazel's sandbox)"
 fi
+
+# --- 2b. Failures before a report still print one object: the error object.
+errs=()
+for args in "--summary --input /nonexistent/ctdump-input" "-C --netns ctdump-no-such-ns" \
+  "-S --netns ctdump-no-such-ns" "--doctor --netns ctdump-no-such-ns" \
+  "--summary --netns ctdump-no-such-ns"; do
+  out="$TMP/err$((${#errs[@]} + 1)).json"
+  rc=0
+  # shellcheck disable=SC2086  # the words of $args are separate arguments
+  "$CTDUMP" $args -o json >"$out" 2>/dev/null || rc=$?
+  [[ "$rc" == 1 ]] || fail "ctdump $args -o json exited $rc, want 1"
+  [[ "$(wc -l <"$out")" == 1 ]] || fail "ctdump $args -o json printed not one line"
+  errs+=("$out")
+done
+check "failures before a report (-C/-S/--doctor/--summary -o json)" error "${errs[@]}"
+check "failures before a report, top-level schema" any "${errs[@]}"
 
 # --- 3. The schema rejects wrong objects: one object per line of neg.json, each with
 # the key its error must name, checked in one run per mode.

@@ -2,7 +2,9 @@
 // byte for byte,
 //   expected.conntrack  the `conntrack -L` line of each good entry, as written by
 //                       AppendConntrackLine(flow, ConntrackStyle{}, ...) (core/format.h)
-//   expected.errors     the OnSkipped() messages, one per line (absent: none expected).
+//   expected.errors     the OnSkipped() messages, one per line (absent: none expected)
+//   expected.notices    the OnNotice() messages (unknown [FLAG]s), one per line (absent:
+//                       none expected).
 //
 // Regenerate (testdata/procfs/README.md): run with CTDUMP_UPDATE_GOLDEN set to the
 // workspace directory; the inputs are then read from, and the expected files written
@@ -17,6 +19,7 @@
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -57,9 +60,13 @@ class GoldenSink : public FlowSink {
     EXPECT_EQ(why.code(), absl::StatusCode::kDataLoss) << why;
     absl::StrAppend(&errors, why.message(), "\n");
   }
+  void OnNotice(const absl::Status& note) override {
+    absl::StrAppend(&notices, note.message(), "\n");
+  }
 
   TextBuffer text;
   std::string errors;
+  std::string notices;
   int flows = 0;
 };
 
@@ -119,21 +126,26 @@ TEST_P(GoldenTest, MatchesConntrackOutput) {
   const std::string got_text(sink.text.view());
   if (Updating()) {
     ASSERT_TRUE(WriteFile(dir + "/expected.conntrack", got_text)) << dir;
-    if (sink.errors.empty()) {
-      unlink((dir + "/expected.errors").c_str());
-    } else {
-      ASSERT_TRUE(WriteFile(dir + "/expected.errors", sink.errors)) << dir;
+    for (const auto& [file, got] : {std::make_pair("/expected.errors", &sink.errors),
+                                    std::make_pair("/expected.notices", &sink.notices)}) {
+      if (got->empty()) {
+        unlink((dir + file).c_str());
+      } else {
+        ASSERT_TRUE(WriteFile(dir + file, *got)) << dir;
+      }
     }
     std::printf("updated %s: %d flows, %zu bytes of errors\n", dir.c_str(), sink.flows,
                 sink.errors.size());
     return;
   }
 
-  std::string want_text, want_errors;
+  std::string want_text, want_errors, want_notices;
   ASSERT_TRUE(ReadFile(dir + "/expected.conntrack", &want_text)) << dir;
-  ReadFile(dir + "/expected.errors", &want_errors);  // absent: no errors expected
+  ReadFile(dir + "/expected.errors", &want_errors);    // absent: no errors expected
+  ReadFile(dir + "/expected.notices", &want_notices);  // absent: no notices expected
   EXPECT_EQ(got_text, want_text) << dir << "/expected.conntrack differs";
   EXPECT_EQ(sink.errors, want_errors) << dir << "/expected.errors differs";
+  EXPECT_EQ(sink.notices, want_notices) << dir << "/expected.notices differs";
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTest, ::testing::ValuesIn(kFixtures),

@@ -27,6 +27,8 @@ struct ChunkResult {
   };
   std::unique_ptr<FlowShard> shard;
   std::vector<Skip> skips;
+  // Unknown [FLAG]s the chunk's reader let through, with their line within the chunk.
+  std::vector<std::pair<uint64_t, std::string>> unknown_flags;
   uint64_t lines = 0;       // lines of the chunk, as ProcReader counts them
   bool stopped = false;     // the shard asked to end the dump
   int read_errno = 0;       // pread() failed (after `lines` lines)
@@ -103,6 +105,11 @@ class ParallelRead {
         result = std::move(slot);
         slot = ChunkResult();
       }
+      for (const auto& [line, flag] : result.unknown_flags) {
+        if (absl::optional<absl::Status> note = flags_.Note(base + line, flag)) {
+          sink.OnNotice(*note);
+        }
+      }
       std::vector<ShardSkip> skipped;
       skipped.reserve(result.skips.size());
       for (ChunkResult::Skip& s : result.skips) {
@@ -139,6 +146,9 @@ class ParallelRead {
     options.read_size = std::max<size_t>(options.read_size, 256 << 10);
     options.on_skipped_line = [&result](uint64_t line, absl::string_view what) {
       result->skips.push_back({result->shard->Position(), line, std::string(what)});
+    };
+    options.on_unknown_flag = [&result](uint64_t line, absl::string_view flag) {
+      result->unknown_flags.emplace_back(line, std::string(flag));
     };
     ProcReader reader(options);
     for (;;) {
@@ -220,6 +230,7 @@ class ParallelRead {
 
   const int workers_;
   std::vector<std::thread> threads_;
+  UnknownFlagReporter flags_;  // Commit()'s, over all chunks
 };
 
 }  // namespace

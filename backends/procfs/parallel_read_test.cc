@@ -47,6 +47,11 @@ class LogSink : public FlowSink {
     EXPECT_EQ(why.code(), absl::StatusCode::kDataLoss);
     log.push_back(absl::StrCat("skip ", why.message()));
   }
+  // Parallel reads give a chunk's notices before its flows (parallel_read.h), so notices
+  // are logged apart.
+  void OnNotice(const absl::Status& note) override {
+    notices.push_back(std::string(note.message()));
+  }
   std::unique_ptr<FlowShard> NewShard() override {
     if (!shards_) return nullptr;
     ++shards_made;
@@ -70,6 +75,7 @@ class LogSink : public FlowSink {
 
   size_t stop_after = 0;
   std::vector<std::string> log;
+  std::vector<std::string> notices;
   int shards_made = 0;
   int commits = 0;
 
@@ -94,7 +100,8 @@ std::string TempFile(const std::string& content) {
 
 std::vector<std::string> ReadWith(const std::string& path, bool parallel, int workers,
                                   size_t chunk, size_t stop_after, uint8_t family,
-                                  int* commits = nullptr) {
+                                  int* commits = nullptr,
+                                  std::vector<std::string>* notices = nullptr) {
   ProcReaderOptions options;
   options.parallel_workers = parallel ? workers : 1;
   options.parallel_chunk_bytes = chunk;
@@ -110,6 +117,7 @@ std::vector<std::string> ReadWith(const std::string& path, bool parallel, int wo
   close(fd);
   EXPECT_TRUE(s.ok()) << s;
   if (commits != nullptr) *commits = sink.commits;
+  if (notices != nullptr) *notices = sink.notices;
   return sink.log;
 }
 
@@ -141,6 +149,9 @@ std::string MixedInput(bool final_newline) {
         break;
       case 9:
         absl::StrAppend(&in, kUdp6, " secmark=", i, "\r\n");  // CRLF
+        break;
+      case 10:  // 13 different unknown [FLAG]s: past UnknownFlagReporter's limit
+        absl::StrAppend(&in, kTcp, " [VENDOR", i % 13, "] secmark=", i, "\n");
         break;
       default:
         absl::StrAppend(&in, kTcp, " secmark=", i, "\n");
@@ -180,6 +191,26 @@ TEST(ParallelReadTest, LineNumbersAndMessagesAreTheSequentialOnes) {
   EXPECT_EQ(skips.front(), "skip line 8: unknown tcp state \"BOGUS\"");
   EXPECT_EQ(skips[1], "skip line 9: line longer than 600 bytes, skipped");
   EXPECT_EQ(skips.back(), "skip line 301: truncated last line (no newline at end)");
+  unlink(path.c_str());
+}
+
+// Unknown [FLAG]s: each distinct one once, with the line it first occurs on, the first
+// UnknownFlagReporter::kMaxReported of them and then once "more", as a sequential read
+// reports them, however the file is cut.
+TEST(ParallelReadTest, UnknownFlagNoticesAreTheSequentialOnes) {
+  const std::string path = TempFile(MixedInput(true));
+  std::vector<std::string> want;
+  ReadWith(path, false, 1, 0, 0, 0, nullptr, &want);
+  ASSERT_EQ(want.size(), UnknownFlagReporter::kMaxReported + 1);
+  EXPECT_EQ(want.front(),
+            "line 11: unknown flag [VENDOR10] skipped (not a flag of the mainline kernel's "
+            "format; a vendor kernel's addition?)");
+  EXPECT_NE(want.back().find("the rest are not reported"), std::string::npos) << want.back();
+  for (size_t chunk : {4096, 10000}) {
+    std::vector<std::string> got;
+    ReadWith(path, true, 3, chunk, 0, 0, nullptr, &got);
+    EXPECT_EQ(got, want) << "chunk " << chunk;
+  }
   unlink(path.c_str());
 }
 

@@ -190,8 +190,8 @@ inline bool StartsWith(const char* p, const char* end, Sv prefix) {
 
 class LineParser {
  public:
-  LineParser(Sv line, Flow* flow)
-      : p_(line.data()), end_(line.data() + line.size()), f_(flow) {}
+  LineParser(Sv line, Flow* flow, ProcLineNotes* notes)
+      : p_(line.data()), end_(line.data() + line.size()), f_(flow), notes_(notes) {}
 
   absl::Status Run() {
     // No /proc line holds a NUL byte; name it instead of what it would break further on.
@@ -469,6 +469,7 @@ class LineParser {
     if (tok == "[UNREPLIED]") {
       if (unreplied_) return Fail("second [UNREPLIED] (a flag appears once per line)");
       unreplied_ = true;
+      return true;
     } else if (tok == "[ASSURED]") {
       bit = kStatusAssured;
     } else if (tok == "[OFFLOAD]") {
@@ -509,7 +510,7 @@ class LineParser {
   }
 
   // An unknown [FLAG] (a vendor's) is skipped, but it must be one: "[", a name without
-  // brackets, "]".
+  // brackets, "]". The first one of the line is noted for the caller to report.
   bool WellFormedFlag(Sv tok) {
     if (tok.size() < 2 || tok.back() != ']') {
       return Fail(absl::StrCat("unterminated flag ", Quote(tok), " (no closing ])"));
@@ -518,6 +519,7 @@ class LineParser {
     if (name.empty() || name.find_first_of("[]") != Sv::npos) {
       return Fail(absl::StrCat("malformed flag ", Quote(tok)));
     }
+    if (notes_ != nullptr && notes_->unknown_flag.empty()) notes_->unknown_flag = tok;
     return true;
   }
 
@@ -766,6 +768,7 @@ class LineParser {
   const char* p_;
   const char* const end_;
   Flow* const f_;
+  ProcLineNotes* const notes_;  // may be null
   Sv tok_;
   const char* eq_ = nullptr;  // first '=' of the token Next() returned last
   absl::Status error_;
@@ -784,9 +787,10 @@ class LineParser {
 
 }  // namespace
 
-absl::Status ParseProcLine(absl::string_view line, Flow* flow) {
+absl::Status ParseProcLine(absl::string_view line, Flow* flow, ProcLineNotes* notes) {
   flow->Clear();
-  return LineParser(line, flow).Run();
+  if (notes != nullptr) *notes = ProcLineNotes();
+  return LineParser(line, flow, notes).Run();
 }
 
 }  // namespace ctdump

@@ -36,7 +36,8 @@
 //  * secctx= values may contain spaces (AppArmor display mode): the value runs to the
 //    next " zone=", " delta-time=" or " use=", the only fields that can follow it.
 //  * Vendor kernels add fields (docs/procfs-format.md 5.9). Unknown key=value tokens and
-//    unknown [FLAG] tokens are skipped, and so is a src=/dst= whose value is a MAC
+//    unknown [FLAG] tokens are skipped (the first unknown flag is noted in
+//    ProcLineNotes, for the reader to warn about), and so is a src=/dst= whose value is a MAC
 //    address (it neither opens a tuple nor fails the line).
 //
 // The rule, one for every field (a line that breaks it fails, and the reader reports it
@@ -79,9 +80,19 @@
 
 namespace ctdump {
 
+// What a line held that the decoder skipped but a caller should report (not an error:
+// the line decoded).
+struct ProcLineNotes {
+  // The line's first unknown [FLAG] token, brackets included (a view into the line), or
+  // empty. The reader reports each distinct one once, as a warning (reader.h): a flag
+  // ctdump does not know may carry meaning the listing cannot show.
+  absl::string_view unknown_flag;
+};
+
 // Decodes `line` (one record, without its '\n') into `*flow`, which is cleared first.
-// Returns OK or a kDataLoss error as described above.
-absl::Status ParseProcLine(absl::string_view line, Flow* flow);
+// Returns OK or a kDataLoss error as described above. `notes`, when given, is cleared
+// and then filled as described there.
+absl::Status ParseProcLine(absl::string_view line, Flow* flow, ProcLineNotes* notes = nullptr);
 
 }  // namespace ctdump
 

@@ -633,6 +633,30 @@ TEST(ParseProcLineTest, ClearsThePreviousRecord) {
             "reply=[10.0.0.2->10.0.0.1 ports=2/1] status=0x0/0xc006 timeout=20 use=1");
 }
 
+// The first unknown [FLAG] of a line is noted for the reader to report; known flags, and
+// lines without flags, note nothing.
+TEST(ParseProcLineTest, NotesTheFirstUnknownFlag) {
+  struct Case {
+    const char* line;
+    const char* flag;
+  };
+  const Case cases[] = {
+      {GOOD_HEAD GOOD_ORIG "[UNREPLIED] " GOOD_REPLY "[ASSURED] mark=0 use=2", ""},
+      {GOOD_HEAD GOOD_ORIG GOOD_REPLY "[OFFLOAD] use=2", ""},
+      {GOOD_HEAD GOOD_ORIG GOOD_REPLY "[HW_OFFLOAD] use=2", ""},
+      {GOOD_HEAD GOOD_ORIG GOOD_REPLY "use=2", ""},
+      {GOOD_HEAD GOOD_ORIG "[FASTPATH] " GOOD_REPLY "[NOACCEL] use=2", "[FASTPATH]"},
+      {GOOD_HEAD GOOD_ORIG GOOD_REPLY "[ASSURED] [WHATEVER] use=2", "[WHATEVER]"},
+  };
+  for (const Case& c : cases) {
+    Flow flow;
+    ProcLineNotes notes;
+    notes.unknown_flag = "stale";
+    ASSERT_THAT(ParseProcLine(c.line, &flow, &notes), IsOk()) << c.line;
+    EXPECT_EQ(notes.unknown_flag, c.flag) << c.line;
+  }
+}
+
 TEST(ParseProcLineTest, LongTokensAreQuotedShort) {
   std::string junk(500, '1');
   Flow flow;

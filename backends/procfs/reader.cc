@@ -72,6 +72,32 @@ void ProcReader::SkipLongLine(uint64_t line, FlowSink& sink) {
            sink);
 }
 
+absl::optional<absl::Status> UnknownFlagReporter::Note(uint64_t line, absl::string_view flag) {
+  if (flags_.size() > kMaxReported) return absl::nullopt;  // "more" was said
+  for (const std::string& seen : flags_) {
+    if (seen == flag) return absl::nullopt;
+  }
+  flags_.emplace_back(flag);
+  if (flags_.size() > kMaxReported) {
+    return absl::DataLossError(absl::StrCat(
+        "line ", line, ": unknown flag ", flag, " skipped; more than ", kMaxReported,
+        " different unknown flags, the rest are not reported"));
+  }
+  return absl::DataLossError(absl::StrCat(
+      "line ", line, ": unknown flag ", flag,
+      " skipped (not a flag of the mainline kernel's format; a vendor kernel's addition?)"));
+}
+
+void ProcReader::NoteUnknownFlag(absl::string_view flag, FlowSink& sink) {
+  absl::optional<absl::Status> note = flags_.Note(line_, flag);
+  if (!note.has_value()) return;
+  if (options_.on_unknown_flag) {
+    options_.on_unknown_flag(line_, flag);
+  } else {
+    sink.OnNotice(*note);
+  }
+}
+
 bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (IsBlankOrComment(line)) return true;
@@ -80,11 +106,12 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
     uint8_t family = FamilyFromPrefix(line);
     if (family != 0 && family != want) return true;
   }
-  absl::Status status = ParseProcLine(line, &flow_);
+  absl::Status status = ParseProcLine(line, &flow_, &notes_);
   if (!status.ok()) {
     SkipLine(line_, status.message(), sink);
     return true;
   }
+  if (ABSL_PREDICT_FALSE(!notes_.unknown_flag.empty())) NoteUnknownFlag(notes_.unknown_flag, sink);
   if (want != 0 && flow_.family != want) return true;
   return sink.OnFlow(flow_);
 }
@@ -111,15 +138,21 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
   // chunks, whose lines are parsed where they lie.
   std::atomic<int> read_errno{0};
   int pending_errno = 0;  // reading thread only: an error held back behind data
+  // Set when this function returns: a chunk being gathered ends after the read() in
+  // progress, so that a sink that stopped the read (SIGINT in -E's polled mode) does not
+  // wait for up to 16 more /proc reads (each one can take milliseconds on a large table)
+  // before the reading thread can be joined.
+  std::atomic<bool> abandoned{false};
   ReadAhead ahead(
       ReadAhead::Options{std::max<size_t>(options_.read_size, 64 << 10), 4, true},
-      [fd, &read_errno, &pending_errno](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
+      [fd, &read_errno, &pending_errno,
+       &abandoned](absl::Span<uint8_t> buf) -> absl::StatusOr<size_t> {
         if (pending_errno != 0) {
           read_errno.store(pending_errno);
           return absl::ErrnoToStatus(pending_errno, "read");
         }
         size_t got = 0;
-        while (buf.size() - got >= 4096) {
+        while (buf.size() - got >= 4096 && !abandoned.load(std::memory_order_relaxed)) {
           ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
           if (n < 0) {
             if (errno == EINTR) continue;
@@ -135,6 +168,11 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
         }
         return got;
       });
+  // Destroyed before `ahead` (whose destructor joins the reading thread).
+  struct Abandon {
+    std::atomic<bool>& flag;
+    ~Abandon() { flag.store(true, std::memory_order_relaxed); }
+  } abandon_on_return{abandoned};
   Start();
   for (;;) {
     absl::StatusOr<absl::Span<const uint8_t>> chunk = ahead.Next();
@@ -173,6 +211,7 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
 
 void ProcReader::Start() {
   line_ = 0;
+  flags_ = UnknownFlagReporter();
   carry_size_ = 0;
   skipping_ = false;
 }

@@ -42,11 +42,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/types/optional.h"
 #include "absl/strings/string_view.h"
 #include "core/backend.h"
+#include "backends/procfs/parse.h"
 #include "core/flow.h"
 
 namespace ctdump {
@@ -77,6 +81,24 @@ struct ProcReaderOptions {
   // Read()) and what was wrong, instead of to FlowSink::OnSkipped() as
   // DataLossError("line N: what"). For the parallel reader, which numbers lines later.
   std::function<void(uint64_t line, absl::string_view what)> on_skipped_line;
+  // When set, an unknown [FLAG] (ProcLineNotes) that UnknownFlagReporter lets through
+  // goes here with its line number, instead of to FlowSink::OnNotice() as
+  // UnknownFlagReporter's notice. For the parallel reader, which numbers lines later.
+  std::function<void(uint64_t line, absl::string_view flag)> on_unknown_flag;
+};
+
+// Reports each distinct unknown [FLAG] of a read once (ProcLineNotes), the first
+// kMaxReported of them, then once that there are more; nothing after that, so a hostile
+// file cannot flood stderr.
+class UnknownFlagReporter {
+ public:
+  static constexpr size_t kMaxReported = 8;
+  // The notice for `flag`, first seen on line `line`, or nullopt when it is not to be
+  // reported (seen before, or past the limit).
+  absl::optional<absl::Status> Note(uint64_t line, absl::string_view flag);
+
+ private:
+  std::vector<std::string> flags_;  // at most kMaxReported + 1
 };
 
 class ProcReader {
@@ -119,6 +141,8 @@ class ProcReader {
   // Reports line `line` as skipped because of `what` (to on_skipped_line or the sink).
   void SkipLine(uint64_t line, absl::string_view what, FlowSink& sink);
   void SkipLongLine(uint64_t line, FlowSink& sink);
+  // Reports an unknown [FLAG] seen on line `line`, once per distinct flag.
+  void NoteUnknownFlag(absl::string_view flag, FlowSink& sink);
 
   ProcReaderOptions options_;
   // Read(): where read() puts the bytes (options_.read_size).
@@ -132,6 +156,8 @@ class ProcReader {
   bool skipping_ = false;
   uint64_t line_ = 0;
   Flow flow_;
+  ProcLineNotes notes_;
+  UnknownFlagReporter flags_;
 };
 
 }  // namespace ctdump

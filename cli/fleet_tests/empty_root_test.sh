@@ -4,7 +4,8 @@
 # Contract: //cli:ctdump_static runs in an empty root, a chroot holding nothing but the
 # binary (plus the input files it is given, and /proc where a live backend is used):
 #   1. every testdata/procfs fixture through `--input FILE` and `--input -` prints its
-#      expected.conntrack byte for byte, reports every expected.errors line on stderr with
+#      expected.conntrack byte for byte, reports every expected.errors line (and, as a
+#      WARNING, every expected.notices line) on stderr with
 #      its line number, and exits 1 exactly when lines were skipped;
 #   2. `-p NAME` lists what `-p NUMBER` lists, for every name and alias of this host's
 #      /etc/protocols (the binary carries its own table; core/protocols_test checks the
@@ -70,6 +71,12 @@ fixtures() {
         grep -qF "input /in/$name: $line" "$TMP/$name.err" ||
           ct_fail "$name: stderr lacks '$line'"
       done <"$d/expected.errors"
+    fi
+    if [[ -s "$d/expected.notices" ]]; then
+      while IFS= read -r line; do
+        grep -qF "WARNING: input /in/$name: $line" "$TMP/$name.err" ||
+          ct_fail "$name: stderr lacks the warning '$line'"
+      done <"$d/expected.notices"
     fi
     rc=0
     in_root "$TMP/$name.stdin.out" "$TMP/$name.stdin.err" -L --input - <"$d/input.txt" || rc=$?
