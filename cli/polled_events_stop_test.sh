@@ -43,6 +43,13 @@ for i in $(seq 1 20); do grep -v '^#' "$FIXTURE"; done >"$TMP/chunk"
 # The writer: the baseline, then a read that lasts until SIGPIPE (ctdump gone) or 30 s.
 (
   grep -v '^#' "$FIXTURE" >"$TMP/table"
+  # Reopen the FIFO only once ctdump has closed it (it logs the baseline after the read):
+  # a writer that opened it while ctdump still held it (a slow, e.g. sanitized, build)
+  # would extend the baseline read instead of starting a second one.
+  for _ in $(seq 1 300); do
+    grep -q 'baseline of' "$TMP/err" 2>/dev/null && break
+    sleep 0.1
+  done
   # Exit 3: a write failed because ctdump closed the FIFO; 124: the 30 s ran out.
   rc=0
   timeout 30 bash -c 'exec >"$1"; touch "$2"; while cat "$3"; do sleep 0.02; done; exit 3' \
