@@ -4,7 +4,13 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <set>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -46,6 +52,20 @@ absl::StatusOr<std::string> ScopedNetns::PathOf(absl::string_view spec) {
 absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_view spec) {
   absl::StatusOr<std::string> path = PathOf(spec);
   if (!path.ok()) return path.status();
+  return EnterPath(spec, *std::move(path), nullptr);
+}
+
+absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::EnterListed(const std::string& path,
+                                                                      uint64_t dev,
+                                                                      uint64_t ino) {
+  const uint64_t dev_ino[2] = {dev, ino};
+  return EnterPath(path, path, dev_ino);
+}
+
+absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::EnterPath(absl::string_view spec,
+                                                                    std::string path_in,
+                                                                    const uint64_t* dev_ino) {
+  const std::string* path = &path_in;
   int target = open(path->c_str(), O_RDONLY | O_CLOEXEC);
   if (target < 0) {
     int err = errno;
@@ -71,6 +91,13 @@ absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_vie
     }
     return absl::ErrnoToStatus(err, absl::StrCat("open ", *path));
   }
+  struct stat st;
+  if (dev_ino != nullptr && (fstat(target, &st) != 0 || st.st_dev != dev_ino[0] ||
+                             st.st_ino != dev_ino[1])) {
+    close(target);
+    return absl::NotFoundError(absl::StrCat(
+        "network namespace ", *path, " vanished (the file now names another namespace)"));
+  }
   int original = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   if (original < 0) {
     int err = errno;
@@ -94,7 +121,7 @@ absl::StatusOr<std::unique_ptr<ScopedNetns>> ScopedNetns::Enter(absl::string_vie
     return absl::ErrnoToStatus(err, absl::StrCat("setns ", *path));
   }
   close(target);
-  return std::unique_ptr<ScopedNetns>(new ScopedNetns(original, *std::move(path)));
+  return std::unique_ptr<ScopedNetns>(new ScopedNetns(original, std::move(path_in)));
 }
 
 absl::Status ScopedNetns::Leave() {
@@ -108,5 +135,69 @@ absl::Status ScopedNetns::Leave() {
 }
 
 ScopedNetns::~ScopedNetns() { (void)Leave(); }
+
+std::vector<NetnsInfo> DedupNamespaces(std::vector<NetnsInfo> candidates) {
+  std::set<std::pair<uint64_t, uint64_t>> seen;
+  std::vector<NetnsInfo> out;
+  for (NetnsInfo& c : candidates) {
+    if (seen.insert({c.dev, c.ino}).second) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<NetnsList> ListNetworkNamespaces(const std::string& run_netns,
+                                                const std::string& proc) {
+  struct stat st;
+  if (stat((proc + "/self/ns/net").c_str(), &st) != 0) {
+    if (errno == ENOENT && access((proc + "/self").c_str(), F_OK) == 0) return NoSetnsError();
+    return absl::ErrnoToStatus(errno, absl::StrCat("stat ", proc, "/self/ns/net"));
+  }
+  const dev_t nsfs = st.st_dev;  // every namespace file is on nsfs
+  NetnsList list;
+  std::vector<NetnsInfo> named;
+  if (DIR* d = opendir(run_netns.c_str())) {
+    while (struct dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      const std::string path = absl::StrCat(run_netns, "/", name);
+      if (stat(path.c_str(), &st) != 0) {
+        list.problems.push_back(absl::StrCat(path, ": ", strerror(errno)));
+        continue;
+      }
+      if (st.st_dev != nsfs) {
+        list.not_namespaces.push_back(path);
+        continue;
+      }
+      named.push_back({name, path, static_cast<uint64_t>(st.st_dev),
+                       static_cast<uint64_t>(st.st_ino)});
+    }
+    closedir(d);
+  } else if (errno != ENOENT) {
+    list.problems.push_back(absl::StrCat(run_netns, ": ", strerror(errno)));
+  }
+  std::sort(named.begin(), named.end(),
+            [](const NetnsInfo& a, const NetnsInfo& b) { return a.name < b.name; });
+
+  std::vector<std::pair<unsigned, NetnsInfo>> by_pid;
+  DIR* d = opendir(proc.c_str());
+  if (d == nullptr) return absl::ErrnoToStatus(errno, absl::StrCat("opendir ", proc));
+  while (struct dirent* e = readdir(d)) {
+    unsigned pid = 0;
+    if (!absl::SimpleAtoi(e->d_name, &pid) || pid == 0) continue;
+    const std::string path = absl::StrCat(proc, "/", pid, "/ns/net");
+    // A process that exits meanwhile (ENOENT), a kernel thread's or another user's
+    // namespace that cannot be looked at without privilege (EACCES): left out.
+    if (stat(path.c_str(), &st) != 0) continue;
+    by_pid.push_back({pid, NetnsInfo{absl::StrCat("pid:", pid), path,
+                                     static_cast<uint64_t>(st.st_dev),
+                                     static_cast<uint64_t>(st.st_ino)}});
+  }
+  closedir(d);
+  std::sort(by_pid.begin(), by_pid.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& p : by_pid) named.push_back(std::move(p.second));
+  list.namespaces = DedupNamespaces(std::move(named));
+  return list;
+}
 
 }  // namespace ctdump

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "core/testing/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -90,6 +91,67 @@ TEST(ScopedNetns, EnterOwnNamespaceAndLeave) {
   ASSERT_EQ(stat("/proc/self/ns/net", &after), 0);
   EXPECT_EQ(before.st_ino, after.st_ino);
   EXPECT_THAT((*ns)->Leave(), IsOk());  // idempotent
+}
+
+// --all-netns listing over a fake /proc and /run/netns made of ordinary files: a hard
+// link stands for two names of one namespace (same st_dev and st_ino).
+TEST(ListNetworkNamespaces, NamesFirstThenPidsEachNamespaceOnce) {
+  const std::string root = absl::StrCat(testing::TempDir(), "/nslist");
+  for (const char* dir : {"", "/run", "/proc", "/proc/self", "/proc/self/ns", "/proc/1",
+                          "/proc/1/ns", "/proc/7", "/proc/7/ns", "/proc/30", "/proc/30/ns",
+                          "/proc/notapid"}) {
+    mkdir((root + dir).c_str(), 0755);
+  }
+  auto touch = [](const std::string& p) { fclose(fopen(p.c_str(), "w")); };
+  touch(root + "/proc/self/ns/net");
+  touch(root + "/proc/1/ns/net");
+  touch(root + "/proc/7/ns/net");
+  unlink((root + "/proc/30/ns/net").c_str());
+  ASSERT_EQ(link((root + "/proc/1/ns/net").c_str(), (root + "/proc/30/ns/net").c_str()), 0);
+  unlink((root + "/run/blue").c_str());
+  ASSERT_EQ(link((root + "/proc/7/ns/net").c_str(), (root + "/run/blue").c_str()), 0);
+
+  absl::StatusOr<NetnsList> list = ListNetworkNamespaces(root + "/run", root + "/proc");
+  ASSERT_THAT(list, IsOk());
+  std::vector<std::string> names;
+  for (const NetnsInfo& ns : list->namespaces) names.push_back(ns.name);
+  // blue is pid 7's namespace; pid 30 shares pid 1's.
+  EXPECT_THAT(names, testing::ElementsAre("blue", "pid:1"));
+  EXPECT_EQ(list->namespaces[0].path, root + "/run/blue");
+  EXPECT_TRUE(list->problems.empty());
+
+  // No /run/netns at all is no error.
+  list = ListNetworkNamespaces(root + "/no-such-dir", root + "/proc");
+  ASSERT_THAT(list, IsOk());
+  EXPECT_EQ(list->namespaces.size(), 2u);
+}
+
+TEST(ListNetworkNamespaces, RealHostIncludesOwnNamespace) {
+  absl::StatusOr<NetnsList> list = ListNetworkNamespaces();
+  ASSERT_THAT(list, IsOk());
+  struct stat self;
+  ASSERT_EQ(stat("/proc/self/ns/net", &self), 0);
+  bool found = false;
+  for (const NetnsInfo& ns : list->namespaces) {
+    found = found || (ns.dev == self.st_dev && ns.ino == self.st_ino);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ScopedNetns, EnterListedRefusesAnotherNamespace) {
+  if (geteuid() != 0) GTEST_SKIP() << "setns needs root";
+  struct stat self;
+  ASSERT_EQ(stat("/proc/self/ns/net", &self), 0);
+  EXPECT_THAT(ScopedNetns::EnterListed("/proc/self/ns/net", self.st_dev, self.st_ino + 1),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("vanished")));
+  EXPECT_THAT(ScopedNetns::EnterListed("/run/netns/ctdump-no-such-ns", self.st_dev, 1),
+              StatusIs(absl::StatusCode::kNotFound, testing::_));
+  auto ns = ScopedNetns::EnterListed("/proc/self/ns/net", self.st_dev, self.st_ino);
+  if (!ns.ok() && ns.status().code() == absl::StatusCode::kPermissionDenied) {
+    GTEST_SKIP() << ns.status();  // sandboxed
+  }
+  ASSERT_THAT(ns, IsOk());
+  EXPECT_THAT((*ns)->Leave(), IsOk());
 }
 
 }  // namespace

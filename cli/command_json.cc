@@ -95,7 +95,15 @@ void GroupKey(const TableSummary& s, const GroupItem& i, TextBuffer* out) {
 
 }  // namespace
 
-void AppendCountJson(const TableCount& count, TextBuffer* out) {
+namespace {
+void AppendNetnsKey(const std::string& netns, TextBuffer* out) {
+  if (netns.empty()) return;
+  out->Append(",\"netns\":");
+  AppendJsonString(netns, out);
+}
+}  // namespace
+
+void AppendCountJson(const TableCount& count, TextBuffer* out, const std::string& netns) {
   Schema(out);
   out->Append(",\"count\":");
   out->AppendU64(count.count);
@@ -105,6 +113,7 @@ void AppendCountJson(const TableCount& count, TextBuffer* out) {
   }
   out->Append(",\"source\":");
   AppendJsonString(count.source_name, out);
+  AppendNetnsKey(netns, out);
   out->Append("}\n");
 }
 
@@ -211,6 +220,7 @@ void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
     Top("top_destinations", summary, summary.TopDestinations(), TopKey, out);
     Top("top_destination_ports", summary, summary.TopDestinationPorts(), TopKey, out);
   }
+  AppendNetnsKey(ctx.netns, out);
   out->Append("}\n");
 }
 

@@ -6,7 +6,8 @@
 //
 // ctdump -C -o json (backends/stats.h TableCount)
 //   {"schema":1,"count":N,"max":M,"source":"ctnetlink CT_GET_STATS"}
-//   "max" is left out when the limit could not be read.
+//   "max" is left out when the limit could not be read. With --all-netns, one object per
+//   namespace, ending in "netns":"NAME" (the namespace's name, or "pid:N").
 //
 // ctdump -S -o json (backends/stats.h CpuStats; the counters each CPU reported, by
 // conntrack -S's names)
@@ -36,6 +37,8 @@
 //    "top_by":{"exact":..,"counted":N,"capacity":C,"other":N,"keys":["src","dport"],
 //              "items":[{"key":{"src":"10.0.0.1","dport":"443"},"count":N,"error":0}]}
 //   whose key values are strings ("-" where an entry has no such value).
+//   With --all-netns, one object per namespace, ending in "netns":"NAME"
+//   (SummaryContext::netns).
 //
 // Any of these with -o json, when it fails before it has anything to report (the source
 // cannot be opened, no privilege, a namespace that cannot be entered), still writes one
@@ -59,7 +62,8 @@
 
 namespace ctdump {
 
-void AppendCountJson(const TableCount& count, TextBuffer* out);
+// `netns`: the --all-netns name, written as the last key; empty: none.
+void AppendCountJson(const TableCount& count, TextBuffer* out, const std::string& netns = "");
 void AppendCpuStatsJson(const std::vector<CpuStats>& cpus, TextBuffer* out);
 // `netns` is the namespace path, or empty without --netns.
 void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& findings,

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <functional>
@@ -15,9 +16,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "backends/lookup.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/all_netns.h"
 #include "cli/doctor.h"
 #include "cli/command_json.h"
 #include "cli/label_setup.h"
@@ -26,8 +29,8 @@
 #include "cli/options.h"
 #include "cli/run_events.h"
 #include "cli/run_summary.h"
-#include "cli/version.h"
 #include "cli/run_watch.h"
+#include "cli/version.h"
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/filter_gate.h"
@@ -182,8 +185,9 @@ class ListSink : public FlowSink {
   // A filter the source cannot answer (for example -u EXPECTED from /proc).
   const absl::Status& judge_status() const { return judge_status_; }
 
-  absl::Status Finish() {
-    if (write_status_.ok()) printer_.formatter().End(&out_.buffer());
+  // `end_document`: false for -G, which (like conntrack -G) ends no XML document.
+  absl::Status Finish(bool end_document = true) {
+    if (write_status_.ok() && end_document) printer_.formatter().End(&out_.buffer());
     write_status_.Update(out_.Flush());
     return write_status_;
   }
@@ -209,19 +213,111 @@ class ListSink : public FlowSink {
   absl::Status write_status_;
 };
 
+// Makes the formatter of `style` for -o (MakeFlowFormatter()); null after saying why.
+std::unique_ptr<FlowFormatter> FormatterOrSay(const Options& opts, const OutputStyle& style) {
+  absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(opts.format, style);
+  if (!formatter.ok()) {
+    PrintErr(formatter.status().message());
+    return nullptr;
+  }
+  return *std::move(formatter);
+}
+
+// --all-netns -L: every namespace's table in turn (cli/all_netns.h), each after a
+// "# netns NAME" line (text) or with "netns" in every object (-o json); one summary line
+// with the total at the end.
+int ListAllNetns(const Options& opts, const Filter& filter, const OutputStyle& base_style,
+                 const BackendLog& log) {
+  uint64_t shown = 0;
+  bool reader_gone = false;
+  const int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool* stop) {
+    absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(opts.backend, log);
+    if (!backend.ok()) {
+      PrintErr(absl::StrCat("network namespace ", ns.name, ": ", backend.status().message()));
+      return 1;
+    }
+    OutputStyle style = base_style;
+    style.netns = ns.name;
+    std::unique_ptr<FlowFormatter> formatter = FormatterOrSay(opts, style);
+    if (formatter == nullptr) return 2;
+    DumpRequest request;
+    request.family = filter.family.value_or(0);
+    if (!filter.empty()) request.filter = &filter;
+    ListSink sink(filter, opts.format, style, std::move(formatter), (*backend)->Name());
+    const absl::Status dumped = (*backend)->Dump(request, sink);
+    const absl::Status written = sink.Finish();
+    shown += sink.shown();
+    std::string why;
+    if (written.code() == absl::StatusCode::kCancelled) {
+      reader_gone = *stop = true;  // the reader went away: end quietly
+      return 0;
+    }
+    if (!sink.judge_status().ok()) {
+      why = std::string(sink.judge_status().message());
+    } else if (!written.ok()) {
+      *stop = true;
+      why = absl::StrCat("cannot write the listing: ", written.message());
+    } else if (!dumped.ok()) {
+      why = absl::StrCat(sink.shown() > 0 ? "the listing is incomplete: " : "", dumped.message());
+    } else if (sink.skipped() > 0) {
+      why = absl::StrCat(sink.skipped(), " malformed ",
+                         sink.skipped() == 1 ? "entry was" : "entries were",
+                         " skipped; the listing is incomplete");
+    }
+    if (why.empty()) return 0;
+    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+    return 1;
+  });
+  if (reader_gone) return rc;
+  PrintSummaryLine(absl::StrCat(shown, " flow entries have been shown."));
+  return rc;
+}
+
+// -G: the one entry with the tuple of the filter (backends/lookup.h), printed as -L
+// prints it if it also passes the rest of the filter, as conntrack -G does. Exit 1, as
+// conntrack's, when there is no such entry ("Operation failed: such conntrack doesn't
+// exist") or when the entry found does not pass the filter ("0 flow entries have been
+// shown.").
+int GetEntry(const Options& opts, const Filter& filter, const OutputStyle& style,
+             std::unique_ptr<FlowFormatter> formatter, const BackendLog& log) {
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, log, &netns)) return 1;
+  const std::string spec =
+      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  ListSink sink(filter, opts.format, style, std::move(formatter),
+                opts.input.empty() ? opts.backend : opts.input);
+  const absl::Status looked = LookupEntry(spec, filter, sink, log);
+  const absl::Status written = sink.Finish(/*end_document=*/false);
+  if (written.code() == absl::StatusCode::kCancelled) return 0;
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    return 1;
+  }
+  if (!written.ok()) {
+    PrintErr(absl::StrCat("cannot write the entry: ", written.message()));
+    return 1;
+  }
+  if (!looked.ok()) {
+    PrintErr(absl::StrCat("Operation failed: ", looked.message()));
+    return 1;
+  }
+  PrintSummaryLine(absl::StrCat(sink.shown(), " flow entries have been shown."));
+  return sink.shown() > 0 && sink.skipped() == 0 ? 0 : 1;
+}
+
 int RunList(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
   OutputStyle style = OutputStyleOf(opts);
   Filter filter = opts.filter;
   LabelNames label_names;
   if (int rc = SetupLabels(opts, &filter, &label_names, &style.line.labels); rc != 0) return rc;
-  absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(opts.format, style);
-  if (!formatter.ok()) {
-    PrintErr(formatter.status().message());
-    return 2;
-  }
-
   BackendLog log = VerboseLog(opts);
+  if (opts.all_netns) return ListAllNetns(opts, filter, style, log);
+  std::unique_ptr<FlowFormatter> formatter = FormatterOrSay(opts, style);
+  if (formatter == nullptr) return 2;
+  if (opts.command == Command::kGet) {
+    return GetEntry(opts, filter, style, std::move(formatter), log);
+  }
   // Enter the namespace before any socket or file is opened: both keep the namespace
   // they were opened in.
   std::unique_ptr<ScopedNetns> netns;
@@ -235,7 +331,7 @@ int RunList(const Options& opts) {
   // A hint: the netlink backend pushes what the running kernel honours; every flow is
   // still checked against the whole filter in ListSink.
   if (!filter.empty()) request.filter = &filter;
-  ListSink sink(filter, opts.format, style, *std::move(formatter), (*backend)->Name());
+  ListSink sink(filter, opts.format, style, std::move(formatter), (*backend)->Name());
   absl::Status dumped = (*backend)->Dump(request, sink);
 
   absl::Status written = sink.Finish();
@@ -307,27 +403,47 @@ int RunDoctor(const Options& opts) {
   return ok ? 0 : 1;
 }
 
-int RunCount(const Options& opts) {
-  std::unique_ptr<ScopedNetns> netns;
-  BackendLog log = VerboseLog(opts);
-  if (!EnterNetns(opts, log, &netns)) return ReportFailed(opts, NetnsFailed(opts));
+// The count of the current namespace's table into `text`: the number, or a JSON object.
+// With `netns` (--all-netns), after a "# netns NAME" line, or with "netns" in the object.
+// Returns OK, or why not (after printing it).
+absl::Status AppendCount(const Options& opts, const BackendLog& log, const std::string& netns,
+                         TextBuffer* text) {
   absl::StatusOr<TableCount> count = ReadTableCount();
   if (!count.ok()) {
-    PrintErr(count.status().message());
-    return ReportFailed(opts, count.status());
+    PrintErr(netns.empty() ? std::string(count.status().message())
+                           : absl::StrCat("network namespace ", netns, ": ",
+                                          count.status().message()));
+    return count.status();
   }
   if (log) {
     if (!count->fallback_reason.empty()) log(absl::StrCat("skipped: ", count->fallback_reason));
     log(absl::StrCat("count from ", count->source_name));
   }
   ReportForms forms;
-  forms.text = [&](TextBuffer* text) {
-    text->AppendU64(count->count);
-    text->Append('\n');
+  forms.text = [&](TextBuffer* out) {
+    if (!netns.empty()) out->Append(absl::StrCat("# netns ", netns, "\n"));
+    out->AppendU64(count->count);
+    out->Append('\n');
   };
-  forms.json = [&](TextBuffer* text) { AppendCountJson(*count, text); };
+  forms.json = [&](TextBuffer* out) { AppendCountJson(*count, out, netns); };
+  AppendReport(opts.format, forms, text);
+  return absl::OkStatus();
+}
+
+int RunCount(const Options& opts) {
+  BackendLog log = VerboseLog(opts);
   TextBuffer text;
-  AppendReport(opts.format, forms, &text);
+  if (opts.all_netns) {
+    const int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
+      return AppendCount(opts, log, ns.name, &text).ok() ? 0 : 1;
+    });
+    return std::max(rc, WriteStdout(text.view(), "the counts"));
+  }
+  std::unique_ptr<ScopedNetns> netns;
+  if (!EnterNetns(opts, log, &netns)) return ReportFailed(opts, NetnsFailed(opts));
+  if (absl::Status counted = AppendCount(opts, log, "", &text); !counted.ok()) {
+    return ReportFailed(opts, counted);
+  }
   return WriteStdout(text.view(), "the count");
 }
 
@@ -388,6 +504,7 @@ int Main(int argc, char** argv) {
     case Command::kVersion:
       return WriteStdout(absl::StrCat(VersionLine(), "\n"), "the version");
     case Command::kList:
+    case Command::kGet:
       return RunList(*opts);
     case Command::kDoctor:
       return RunDoctor(*opts);

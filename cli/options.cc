@@ -55,6 +55,7 @@ enum LongOnly {
   kOptWatch,
   kOptBatch,
   kOptIterations,
+  kOptAllNetns,
 };
 
 const struct option kLongOptions[] = {
@@ -68,6 +69,8 @@ const struct option kLongOptions[] = {
     {"backend", required_argument, nullptr, kOptBackend},
     {"input", required_argument, nullptr, kOptInput},
     {"netns", required_argument, nullptr, kOptNetns},
+    {"all-netns", no_argument, nullptr, kOptAllNetns},
+    {"get", no_argument, nullptr, 'G'},
     {"doctor", no_argument, nullptr, kOptDoctor},
     {"event", no_argument, nullptr, 'E'},
     {"event-mask", required_argument, nullptr, 'e'},
@@ -398,7 +401,7 @@ absl::Status ValidateCommand(const Options& o) {
       (o.format != OutputFormat::kText || line_words || event_words)) {
     return absl::InvalidArgumentError("-h and -V take no -o");
   }
-  if (o.command == Command::kList) {
+  if (o.command == Command::kList || o.command == Command::kGet) {
     if (event_words) {
       return absl::InvalidArgumentError(absl::StrCat(
           "-o ", o.out_timestamp ? "timestamp" : "userspace",
@@ -431,6 +434,9 @@ const char* UsageText() {
          "  -L, --dump              list the table (default)\n"
          "  -C, --count             print the number of entries in the table\n"
          "  -S, --stats             print per-CPU conntrack statistics (like conntrack -S)\n"
+         "  -G, --get               show the one entry with the given tuple (like\n"
+         "                          conntrack -G): -p and -s/-d (or -r/-q), plus ports,\n"
+         "                          ICMP type/code/id or GRE keys; exit 1 when not found\n"
          "  -E, --event             show events as they happen (like conntrack -E); ends\n"
          "                          on SIGINT/SIGTERM with a count of events shown and lost\n"
          "      --summary           counts by family, protocol, state and zone, the\n"
@@ -490,6 +496,10 @@ const char* UsageText() {
          "                          lines (- for stdin)\n"
          "      --netns NS          list network namespace NS: a name from `ip netns',\n"
          "                          a path to a namespace file, or pid:N\n"
+         "      --all-netns         with -L, -C, --summary or -o prometheus: every network\n"
+         "                          namespace (named ones and those of processes), each\n"
+         "                          marked: \"# netns NAME\" lines, \"netns\" in JSON, a\n"
+         "                          netns label in Prometheus\n"
          "  -v, --verbose           say on stderr which backend was used and why\n"
          "\n"
          "Filters (conntrack's; all given must hold):\n"
@@ -550,6 +560,7 @@ const OptionHandler kCommandOptions[] = {
     {'C', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kCount); }},
     {'S', [](Parser& p, int, const char*) { return p.SetCommand(Command::kStats); }},
     {'E', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kEvents); }},
+    {'G', [](Parser& p, int, const char*) { return p.SetCommandWithTable(Command::kGet); }},
     {'h', [](Parser& p, int, const char*) { return p.SetCommand(Command::kHelp); }},
     {'V', [](Parser& p, int, const char*) { return p.SetCommand(Command::kVersion); }},
     {kOptSummary, [](Parser& p, int, const char*) { return p.SetCommand(Command::kSummary); }},
@@ -576,6 +587,7 @@ const OptionHandler kSourceOptions[] = {
     {kOptBackend, HandleBackend},
     {kOptInput, [](Parser& p, int, const char* arg) { return p.o.input = arg, absl::OkStatus(); }},
     {kOptNetns, HandleNetns},
+    {kOptAllNetns, [](Parser& p, int, const char*) { return p.o.all_netns = true, absl::OkStatus(); }},
     {'v', [](Parser& p, int, const char*) { return p.o.verbose = true, absl::OkStatus(); }},
 };
 
@@ -812,6 +824,27 @@ const OptionHandler kProtocolOptions[] = {
     {kOptReplyDstKey, HandleGreKey},
 };
 
+// The options `conntrack -G` refuses, in conntrack's order of options (its "Illegal
+// option" error names the first in that order).
+struct GetRefused {
+  int code;
+  const char* name;
+};
+constexpr GetRefused kGetRefused[] = {
+    {'u', "--status"},       {kOptMaskSrc, "--mask-src"}, {kOptMaskDst, "--mask-dst"},
+    {'m', "--mark"},         {'f', "--family"},           {'n', "--src-nat"},
+    {'g', "--dst-nat"},      {'c', "--secmark"},          {'j', "--any-nat"},
+    {'w', "--zone"},         {kOptOrigZone, "--orig-zone"}, {kOptReplyZone, "--reply-zone"},
+};
+void NoteGetRefused(int c, Options* o) {
+  int rank_now = -1, rank_c = -1;
+  for (int i = 0; i < static_cast<int>(sizeof kGetRefused / sizeof kGetRefused[0]); ++i) {
+    if (kGetRefused[i].name == o->get_refused) rank_now = i;
+    if (kGetRefused[i].code == c) rank_c = i;
+  }
+  if (rank_c >= 0 && (rank_now < 0 || rank_c < rank_now)) o->get_refused = kGetRefused[rank_c].name;
+}
+
 // The handler of getopt's value `c`; nullptr for an unknown option.
 Handler FindHandler(int c) {
   for (absl::Span<const OptionHandler> group :
@@ -825,6 +858,84 @@ Handler FindHandler(int c) {
   return nullptr;
 }
 
+bool IsExact(const std::optional<AddrCondition>& c) {
+  if (!c) return true;
+  const size_t n = c->family == kFamilyIPv4 ? 4 : 16;
+  for (size_t i = 0; i < n; ++i) {
+    if (c->mask[i] != 0xff) return false;
+  }
+  return true;
+}
+
+// -G: what `conntrack -G` (1.4.7) requires, checked in its order (the protocol, then the
+// refused options, the addresses, the protocol's fields), with its words.
+absl::Status ValidateGet(const Options& o) {
+  if (!o.filter.l4proto) {
+    return absl::InvalidArgumentError("You need to supply the `--protonum' option for this command");
+  }
+  std::string refused = o.get_refused;
+  if (refused.empty() || refused != "--status") {
+    if (!IsExact(o.filter.orig_src)) refused = "--mask-src";
+    else if (!IsExact(o.filter.orig_dst) && (refused.empty() || refused != "--mask-src"))
+      refused = "--mask-dst";
+  }
+  if (!refused.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("Illegal option `", refused, "' with this command"));
+  }
+  if (o.all_netns) return absl::InvalidArgumentError("-G looks in one namespace: use --netns NS, not --all-netns");
+  const Filter& f = o.filter;
+  const bool orig_any = f.orig_src || f.orig_dst;
+  const bool reply_any = f.reply_src || f.reply_dst;
+  if ((orig_any && !(f.orig_src && f.orig_dst)) || (!orig_any && !reply_any)) {
+    return absl::InvalidArgumentError("you have to specify `--src' and `--dst'");
+  }
+  if (reply_any && !(f.reply_src && f.reply_dst)) {
+    return absl::InvalidArgumentError("you have to specify `--reply-src' and `--reply-dst'");
+  }
+  const uint8_t proto = *f.l4proto;
+  if (ProtoHasPorts(proto) && !(f.orig_sport && f.orig_dport) &&
+      !(f.reply_sport && f.reply_dport)) {
+    return absl::InvalidArgumentError("you have to specify `--sport' and `--dport'");
+  }
+  if (proto == kProtoGRE && !(f.orig_srckey && f.orig_dstkey) &&
+      !(f.reply_srckey && f.reply_dstkey)) {
+    return absl::InvalidArgumentError("you have to specify `--srckey' and `--dstkey'");
+  }
+  if (proto == kProtoICMP || proto == kProtoICMPv6) {
+    const char* v = proto == kProtoICMP ? "icmp" : "icmpv6";
+    const char* missing = !f.icmp_type ? "type" : !f.icmp_code ? "code" : !f.icmp_id ? "id" : nullptr;
+    if (missing != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("You need to supply the `--", v, "-",
+                                                     missing, "' option for this command"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// --all-netns: which commands and outputs can mark each namespace.
+absl::Status ValidateAllNetns(const Options& o) {
+  if (!o.netns.empty()) {
+    return absl::InvalidArgumentError(
+        "--all-netns and --netns cannot be combined (--netns names one namespace)");
+  }
+  if (!o.input.empty()) {
+    return absl::InvalidArgumentError(
+        "--all-netns lists the running host's namespaces; --input (a saved file) has none");
+  }
+  if (o.command != Command::kList && o.command != Command::kCount &&
+      o.command != Command::kSummary) {
+    return absl::InvalidArgumentError(
+        "--all-netns goes with -L, -C, --summary and -o prometheus");
+  }
+  if (o.command == Command::kList && o.format != OutputFormat::kText &&
+      o.format != OutputFormat::kJson) {
+    return absl::InvalidArgumentError(
+        "--all-netns marks every entry's namespace: use the default output or -o json "
+        "(-o xml and -o proc have no place for it)");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
@@ -833,7 +944,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
   opterr = 0;
   for (;;) {
     p.longindex = -1;
-    int c = getopt_long(argc, argv, ":LCSEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:zb:", kLongOptions,
+    int c = getopt_long(argc, argv, ":LCSGEe:o:vhVs:d:r:q:p:f:m:u:w:n::g::j::l:c:zb:", kLongOptions,
                         &p.longindex);
     if (c == -1) break;
     if (c == ':') {
@@ -845,6 +956,7 @@ absl::StatusOr<Options> ParseOptions(int argc, char** argv) {
       return absl::InvalidArgumentError(absl::StrCat("unknown option `", argv[optind - 1], "'"));
     }
     CTDUMP_RETURN_IF_ERROR(handle(p, c, optarg));
+    NoteGetRefused(c, &p.o);
   }
   if (optind < argc) {
     return absl::InvalidArgumentError(absl::StrCat("unexpected argument `", argv[optind], "'"));
@@ -869,6 +981,8 @@ absl::Status Validate(const Options& o) {
   if (!o.input.empty() && o.backend != "auto") {
     return absl::InvalidArgumentError("--input and --backend cannot be combined");
   }
+  if (o.command == Command::kGet) CTDUMP_RETURN_IF_ERROR(ValidateGet(o));
+  if (o.all_netns) CTDUMP_RETURN_IF_ERROR(ValidateAllNetns(o));
   return absl::OkStatus();
 }
 

@@ -30,6 +30,7 @@ enum class Command {
   kEvents,   // -E / --event: stream events (like conntrack -E)
   kSummary,  // --summary (or -o prometheus): counts over the table
   kWatch,    // --watch: a live view of the table (cli/run_watch.h)
+  kGet,      // -G / --get: one entry by its tuple (like conntrack -G)
 };
 
 struct Options {
@@ -38,6 +39,7 @@ struct Options {
   std::string input;             // --input FILE|- (a saved /proc file or -o json lines)
   bool verbose = false;          // -v: say which backend and why
   std::string netns;             // --netns NAME|PATH|pid:N
+  bool all_netns = false;        // --all-netns: every network namespace, each marked
 
   // -o words (conntrack's, matched case-insensitively as prefixes, plus json and proc).
   OutputFormat format = OutputFormat::kText;
@@ -78,6 +80,9 @@ struct Options {
   // given with -l are kept until the label map is loaded (`filter.labels` is set then).
   Filter filter;
   std::vector<std::string> label_filter;
+  // -G: the first option given (in conntrack's order of options) that `conntrack -G`
+  // refuses ("--mark", "--zone", ...), for Validate()'s "Illegal option" error.
+  std::string get_refused;
   // Warnings to print (conntrack's, such as "ignoring SRC_NAT, use --src-nat instead").
   std::vector<std::string> warnings;
 };

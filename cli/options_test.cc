@@ -250,6 +250,70 @@ TEST(ParseOptions, NumbersAsConntrackReadsThem) {
   EXPECT_EQ(Parse({"-n", "1.2.3.4:010"})->filter.snat->port, 10);
 }
 
+TEST(ParseOptions, AllNetns) {
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--all-netns"}, {"-L", "--all-netns", "-o", "json"},
+        {"-C", "--all-netns"}, {"--summary", "--all-netns"}, {"-o", "prometheus", "--all-netns"},
+        {"--all-netns", "--textfile", "/tmp/x.prom"}, {"--all-netns", "-p", "tcp"}}) {
+    auto o = Parse(args);
+    ASSERT_THAT(o, IsOk()) << args[0];
+    EXPECT_TRUE(o->all_netns);
+  }
+}
+
+// -G: conntrack -G's required options and refusals, in its words (checked against
+// conntrack-tools 1.4.7; cli/kernel_tests/get_test.sh compares the two on a kernel).
+TEST(ParseOptions, Get) {
+  auto o = Parse({"-G", "-p", "tcp", "-s", "1.2.3.4", "-d", "5.6.7.8", "--sport", "1",
+                  "--dport", "2", "-o", "extended,id"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->command, Command::kGet);
+  EXPECT_THAT(Parse({"--get", "conntrack", "-p", "udp", "-r", "::1", "-q", "::2",
+                     "--reply-port-src", "1", "--reply-port-dst", "2"}),
+              IsOk());
+  EXPECT_THAT(Parse({"-G", "-p", "icmp", "-s", "1.2.3.4", "-d", "5.6.7.8", "--icmp-type",
+                     "8", "--icmp-code", "0", "--icmp-id", "3", "-o", "json"}),
+              IsOk());
+  EXPECT_THAT(Parse({"-G", "-p", "99", "-s", "1.2.3.4", "-d", "5.6.7.8"}), IsOk());
+  struct {
+    std::vector<std::string> args;
+    const char* message;
+  } cases[] = {
+      {{"-G"}, "You need to supply the `--protonum' option for this command"},
+      {{"-G", "-s", "1.2.3.4", "-d", "1.2.3.5"}, "`--protonum'"},
+      {{"-G", "-p", "tcp"}, "you have to specify `--src' and `--dst'"},
+      {{"-G", "-p", "tcp", "-s", "1.2.3.4", "--sport", "1", "--dport", "2"},
+       "you have to specify `--src' and `--dst'"},
+      {{"-G", "-p", "tcp", "-r", "1.2.3.4", "--sport", "1", "--dport", "2"},
+       "you have to specify `--reply-src' and `--reply-dst'"},
+      {{"-G", "-p", "tcp", "-s", "1.2.3.4", "-d", "1.2.3.5", "--sport", "1"},
+       "you have to specify `--sport' and `--dport'"},
+      {{"-G", "-p", "gre", "-s", "1.2.3.4", "-d", "1.2.3.5"},
+       "you have to specify `--srckey' and `--dstkey'"},
+      {{"-G", "-p", "icmp", "-s", "1.2.3.4", "-d", "1.2.3.5", "--icmp-type", "8"},
+       "You need to supply the `--icmp-code' option for this command"},
+      {{"-G", "-p", "tcp", "-m", "1"}, "Illegal option `--mark' with this command"},
+      {{"-G", "-p", "tcp", "-w", "1"}, "Illegal option `--zone' with this command"},
+      {{"-G", "-p", "tcp", "--orig-zone", "1"}, "Illegal option `--orig-zone'"},
+      {{"-G", "-p", "tcp", "-f", "ipv4"}, "Illegal option `--family'"},
+      {{"-G", "-p", "tcp", "-n"}, "Illegal option `--src-nat'"},
+      {{"-G", "-p", "tcp", "-m", "1", "-u", "ASSURED"}, "Illegal option `--status'"},
+      {{"-G", "-m", "1"}, "`--protonum'"},  // conntrack checks -p first
+      {{"-G", "-p", "icmpv6", "-s", "::1", "-d", "::2"}, "`--icmpv6-type'"},
+      {{"-G", "-p", "tcp", "-s", "10.0.0.0/24", "-d", "1.2.3.4", "--sport", "1", "--dport",
+        "2"},
+       "Illegal option `--mask-src'"},
+      {{"-G", "-L"}, "Invalid commands combination"},
+      {{"-G", "-o", "prometheus"}, "-o prometheus goes with"},
+      {{"-G", "-o", "timestamp", "-p", "99", "-s", "1.2.3.4", "-d", "1.2.3.5"}, "is for -E"},
+      {{"-G", "--all-netns", "-p", "99", "-s", "1.2.3.4", "-d", "1.2.3.5"}, "not --all-netns"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_THAT(Parse(c.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))
+        << c.args[1];
+  }
+}
+
 TEST(ParseOptions, UsageErrors) {
   struct {
     std::vector<std::string> args;
@@ -349,6 +413,14 @@ TEST(ParseOptions, UsageErrors) {
       {{"-o", "proc,id"}, "no id, ktimestamp or labels"},
       {{"-C", "-o", "prometheus"}, "-o prometheus goes with"},
       {{"-o", "prometheus,xml"}, "at a time"},
+      // --all-netns (issue 15, item 5).
+      {{"--all-netns", "--netns", "x"}, "--all-netns and --netns cannot be combined"},
+      {{"--all-netns", "--input", "f"}, "has none"},
+      {{"--all-netns", "-E"}, "--all-netns goes with"},
+      {{"--all-netns", "-S"}, "--all-netns goes with"},
+      {{"--all-netns", "--doctor"}, "--all-netns goes with"},
+      {{"--all-netns", "-o", "xml"}, "-o xml and -o proc"},
+      {{"--all-netns", "-o", "proc"}, "-o xml and -o proc"},
   };
   for (const auto& c : cases) {
     EXPECT_THAT(Parse(c.args), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message)))

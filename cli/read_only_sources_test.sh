@@ -12,7 +12,7 @@
 #      the event loop on SIGINT (cli/stop_signal.cc) and in the --textfile writer
 #      (cli/textfile.cc: the metrics file the user names, never a sysctl or /proc file);
 #   3. every Transport::Send() call passes the bytes of a CtRequestBytes (the output of
-#      BuildCtRequest(), which can only build the three read requests: request_test.cc),
+#      BuildCtRequest(), which can only build the four read requests: request_test.cc),
 #      declared in the same file;
 #   4. no file names what it would take to change the table: kernel IPCTNL_MSG_* names or
 #      headers, CT_GET_CTRZERO, NLM_F_CREATE/REPLACE/EXCL/APPEND, libnetfilter_conntrack

@@ -3,12 +3,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/all_netns.h"
 #include "cli/command_json.h"
 #include "cli/label_setup.h"
 #include "cli/messages.h"
@@ -71,17 +74,11 @@ double MonotonicSeconds() {
 }
 
 
-// Writes the finished summary to stdout, or publishes it with --textfile. Returns the
-// exit code for the writing alone (0, or 1 after saying why).
-int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
-  ReportForms forms;
-  forms.text = [&](TextBuffer* text) { AppendSummaryText(summary, ctx, text); };
-  forms.json = [&](TextBuffer* text) { AppendSummaryJson(summary, ctx, text); };
-  forms.prometheus = [&](TextBuffer* text) { AppendPrometheus(summary, ctx, text); };
-  TextBuffer text;
-  AppendReport(opts.format, forms, &text);
+// Writes `text` to stdout, or publishes it with --textfile. Returns the exit code for
+// the writing alone (0, or 1 after saying why).
+int Publish(const Options& opts, absl::string_view text) {
   if (!opts.textfile.empty()) {
-    absl::Status published = PublishTextfile(opts.textfile, text.view());
+    absl::Status published = PublishTextfile(opts.textfile, text);
     if (!published.ok()) {
       PrintErr(absl::StrCat("cannot publish --textfile: ", published.message()));
       return 1;
@@ -89,7 +86,7 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
     return 0;
   }
   FdWriter out(STDOUT_FILENO);
-  out.buffer().Append(text.view());
+  out.buffer().Append(text);
   absl::Status written = out.Flush();
   if (written.code() == absl::StatusCode::kCancelled) return 0;
   if (!written.ok()) {
@@ -97,6 +94,42 @@ int Emit(const Options& opts, const TableSummary& summary, const SummaryContext&
     return 1;
   }
   return 0;
+}
+
+// One namespace's summary (or the only one): its text after a "# netns NAME" line
+// under --all-netns, or its JSON object (which then ends in "netns").
+struct SummaryPart {
+  const TableSummary* summary;
+  const SummaryContext* ctx;
+};
+
+// The summaries in the output format: text, JSON objects, or Prometheus text (one
+// section per namespace under --all-netns, core/prometheus.h).
+void Format(const Options& opts, const std::vector<SummaryPart>& parts, TextBuffer* text) {
+  ReportForms forms;
+  forms.text = [&](TextBuffer* out) {
+    for (const SummaryPart& p : parts) {
+      if (!p.ctx->netns.empty()) out->Append(absl::StrCat("# netns ", p.ctx->netns, "\n"));
+      AppendSummaryText(*p.summary, *p.ctx, out);
+    }
+  };
+  forms.json = [&](TextBuffer* out) {
+    for (const SummaryPart& p : parts) AppendSummaryJson(*p.summary, *p.ctx, out);
+  };
+  forms.prometheus = [&](TextBuffer* out) {
+    std::vector<PrometheusSection> sections;
+    for (const SummaryPart& p : parts) sections.push_back(PrometheusSection{p.summary, p.ctx});
+    AppendPrometheusNamespaces(sections, out);
+  };
+  AppendReport(opts.format, forms, text);
+}
+
+// Writes the finished summary to stdout, or publishes it with --textfile. Returns the
+// exit code for the writing alone (0, or 1 after saying why).
+int Emit(const Options& opts, const TableSummary& summary, const SummaryContext& ctx) {
+  TextBuffer text;
+  Format(opts, {SummaryPart{&summary, &ctx}}, &text);
+  return Publish(opts, text.view());
 }
 
 // -o prometheus: the kernel's conntrack statistics (what -S prints), summed over CPUs.
@@ -127,15 +160,128 @@ void ReadKernelStats(SummaryContext* ctx, const BackendLog& log) {
   if (log) log(absl::StrCat("kernel statistics from ", ctx->kernel_stats_source));
 }
 
+SummaryOptions SummaryOptionsOf(const Options& opts) {
+  SummaryOptions o;
+  o.top = opts.top;
+  o.sort = opts.summary_sort;
+  o.by = opts.summary_by;
+  return o;
+}
+
+// What Summarize() did.
+struct Summarized {
+  int rc = 0;              // non-zero: no dump was made (the backend could not be made)
+  absl::Status failure;    // why, then
+  absl::Status judge;      // not OK: the filter cannot be judged on this source (printed)
+  absl::Status dumped;     // the dump's result
+  uint64_t read = 0;
+  uint64_t skipped = 0;
+};
+
+// Lists the current namespace's table into `summary` and fills `ctx` (times, backend,
+// counts, the table's fill, and for -o prometheus the kernel's statistics).
+Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog& log,
+                     TableSummary* summary, SummaryContext* ctx) {
+  Summarized r;
+  const std::string spec =
+      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
+  if (!backend.ok()) {
+    r.rc = BackendFailure(backend.status());
+    r.failure = backend.status();
+    return r;
+  }
+  SummarySink sink(filter, summary, (*backend)->Name());
+  DumpRequest request;
+  request.family = filter.family.value_or(0);
+  if (!filter.empty()) request.filter = &filter;
+  const double start = MonotonicSeconds();
+  r.dumped = (*backend)->Dump(request, sink);
+  ctx->duration_seconds = MonotonicSeconds() - start;
+  ctx->timestamp_seconds = WallClockNs() / 1000000000u;
+  ctx->backend = (*backend)->Name();
+  ctx->entries_read = r.read = sink.read();
+  ctx->skipped = r.skipped = sink.skipped();
+  ctx->success = r.dumped.ok() && sink.judge_status().ok();
+  if (!ctx->success) {
+    ctx->error_class = ErrorClassName(r.dumped.ok() ? sink.judge_status() : r.dumped);
+  }
+  if (!sink.judge_status().ok()) {
+    PrintErr(sink.judge_status().message());
+    r.judge = sink.judge_status();
+    return r;
+  }
+  if (opts.input.empty()) {
+    absl::StatusOr<TableCount> count = ReadTableCount();
+    if (count.ok()) {
+      ctx->table_count = count->count;
+      ctx->table_max = count->max;
+      if (log) log(absl::StrCat("table count from ", count->source_name));
+    } else {
+      ctx->table_error = std::string(count.status().message());
+    }
+    if (opts.format == OutputFormat::kPrometheus) ReadKernelStats(ctx, log);
+  } else {
+    ctx->table_error = "not read: the entries come from a saved file (--input)";
+    ctx->kernel_stats_error = "the entries come from a saved file (--input)";
+  }
+  if (EffectiveSort(*summary) != summary->sort()) {
+    PrintErr(absl::StrCat("WARNING: --sort ", SummarySortName(summary->sort()),
+                          ": no listed entry carries packet/byte counters (connection "
+                          "accounting is off: sysctl net.netfilter.nf_conntrack_acct=1 turns "
+                          "it on for new connections); the top lists are ranked by entries"));
+  }
+  return r;
+}
+
+std::string Incomplete(const Summarized& r) {
+  if (!r.dumped.ok()) return absl::StrCat("the summary is incomplete: ", r.dumped.message());
+  if (r.skipped > 0) {
+    return absl::StrCat(r.skipped, " malformed ", r.skipped == 1 ? "entry was" : "entries were",
+                        " skipped; the summary is incomplete");
+  }
+  return "";
+}
+
+// --all-netns: one summary per namespace; Prometheus: every namespace's samples under
+// each metric, labelled netns="NAME".
+int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendLog& log) {
+  std::vector<std::unique_ptr<TableSummary>> summaries;
+  std::vector<std::unique_ptr<SummaryContext>> contexts;
+  int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
+    summaries.push_back(std::make_unique<TableSummary>(SummaryOptionsOf(opts)));
+    contexts.push_back(std::make_unique<SummaryContext>());
+    SummaryContext& ctx = *contexts.back();
+    ctx.netns = ns.name;
+    ctx.backend = opts.backend;
+    Summarized r = Summarize(opts, filter, log, summaries.back().get(), &ctx);
+    if (r.rc != 0) {
+      ctx.success = false;
+      ctx.error_class = ErrorClassName(r.failure);
+      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+      ctx.table_error = "not read: the dump failed";
+      return 1;
+    }
+    if (!r.judge.ok()) return 1;
+    const std::string why = Incomplete(r);
+    if (why.empty()) return 0;
+    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+    return 1;
+  });
+  std::vector<SummaryPart> parts;
+  for (size_t i = 0; i < summaries.size(); ++i) {
+    parts.push_back(SummaryPart{summaries[i].get(), contexts[i].get()});
+  }
+  TextBuffer text;
+  Format(opts, parts, &text);
+  return std::max(rc, Publish(opts, text.view()));
+}
+
 }  // namespace
 
 int RunSummary(const Options& opts) {
   for (const std::string& w : opts.warnings) PrintErr(absl::StrCat("WARNING: ", w));
-  SummaryOptions summary_options;
-  summary_options.top = opts.top;
-  summary_options.sort = opts.summary_sort;
-  summary_options.by = opts.summary_by;
-  TableSummary summary(summary_options);
+  TableSummary summary(SummaryOptionsOf(opts));
   SummaryContext ctx;
   ctx.backend = opts.input.empty() ? opts.backend : "input";
   // --textfile publishes every failure (ctdump_dump_success 0 and the error's class), so
@@ -166,75 +312,28 @@ int RunSummary(const Options& opts) {
   }
 
   BackendLog log = VerboseLog(opts);
+  if (opts.all_netns) return RunSummaryAllNetns(opts, filter, log);
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, log, &netns)) {
     return fail_before_dump(
         1, absl::UnavailableError(absl::StrCat("cannot enter network namespace ", opts.netns)));
   }
-  const std::string spec =
-      opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
-  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
-  if (!backend.ok()) {
-    const int rc = BackendFailure(backend.status());
-    return fail_before_dump(rc, backend.status());
-  }
-
-  SummarySink sink(filter, &summary, (*backend)->Name());
-  DumpRequest request;
-  request.family = filter.family.value_or(0);
-  if (!filter.empty()) request.filter = &filter;
-  const double start = MonotonicSeconds();
-  absl::Status dumped = (*backend)->Dump(request, sink);
-  ctx.duration_seconds = MonotonicSeconds() - start;
-  ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-  ctx.backend = (*backend)->Name();
-  ctx.entries_read = sink.read();
-  ctx.skipped = sink.skipped();
-  ctx.success = dumped.ok() && sink.judge_status().ok();
-  if (!ctx.success) ctx.error_class = ErrorClassName(dumped.ok() ? sink.judge_status() : dumped);
-  if (!sink.judge_status().ok()) {
-    PrintErr(sink.judge_status().message());
-    if (opts.textfile.empty()) return fail_before_dump(1, sink.judge_status());
+  const Summarized r = Summarize(opts, filter, log, &summary, &ctx);
+  if (r.rc != 0) return fail_before_dump(r.rc, r.failure);
+  if (!r.judge.ok()) {
+    if (opts.textfile.empty()) return fail_before_dump(1, r.judge);
     (void)Emit(opts, summary, ctx);
     return 1;
   }
-  if (opts.input.empty()) {
-    absl::StatusOr<TableCount> count = ReadTableCount();
-    if (count.ok()) {
-      ctx.table_count = count->count;
-      ctx.table_max = count->max;
-      if (log) log(absl::StrCat("table count from ", count->source_name));
-    } else {
-      ctx.table_error = std::string(count.status().message());
-    }
-    if (opts.format == OutputFormat::kPrometheus) ReadKernelStats(&ctx, log);
-  } else {
-    ctx.table_error = "not read: the entries come from a saved file (--input)";
-    ctx.kernel_stats_error = "the entries come from a saved file (--input)";
-  }
-  if (EffectiveSort(summary) != summary.sort()) {
-    PrintErr(absl::StrCat("WARNING: --sort ", SummarySortName(summary.sort()),
-                          ": no listed entry carries packet/byte counters (connection "
-                          "accounting is off: sysctl net.netfilter.nf_conntrack_acct=1 turns "
-                          "it on for new connections); the top lists are ranked by entries"));
-  }
-
-  if (!dumped.ok() && !ReportsReadFailures(opts.format) && sink.read() == 0) {
-    PrintErr(dumped.message());
-    return fail_before_dump(1, dumped);
+  if (!r.dumped.ok() && !ReportsReadFailures(opts.format) && r.read == 0) {
+    PrintErr(r.dumped.message());
+    return fail_before_dump(1, r.dumped);
   }
   if (int rc = Emit(opts, summary, ctx); rc != 0) return rc;
-  if (!dumped.ok()) {
-    PrintErr(absl::StrCat("the summary is incomplete: ", dumped.message()));
-    return 1;
-  }
-  if (sink.skipped() > 0) {
-    PrintErr(absl::StrCat(sink.skipped(), " malformed ",
-                          sink.skipped() == 1 ? "entry was" : "entries were",
-                          " skipped; the summary is incomplete"));
-    return 1;
-  }
-  return 0;
+  const std::string why = Incomplete(r);
+  if (why.empty()) return 0;
+  PrintErr(why);
+  return 1;
 }
 
 }  // namespace ctdump

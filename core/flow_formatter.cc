@@ -13,8 +13,13 @@ namespace {
 class TextFormatter : public FlowFormatter {
  public:
   explicit TextFormatter(const OutputStyle& style)
-      : event_style_{style.line, style.event_timestamp} {}
-  void Begin(TextBuffer*) override {}
+      : event_style_{style.line, style.event_timestamp}, netns_(style.netns) {}
+  void Begin(TextBuffer* out) override {
+    if (netns_.empty()) return;
+    out->Append("# netns ");
+    out->Append(netns_);
+    out->Append('\n');
+  }
   void Add(const Flow& flow, uint64_t now_ns, TextBuffer* out) override {
     AppendConntrackLine(flow, event_style_.line, now_ns, out);
   }
@@ -27,6 +32,7 @@ class TextFormatter : public FlowFormatter {
 
  private:
   EventTextStyle event_style_;
+  std::string netns_;
 };
 
 class ProcFormatter final : public TextFormatter {
@@ -40,7 +46,7 @@ class ProcFormatter final : public TextFormatter {
 class JsonFormatter final : public FlowFormatter {
  public:
   explicit JsonFormatter(const OutputStyle& style)
-      : style_{style.line.labels}, events_(style_) {}
+      : style_{style.line.labels, style.netns}, events_(style_) {}
   void Begin(TextBuffer*) override {}
   void Add(const Flow& flow, uint64_t now_ns, TextBuffer* out) override {
     AppendJsonLine(flow, style_, now_ns, out);

@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "core/event.h"
@@ -47,14 +48,18 @@ namespace ctdump {
 struct OutputStyle {
   ConntrackStyle line;           // -o extended, id, ktimestamp, labels (labels: all formats)
   bool event_timestamp = false;  // -o timestamp: events' "[SEC.USEC]\t" prefix, XML <when>
+  // --all-netns: the namespace being listed. Text: Begin() writes "# netns NAME"; JSON:
+  // every object ends in "netns":"NAME". Empty: neither.
+  std::string netns;
 };
 
 class FlowFormatter {
  public:
   virtual ~FlowFormatter() = default;
 
-  // Starts a listing (or event stream). Writes nothing: a document's header, if the
-  // format has one, comes with the first record.
+  // Starts a listing (or event stream). Writes nothing (a document's header, if the
+  // format has one, comes with the first record), except the text form's
+  // "# netns NAME" line under --all-netns (OutputStyle::netns).
   virtual void Begin(TextBuffer* out) = 0;
   // Appends one flow. `now_ns` (wall clock, ns since the epoch) is for delta-time.
   virtual void Add(const Flow& flow, uint64_t now_ns, TextBuffer* out) = 0;

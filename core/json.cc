@@ -351,7 +351,7 @@ void AppendJsonString(absl::string_view s, TextBuffer* out) {
 }
 
 void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, TextBuffer* out) {
-  size_t need = kFixedBound + 6 * (f.secctx.size() + f.helper.size());
+  size_t need = kFixedBound + 6 * (f.secctx.size() + f.helper.size() + style.netns.size()) + 12;
   const bool label_names = style.labels != nullptr && f.labels.has_value();
   if (label_names) {
     const auto& names = style.labels->by_bit;
@@ -368,6 +368,10 @@ void AppendJsonLine(const Flow& f, const JsonStyle& style, uint64_t now_ns, Text
   p = PutLabelsAndHelper(p, f, label_names ? style.labels : nullptr);
   p = PutProtoInfo(p, f);
   p = PutExtensions(p, f);
+  if (!style.netns.empty()) {
+    p = Put(p, ",\"netns\":");
+    p = PutString(p, style.netns);
+  }
   p = Put(p, "}\n");
   out->Commit(p);
 }

@@ -97,6 +97,9 @@
 //   seqadj_orig   object     N with IPS_SEQ_ADJUST   {"correction_pos","offset_before",
 //   seqadj_reply                                     "offset_after"} (u32 each)
 //   synproxy      object     N with synproxy ext.    {"isn","its","tsoff"} (u32 each)
+//   netns         string     JsonStyle::netns set    the network namespace the entry is in
+//                            (--all-netns)           (a name under /run/netns, else "pid:N").
+//                                                    Output only: ParseJsonLine ignores it
 //
 // Tuple objects ("orig", "reply", "master"), keys in this order:
 //
@@ -140,6 +143,7 @@
 #define CTDUMP_CORE_JSON_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "core/flow.h"
@@ -153,6 +157,8 @@ inline constexpr int kJsonSchemaVersion = 1;
 struct JsonStyle {
   // When set, records with labels also get "label_names" (names from connlabel.conf).
   const LabelNames* labels = nullptr;
+  // When not empty, every object ends with "netns": this (--all-netns).
+  std::string netns;
 };
 
 // Appends one JSON object for `flow`, then '\n'. `now_ns` (wall clock, ns since the

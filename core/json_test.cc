@@ -269,6 +269,19 @@ TEST(JsonRoundTrip, LabelNamesAreOutputOnly) {
   EXPECT_EQ(DebugString(back), DebugString(f));
 }
 
+// --all-netns: "netns" is the last key, escaped like every string, and output only.
+TEST(JsonRoundTrip, NetnsIsLastAndOutputOnly) {
+  JsonStyle style;
+  style.netns = "blue \"x\"";
+  Flow f = Base(kFamilyIPv4, kProtoTCP, "10.9.0.1", "10.9.0.2");
+  const std::string line = Json(f, style);
+  EXPECT_THAT(line, testing::EndsWith(R"(,"netns":"blue \"x\""})" "\n"));
+  Flow back;
+  ASSERT_THAT(ParseJsonLine(line, &back), IsOk());
+  EXPECT_EQ(DebugString(back), DebugString(f));
+  EXPECT_THAT(Json(f, JsonStyle{}), testing::Not(HasSubstr("netns")));
+}
+
 // ---------------------------------------------------------------------------------------
 // Every line of the /proc fixtures (core/testing/proc_lines_testdata.h): ParseProcLine, then
 // JSON both ways.

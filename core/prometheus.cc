@@ -14,43 +14,42 @@ namespace {
 
 using PromLabels = std::vector<std::pair<absl::string_view, std::string>>;
 
+// Collects samples by metric family, so that the samples of several sections (one per
+// namespace) come under one # HELP / # TYPE; writes them out in first-seen order.
 class Writer {
  public:
   explicit Writer(TextBuffer* out) : out_(out) {}
 
+  // The label every sample of the coming section starts with (--all-netns), or none.
+  void SetSection(absl::string_view netns) { netns_ = std::string(netns); }
+
   void Family(absl::string_view name, absl::string_view help,
               absl::string_view type = "gauge") {
-    out_->Append("# HELP ");
-    out_->Append(name);
-    out_->Append(' ');
-    out_->Append(help);
-    out_->Append("\n# TYPE ");
-    out_->Append(name);
-    out_->Append(' ');
-    out_->Append(type);
-    out_->Append('\n');
+    Group& g = GroupOf(name);
+    if (!g.header.empty()) return;
+    absl::StrAppend(&g.header, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
   }
+  // A comment line, kept in order among the families (once per distinct text).
   void Comment(absl::string_view text) {
-    out_->Append("# ");
-    out_->Append(text);
-    out_->Append('\n');
+    Group& g = GroupOf(absl::StrCat("#", text));
+    if (g.header.empty()) absl::StrAppend(&g.header, "# ", text, "\n");
   }
   void Sample(absl::string_view name, const PromLabels& labels, absl::string_view value) {
-    out_->Append(name);
-    if (!labels.empty()) {
-      out_->Append('{');
-      for (size_t i = 0; i < labels.size(); ++i) {
-        if (i > 0) out_->Append(',');
-        out_->Append(labels[i].first);
-        out_->Append("=\"");
-        out_->Append(PrometheusLabelValue(labels[i].second));
-        out_->Append('"');
-      }
-      out_->Append('}');
+    std::string& line = GroupOf(name).samples;
+    line.append(name.data(), name.size());
+    if (!labels.empty() || !netns_.empty()) {
+      line += '{';
+      bool first = true;
+      auto label = [&](absl::string_view k, absl::string_view v) {
+        if (!first) line += ',';
+        first = false;
+        absl::StrAppend(&line, k, "=\"", PrometheusLabelValue(v), "\"");
+      };
+      if (!netns_.empty()) label("netns", netns_);
+      for (const auto& l : labels) label(l.first, l.second);
+      line += '}';
     }
-    out_->Append(' ');
-    out_->Append(value);
-    out_->Append('\n');
+    absl::StrAppend(&line, " ", value, "\n");
   }
   void Sample(absl::string_view name, const PromLabels& labels, uint64_t value) {
     Sample(name, labels, absl::StrCat(value));
@@ -59,9 +58,31 @@ class Writer {
     Family(name, help);
     Sample(name, {}, value);
   }
+  // Writes every family: header, then its samples.
+  void Flush() {
+    for (const Group& g : groups_) {
+      out_->Append(g.header);
+      out_->Append(g.samples);
+    }
+    groups_.clear();
+  }
 
  private:
+  struct Group {
+    std::string name;
+    std::string header;
+    std::string samples;
+  };
+  Group& GroupOf(absl::string_view name) {
+    for (Group& g : groups_) {
+      if (g.name == name) return g;
+    }
+    groups_.push_back(Group{std::string(name), "", ""});
+    return groups_.back();
+  }
   TextBuffer* out_;
+  std::string netns_;
+  std::vector<Group> groups_;  // a few dozen families: a linear search is enough
 };
 
 // The metrics of one top list: NAME_entries always; NAME_packets and NAME_bytes too when
@@ -171,9 +192,9 @@ std::string PrometheusLabelValue(absl::string_view v) {
   return out;
 }
 
-void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
-                      TextBuffer* out) {
-  Writer w(out);
+namespace {
+
+void WriteSection(Writer& w, const TableSummary& summary, const SummaryContext& ctx) {
   w.Gauge("ctdump_entries", "Conntrack entries listed by ctdump (after its filters).",
           summary.total());
   if (ctx.table_count) {
@@ -278,6 +299,23 @@ void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
   w.Family("ctdump_backend_info", "The backend that listed the table (value always 1).");
   w.Sample("ctdump_backend_info", {{"backend", ctx.backend}}, 1);
   KernelStatsMetrics(w, ctx);
+}
+
+}  // namespace
+
+void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
+                      TextBuffer* out) {
+  AppendPrometheusNamespaces({PrometheusSection{&summary, &ctx}}, out);
+}
+
+void AppendPrometheusNamespaces(const std::vector<PrometheusSection>& sections,
+                                TextBuffer* out) {
+  Writer w(out);
+  for (const PrometheusSection& s : sections) {
+    w.SetSection(s.ctx->netns);
+    WriteSection(w, *s.summary, *s.ctx);
+  }
+  w.Flush();
 }
 
 }  // namespace ctdump

@@ -49,11 +49,18 @@
 //                                        the kernel reported; each CPU's counter is 32
 //                                        bits and wraps)
 //
+// --all-netns: AppendPrometheusNamespaces() writes the summaries of several namespaces in
+// one exposition: each metric family once (one # HELP / # TYPE), with the samples of
+// every namespace, each carrying a first label netns="NAME" (SummaryContext::netns).
+//
 // Label values are escaped as the format requires (\\, \", \n). Protocol labels use the
 // names of core/kernel.h, "unknown(N)" for protocols without one.
 
 #ifndef CTDUMP_CORE_PROMETHEUS_H_
 #define CTDUMP_CORE_PROMETHEUS_H_
+
+#include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "core/summary.h"
@@ -64,6 +71,13 @@ namespace ctdump {
 
 void AppendPrometheus(const TableSummary& summary, const SummaryContext& ctx,
                       TextBuffer* out);
+
+struct PrometheusSection {
+  const TableSummary* summary;
+  const SummaryContext* ctx;  // ctx->netns labels the section's samples when not empty
+};
+void AppendPrometheusNamespaces(const std::vector<PrometheusSection>& sections,
+                                TextBuffer* out);
 
 // A label value escaped for the exposition format (backslash, double quote, newline).
 std::string PrometheusLabelValue(absl::string_view v);

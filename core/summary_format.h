@@ -82,6 +82,7 @@ struct SummaryContext {
   std::vector<std::pair<std::string, uint64_t>> kernel_stats;
   std::string kernel_stats_source;  // "ctnetlink" or "/proc/net/stat/nf_conntrack"
   std::string kernel_stats_error;
+  std::string netns;                    // --all-netns: the namespace (else empty)
 };
 
 // True when count/max is above kTableWarnFraction.

@@ -202,6 +202,45 @@ TEST(SummaryFormat, ZonesAreBounded) {
   EXPECT_NE(text.find("ctdump_entries_by_zone{zone=\"other\"} 50\n"), std::string::npos);
 }
 
+// --all-netns: each family once, the samples of every namespace under it, netns first.
+TEST(SummaryFormat, PrometheusNamespaces) {
+  TableSummary a(SummaryOptions{2, 0});
+  Fill(&a);
+  TableSummary b(SummaryOptions{2, 0});
+  SummaryContext ca = Context();
+  ca.netns = "blue";
+  SummaryContext cb = Context();
+  cb.netns = "pid:1";
+  cb.success = false;
+  cb.error_class = "permission_denied";
+  TextBuffer out;
+  AppendPrometheusNamespaces({{&a, &ca}, {&b, &cb}}, &out);
+  const std::string text(out.view());
+  auto count = [&](const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("# TYPE ctdump_entries gauge\n"), 1u) << text;
+  EXPECT_NE(text.find("# TYPE ctdump_entries gauge\nctdump_entries{netns=\"blue\"} 9\n"
+                      "ctdump_entries{netns=\"pid:1\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ctdump_entries_by_family{netns=\"blue\",family=\"ipv4\"} 7\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ctdump_dump_error_info{netns=\"pid:1\",class=\"permission_denied\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(count("# TYPE ctdump_dump_error_info gauge"), 1u);
+  // Without names, the output is the single summary's.
+  TextBuffer one, many;
+  AppendPrometheus(a, Context(), &one);
+  const SummaryContext plain = Context();
+  AppendPrometheusNamespaces({{&a, &plain}}, &many);
+  EXPECT_EQ(one.view(), many.view());
+}
+
 TEST(PrometheusLabelValue, Escapes) {
   EXPECT_EQ(PrometheusLabelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 }

@@ -16,6 +16,9 @@
 #   3. `ctdump -L -o json --backend procfs` (the /proc records of the same table);
 #   4. `--summary -o json`, `-C -o json`, `-S -o json`, `--doctor -o json`, in the
 #      namespace and from outside with --netns (the doctor's "netns" key);
+#   4b. `-L`, `-C` and `--summary` `-o json --all-netns` (objects with "netns"; only this
+#      test's namespace's objects are checked, and that they carry its name), and
+#      `-G -o json` of one entry;
 #   5. a short `ctdump -E -o json`: NEW events from ctgen, UPDATE events from
 #      `conntrack -U`, DESTROY events from `conntrack -D` (with portid and progname);
 #      every event object is valid;
@@ -145,6 +148,25 @@ reports() {
   any 'has("netns")' "$TMP/rn.json" || ct_fail "--doctor --netns: no \"netns\" key"
 }
 
+# --all-netns: every namespace's objects are valid; this test's namespace's carry its name.
+all_netns() {
+  ct_run "ctdump -L --all-netns -o json" "$TMP/an.json" "$TMP/an.err" \
+    "$CTDUMP" -L --all-netns -o json -s 10.203.0.1
+  check "-L --all-netns -o json" "$TMP/an.json" --kind flow
+  any ".netns == \"$NS\"" "$TMP/an.json" || ct_fail "-L --all-netns: no object for $NS"
+  ct_run "ctdump -C --all-netns -o json" "$TMP/anc.json" "$TMP/anc.err" \
+    "$CTDUMP" -C --all-netns -o json
+  check "-C --all-netns -o json" "$TMP/anc.json" --kind count
+  any ".netns == \"$NS\"" "$TMP/anc.json" || ct_fail "-C --all-netns: no object for $NS"
+  ct_run "ctdump --summary --all-netns -o json" "$TMP/ans.json" "$TMP/ans.err" \
+    "$CTDUMP" --summary --all-netns -o json -s 10.203.0.1
+  check "--summary --all-netns -o json" "$TMP/ans.json" --kind summary
+  any ".netns == \"$NS\"" "$TMP/ans.json" || ct_fail "--summary --all-netns: no object for $NS"
+  ct_run "ctdump -G -o json" "$TMP/g.json" "$TMP/g.err" "${X[@]}" "$CTDUMP" -G -o json \
+    -p tcp -s 10.203.0.1 -d 10.203.0.2 --sport 7 --dport 8
+  check "-G -o json" "$TMP/g.json" --kind flow
+}
+
 # start_events OUT ERR ARGS...: ctdump -E in the namespace (BG_PID), once it listens.
 start_events() {
   local out="$1" err="$2" i
@@ -210,6 +232,9 @@ ct_part "-L -o json (netlink)" listing
 ct_part "-L -o json with label names" labels
 ct_part "-L -o json (procfs)" procfs
 ct_part "--summary, -C, -S, --doctor -o json" reports
+"${X[@]}" conntrack -I -p tcp -s 10.203.0.1 -d 10.203.0.2 --sport 7 --dport 8 -t 600 \
+  --state ESTABLISHED >/dev/null 2>&1 || ct_fail "conntrack -I failed"
+ct_part "--all-netns and -G -o json" all_netns
 ct_part "-E -o json" events
 ct_part "-E -o json (polled)" polled
 ct_finish

@@ -5,11 +5,13 @@
 // talks to ctnetlink: dumps through MakeNetlinkBackend() with every kind of filter the
 // kernel can be asked to apply (which also runs the support probes), an early stop,
 // MakeBackend("auto"/"netlink"), ReadTableCount() (conntrack -C), ReadCpuStats()
-// (conntrack -S) and Diagnose() (--doctor).
+// (conntrack -S), Diagnose() (--doctor) and LookupEntry() (-G).
 //
 // Every message must be one of
 //   IPCTNL_MSG_CT_GET            0x0101  NLM_F_REQUEST|NLM_F_DUMP   with only dump-filter
 //                                        attributes (request.h)
+//   IPCTNL_MSG_CT_GET            0x0101  NLM_F_REQUEST|NLM_F_ACK    (-G: one entry) with
+//                                        only CTA_TUPLE_ORIG / CTA_TUPLE_REPLY
 //   IPCTNL_MSG_CT_GET_STATS_CPU  0x0104  NLM_F_REQUEST|NLM_F_DUMP   no attributes
 //   IPCTNL_MSG_CT_GET_STATS      0x0105  NLM_F_REQUEST              no attributes
 // Anything else (CT_NEW, CT_DELETE, CT_GET_CTRZERO, another subsystem, NLM_F_CREATE or
@@ -43,6 +45,7 @@
 #include "backends/netlink/ctnetlink.h"
 #include "backends/netlink/netlink_backend.h"
 #include "backends/netlink/socket.h"
+#include "backends/lookup.h"
 #include "backends/select.h"
 #include "backends/stats.h"
 #include "core/addr.h"
@@ -114,6 +117,12 @@ bool Inspect(const void* data, size_t n) {
                               t == ctnl::kCtaStatus || t == ctnl::kCtaMark ||
                               t == ctnl::kCtaZone || t == ctnl::kCtaMarkMask ||
                               t == ctnl::kCtaFilter || t == ctnl::kCtaStatusMask);
+      }
+    } else if (type == ctnl::CtType(ctnl::kMsgCtGet) &&
+               flags == (ctnl::kNlmFRequest | ctnl::kNlmFAck)) {
+      allowed = !top.empty();
+      for (uint16_t t : top) {
+        allowed = allowed && (t == ctnl::kCtaTupleOrig || t == ctnl::kCtaTupleReply);
       }
     } else if (type == ctnl::CtType(ctnl::kMsgCtGetStatsCpu) && flags == dump) {
       allowed = top.empty();
@@ -344,6 +353,21 @@ TEST_F(ReadOnlyTest, EveryProductPathSendsOnlyReadRequests) {
   (void)ReadTableCount();
   (void)ReadCpuStats();
   (void)Diagnose(DoctorEnv{});
+  // -G: two lookups (CT_GET with NLM_F_ACK and a tuple).
+  for (uint16_t sport : {uint16_t{0}, uint16_t{1}}) {
+    Filter key;
+    key.family = kFamilyIPv4;
+    key.l4proto = kProtoTCP;
+    for (auto* c : {&key.orig_src, &key.orig_dst}) {
+      *c = AddrCondition{};
+      (*c)->family = kFamilyIPv4;
+      (*c)->mask.fill(0xff);
+    }
+    key.orig_sport = sport;
+    key.orig_dport = 0;
+    Count sink;
+    (void)LookupEntry("netlink", key, sink);
+  }
 
   Seen& s = seen();
   std::lock_guard<std::mutex> lock(s.mu);
@@ -351,9 +375,11 @@ TEST_F(ReadOnlyTest, EveryProductPathSendsOnlyReadRequests) {
   EXPECT_TRUE(s.violations.empty()) << "first forbidden request: " << s.violations[0];
   // The interposition worked, and every kind of request was made.
   EXPECT_GT(s.netlink_sends, 50);
-  int dumps = 0, filtered = 0, stats = 0, stats_cpu = 0;
+  int dumps = 0, filtered = 0, stats = 0, stats_cpu = 0, lookups = 0;
   for (const auto& [key, n] : s.messages) {
-    if (key.rfind("type 0x0101 ", 0) == 0) {
+    if (key.rfind("type 0x0101 flags 0x0005 ", 0) == 0) {
+      lookups += n;
+    } else if (key.rfind("type 0x0101 ", 0) == 0) {
       dumps += n;
       if (key.find("attrs []") == std::string::npos) filtered += n;
     }
@@ -366,6 +392,7 @@ TEST_F(ReadOnlyTest, EveryProductPathSendsOnlyReadRequests) {
   }
   EXPECT_GE(stats, 1);
   EXPECT_GE(stats_cpu, 1);
+  EXPECT_EQ(lookups, 2);
 }
 
 // The interposer itself: a CT_DELETE and a CT_NEW with NLM_F_CREATE handed to a netlink
@@ -375,10 +402,14 @@ TEST_F(ReadOnlyTest, TheInterposerRefusesWritingRequests) {
   ASSERT_GE(fd, 0) << std::strerror(errno);
   struct sockaddr_nl kernel = {};
   kernel.nl_family = AF_NETLINK;
-  for (uint16_t type : {ctnl::CtType(ctnl::kMsgCtDelete), ctnl::CtType(ctnl::kMsgCtNew)}) {
+  // A CT_DELETE with the lookup's flags (REQUEST|ACK) is refused like the others.
+  for (uint16_t type : {ctnl::CtType(ctnl::kMsgCtDelete), ctnl::CtType(ctnl::kMsgCtNew),
+                        ctnl::CtType(ctnl::kMsgCtDelete)}) {
+    static int round = 0;
     uint8_t msg[20] = {};
     const uint32_t len = sizeof msg;
-    const uint16_t flags = ctnl::kNlmFRequest | 0x400 /* NLM_F_CREATE */;
+    const uint16_t flags = round++ == 2 ? ctnl::kNlmFRequest | ctnl::kNlmFAck
+                                        : ctnl::kNlmFRequest | 0x400 /* NLM_F_CREATE */;
     std::memcpy(msg, &len, 4);
     std::memcpy(msg + 4, &type, 2);
     std::memcpy(msg + 6, &flags, 2);
@@ -392,7 +423,7 @@ TEST_F(ReadOnlyTest, TheInterposerRefusesWritingRequests) {
   }
   close(fd);
   std::lock_guard<std::mutex> lock(seen().mu);
-  EXPECT_EQ(seen().violations.size(), 4u);
+  EXPECT_EQ(seen().violations.size(), 6u);
   seen().violations.clear();  // expected ones; not the product's
 }
 

@@ -139,12 +139,21 @@ CtRequestBytes BuildCtRequest(CtRequest kind, uint8_t family, uint32_t seq,
       type = ctnl::CtType(ctnl::kMsgCtGetStatsCpu);
       flags = ctnl::kNlmFRequest | ctnl::kNlmFDump;
       break;
+    case CtRequest::kGetEntry:
+      type = ctnl::CtType(ctnl::kMsgCtGet);
+      flags = ctnl::kNlmFRequest | ctnl::kNlmFAck;
+      break;
     default:
       return req;
   }
   const bool filtered = filter != nullptr && !filter->empty();
+  const bool get = kind == CtRequest::kGetEntry;
+  if (get) {
+    if (!filtered || filter->mark_value || filter->status_value || filter->zone) return req;
+    if (family != kAfInet && family != kAfInet6) return req;
+  }
   if (filtered) {
-    if (kind != CtRequest::kDumpTable) return req;
+    if (kind != CtRequest::kDumpTable && !get) return req;
     if (filter->status_value && filter->status_mask == 0) return req;
     if (!TupleValid(filter->orig, family) || !TupleValid(filter->reply, family)) return req;
   }
@@ -169,7 +178,7 @@ CtRequestBytes BuildCtRequest(CtRequest kind, uint8_t family, uint32_t seq,
     if (f.mark_value) w.Be32(ctnl::kCtaMark, *f.mark_value);
     if (f.zone) w.Be16(ctnl::kCtaZone, *f.zone);
     if (f.mark_value) w.Be32(ctnl::kCtaMarkMask, f.mark_mask);
-    if (tuples) {
+    if (tuples && !get) {
       const size_t nest = w.Begin(ctnl::kCtaFilter);
       w.Host32(ctnl::kCtaFilterOrigFlags, f.orig.flags);
       w.Host32(ctnl::kCtaFilterReplyFlags, f.reply.flags);

@@ -5,7 +5,10 @@
 //   kDumpTable     IPCTNL_MSG_CT_GET          0x0101  NLM_F_REQUEST|NLM_F_DUMP (0x301)
 //   kGetStats      IPCTNL_MSG_CT_GET_STATS    0x0105  NLM_F_REQUEST            (0x001)
 //   kDumpStatsCpu  IPCTNL_MSG_CT_GET_STATS_CPU 0x0104 NLM_F_REQUEST|NLM_F_DUMP (0x301)
-// There is no way to ask for CT_NEW, CT_DELETE or CT_GET_CTRZERO (which zeroes counters
+//   kGetEntry      IPCTNL_MSG_CT_GET          0x0101  NLM_F_REQUEST|NLM_F_ACK  (0x005)
+// kGetEntry is `conntrack -G`: a lookup of one entry by its tuple (CTA_TUPLE_ORIG or
+// CTA_TUPLE_REPLY), which the kernel answers with that entry (ctnetlink_get_conntrack()),
+// a read like the dump. There is no way to ask for CT_NEW, CT_DELETE or CT_GET_CTRZERO (which zeroes counters
 // while dumping); request_test.cc enumerates every value of the enum (and every byte that
 // could be cast to it), with and without dump filters, and checks the type of what comes
 // out; cli/read_only_sources_test.sh checks that every Transport::Send() in product code
@@ -46,11 +49,12 @@ enum class CtRequest : uint8_t {
   kDumpTable = 0,     // every entry of the family's table (replies: CT_NEW messages)
   kGetStats = 1,      // global entry count and maximum (reply: one 0x0105 message)
   kDumpStatsCpu = 2,  // per-CPU statistics (replies: one 0x0104 message per CPU)
+  kGetEntry = 3,      // one entry by its tuple (reply: one CT_NEW message, then an ACK)
 };
 
 // Every request kind, for tests and tools that enumerate them.
 inline constexpr CtRequest kAllCtRequests[] = {CtRequest::kDumpTable, CtRequest::kGetStats,
-                                               CtRequest::kDumpStatsCpu};
+                                               CtRequest::kDumpStatsCpu, CtRequest::kGetEntry};
 
 // One direction of a CTA_FILTER tuple filter (5.8+). `flags` holds kCtaFilterF* bits
 // (ctnetlink.h); for each bit set the builder sends the matching attribute inside
@@ -110,12 +114,17 @@ struct CtRequestBytes {
 
 // BuildCtRequest() returns the request `kind` for `family` (AF_INET, AF_INET6, or 0 for
 // every family; statistics requests ignore it but send it as given) with sequence number
-// `seq` and nlmsg_pid 0. With a non-empty `filter` (kDumpTable only) the attributes
+// `seq` and nlmsg_pid 0. kGetEntry takes the tuple to look up in `filter`: `orig` and/or
+// `reply` (CTA_TUPLE_ORIG / CTA_TUPLE_REPLY, with the fields their flags name; the kernel
+// looks up by the original tuple when there is one) and nothing else, no CTA_FILTER; it
+// needs AF_INET or AF_INET6 and at least one tuple. With a non-empty `filter`
+// (kDumpTable only) the attributes
 // follow in attribute-number order: CTA_TUPLE_ORIG, CTA_TUPLE_REPLY, CTA_STATUS,
 // CTA_MARK, CTA_ZONE, CTA_MARK_MASK, CTA_FILTER, CTA_STATUS_MASK.
 // Never fails loudly; the result is EMPTY (size 0) for
 //   * a `kind` outside the enum;
 //   * a non-empty filter on a statistics request;
+//   * kGetEntry without a tuple, with any other filter part, or for another family;
 //   * a filter the kernel would refuse: status with mask 0; tuple flags with a family
 //     other than AF_INET/AF_INET6 (EOPNOTSUPP); flags outside kCtaFilterFAll; a port or
 //     ICMP flag without kCtaFilterFProtoNum in the same direction (EINVAL).

@@ -122,9 +122,22 @@ TEST(RequestTest, EverythingTheBuilderCanProduceIsReadOnly) {
                                        ctnl::kCtaStatusMask));
           off += ctnl::Align4(nla_len);
         }
+        const bool get = static_cast<CtRequest>(k) == CtRequest::kGetEntry;
+        if (get) {
+          // A lookup carries a tuple and nothing else: no CTA_FILTER, mark, status, zone.
+          for (size_t off = 20; off + 4 <= r.size;) {
+            uint16_t nla_len, nla_type;
+            std::memcpy(&nla_len, r.data.data() + off, 2);
+            std::memcpy(&nla_type, r.data.data() + off + 2, 2);
+            EXPECT_THAT(nla_type & ctnl::kNlaTypeMask,
+                        ::testing::AnyOf(ctnl::kCtaTupleOrig, ctnl::kCtaTupleReply));
+            off += ctnl::Align4(nla_len);
+          }
+          EXPECT_TRUE(family == 2 || family == 10) << family;
+        }
         switch (h.type) {
-          case 0x0101:  // CT_GET
-            EXPECT_EQ(h.flags, 0x301);
+          case 0x0101:  // CT_GET: a dump, or the lookup of one entry (conntrack -G)
+            EXPECT_EQ(h.flags, get ? 0x005 : 0x301);
             break;
           case 0x0105:  // CT_GET_STATS
             EXPECT_EQ(h.flags, 0x001);
@@ -139,8 +152,10 @@ TEST(RequestTest, EverythingTheBuilderCanProduceIsReadOnly) {
         EXPECT_NE(h.type, 0x0100);
         EXPECT_NE(h.type, 0x0102);
         EXPECT_NE(h.type, 0x0103);
-        // No flag beyond REQUEST|DUMP (no ACK, REPLACE, EXCL, CREATE, APPEND).
-        EXPECT_EQ(h.flags & ~(ctnl::kNlmFRequest | ctnl::kNlmFDump), 0);
+        // No flag beyond REQUEST|DUMP, or REQUEST|ACK for a lookup (never REPLACE, EXCL,
+        // CREATE, APPEND).
+        EXPECT_EQ(h.flags & ~(ctnl::kNlmFRequest | (get ? ctnl::kNlmFAck : ctnl::kNlmFDump)),
+                  0);
         EXPECT_EQ(h.seq, 77u);
         EXPECT_EQ(h.pid, 0u);
         EXPECT_EQ(h.family, family);
@@ -150,10 +165,12 @@ TEST(RequestTest, EverythingTheBuilderCanProduceIsReadOnly) {
       }
     }
   }
-  // Unfiltered: 3 kinds x 256 families, twice (nullptr and the empty filter).
+  // Unfiltered: 3 kinds x 256 families, twice (nullptr and the empty filter); a lookup
+  // needs a tuple.
   EXPECT_EQ(built_unfiltered, 2 * 3 * 256);
-  // Filtered: only dumps; mark/status/zone with any family, tuples with 2 and 10 only.
-  EXPECT_EQ(built - built_unfiltered, 3 * 256 + 2 * 2);
+  // Filtered: dumps (mark/status/zone with any family, tuples with 2 and 10 only), and
+  // lookups of the one sample that is tuples alone, with 2 and 10.
+  EXPECT_EQ(built - built_unfiltered, 3 * 256 + 2 * 2 + 2);
   EXPECT_EQ(types_seen, (std::set<uint16_t>{0x0101, 0x0104, 0x0105}));
 }
 
@@ -386,7 +403,13 @@ TEST(RequestTest, KindsMatchTheirNames) {
   EXPECT_EQ(Parse(BuildCtRequest(CtRequest::kDumpTable, 2, 1)).type, 0x0101);
   EXPECT_EQ(Parse(BuildCtRequest(CtRequest::kGetStats, 0, 1)).type, 0x0105);
   EXPECT_EQ(Parse(BuildCtRequest(CtRequest::kDumpStatsCpu, 0, 1)).type, 0x0104);
-  EXPECT_EQ(sizeof(kAllCtRequests) / sizeof(kAllCtRequests[0]), 3u);
+  DumpFilter tuple;
+  tuple.orig.flags = ctnl::kCtaFilterFIpSrc | ctnl::kCtaFilterFIpDst;
+  const Header get = Parse(BuildCtRequest(CtRequest::kGetEntry, 2, 1, &tuple));
+  EXPECT_EQ(get.type, 0x0101);
+  EXPECT_EQ(get.flags, 0x005);  // NLM_F_REQUEST|NLM_F_ACK: one entry, no dump
+  EXPECT_EQ(BuildCtRequest(CtRequest::kGetEntry, 2, 1).size, 0u);  // no tuple: nothing
+  EXPECT_EQ(sizeof(kAllCtRequests) / sizeof(kAllCtRequests[0]), 4u);
 }
 
 TEST(RequestTest, ExactBytesOfADumpRequest) {

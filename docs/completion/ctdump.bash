@@ -16,10 +16,10 @@
 # (every long option of `ctdump --help` must be in _CTDUMP_LONG_OPTIONS).
 
 _CTDUMP_LONG_OPTIONS=(
-  --dump --count --stats --event --summary --watch --doctor --help --version
+  --dump --count --stats --event --get --summary --watch --doctor --help --version
   --output --event-mask --interval --resync --no-progname --rcvbuf --buffer-size
   --rcvbuf-max --top --by --sort --batch --iterations
-  --textfile --backend --input --netns --verbose
+  --textfile --backend --input --netns --all-netns --verbose
   --src --orig-src --dst --orig-dst --reply-src --reply-dst --mask-src --mask-dst
   --proto --protonum --family --mark --status --zone --orig-zone --reply-zone
   --src-nat --dst-nat --any-nat --label --secmark
@@ -27,7 +27,7 @@ _CTDUMP_LONG_OPTIONS=(
   --state --icmp-type --icmp-code --icmp-id --icmpv6-type --icmpv6-code --icmpv6-id
   --srckey --orig-key-src --dstkey --orig-key-dst --reply-key-src --reply-key-dst
 )
-_CTDUMP_SHORT_OPTIONS=(-L -C -S -E -h -V -o -e -b -v -s -d -r -q -p -f -m -u -w -n -g -j -l -c)
+_CTDUMP_SHORT_OPTIONS=(-L -C -S -G -E -h -V -o -e -b -v -s -d -r -q -p -f -m -u -w -n -g -j -l -c)
 
 # Options whose value is the next word (-n, -g and -j take an optional one: not listed).
 _CTDUMP_WITH_VALUE=" -o --output -e --event-mask --interval --rcvbuf -b --buffer-size
