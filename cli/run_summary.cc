@@ -220,7 +220,7 @@ Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog
     } else {
       ctx->table_error = std::string(count.status().message());
     }
-    if (opts.format == OutputFormat::kPrometheus) ReadKernelStats(ctx, log);
+    if (CarriesKernelStats(opts.format)) ReadKernelStats(ctx, log);
   } else {
     ctx->table_error = "not read: the entries come from a saved file (--input)";
     ctx->kernel_stats_error = "the entries come from a saved file (--input)";

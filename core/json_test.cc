@@ -9,7 +9,6 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "backends/procfs/parse.h"
 #include "core/json_reader.h"
 #include "core/kernel.h"
 #include "core/testing/proc_lines_testdata.h"
@@ -283,29 +282,6 @@ TEST(JsonRoundTrip, NetnsIsLastAndOutputOnly) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Every line of the /proc fixtures (core/testing/proc_lines_testdata.h): ParseProcLine, then
-// JSON both ways.
-
-TEST(JsonRoundTrip, ProcFixtures) {
-  int lines = 0;
-  for (absl::string_view text : {kProcNfConntrack618, kProcCentos5, kProcCentos6, kProcCentos7,
-                                  kProcOffload, kProcVendor}) {
-    for (absl::string_view proc : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-      if (proc[0] == '#') continue;
-      Flow f;
-      ASSERT_THAT(ParseProcLine(proc, &f), IsOk()) << proc;
-      const std::string line = Json(f);
-      Flow back;
-      ASSERT_THAT(ParseJsonLine(line, &back), IsOk()) << line;
-      EXPECT_EQ(DebugString(back), DebugString(f)) << proc;
-      EXPECT_EQ(back.secctx, f.secctx);
-      ++lines;
-    }
-  }
-  EXPECT_GE(lines, 100);
-}
-
-// ---------------------------------------------------------------------------------------
 // Golden lines.
 
 struct Golden {
@@ -344,62 +320,6 @@ std::vector<Golden> GoldenCases() {
          R"("zone":{"id":0,"dir":"both"},"status":["SEEN_REPLY","ASSURED","CONFIRMED","SRC_NAT","SRC_NAT_DONE"],)"
          R"("status_bits":158,"mark":0,"start_ns":1764059998000000000,"delta_time":2,"use":1,"id":1993353219,)"
          R"("tcp":{"wscale_orig":7,"wscale_reply":7,"flags_orig":35,"flags_reply":35}})"
-         "\n"});
-  }
-  {
-    Flow f;
-    ParseProcLine(
-        "ipv6     10 icmpv6   58 26 src=2001:0db8:0000:0000:0000:0000:0000:0001 "
-        "dst=2001:0db8:0000:0000:0000:0000:0000:0002 type=128 code=0 id=77 packets=0 bytes=0 "
-        "[UNREPLIED] src=2001:0db8:0000:0000:0000:0000:0000:0002 "
-        "dst=2001:0db8:0000:0000:0000:0000:0000:0001 type=129 code=0 id=77 packets=0 bytes=0 "
-        "mark=0 zone=0 delta-time=3 use=2",
-        &f)
-        .IgnoreError();
-    cases.push_back(
-        {"proc_icmpv6", f,
-         R"({"v":1,"source":"nf_conntrack","family":"ipv6","familynum":10,"proto":"icmpv6",)"
-         R"("protonum":58,"timeout":26,)"
-         R"("orig":{"src":"2001:db8::1","dst":"2001:db8::2","type":128,"code":0,"id":77,"packets":0,"bytes":0},)"
-         R"("reply":{"src":"2001:db8::2","dst":"2001:db8::1","type":129,"code":0,"id":77,"packets":0,"bytes":0},)"
-         R"("zone":{"id":0,"dir":"both"},"status":[],"status_bits":0,"status_known":49158,"mark":0,)"
-         R"("delta_time":3,"use":2})"
-         "\n"});
-  }
-  {
-    Flow f;
-    ParseProcLine(
-        "ipv4     2 gre      47 27 timeout=30, stream_timeout=180 src=127.0.0.1 "
-        "dst=127.0.0.3 srckey=0x0 dstkey=0x1234 packets=1 bytes=28 [UNREPLIED] "
-        "src=127.0.0.3 dst=127.0.0.1 srckey=0x1234 dstkey=0x0 packets=0 bytes=0 mark=119 "
-        "secctx=a\"b zone=0 delta-time=2 use=2",
-        &f)
-        .IgnoreError();
-    cases.push_back(
-        {"proc_gre", f,
-         R"({"v":1,"source":"nf_conntrack","family":"ipv4","familynum":2,"proto":"gre","protonum":47,)"
-         R"("timeout":27,)"
-         R"("orig":{"src":"127.0.0.1","dst":"127.0.0.3","srckey":0,"dstkey":4660,"packets":1,"bytes":28},)"
-         R"("reply":{"src":"127.0.0.3","dst":"127.0.0.1","srckey":4660,"dstkey":0,"packets":0,"bytes":0},)"
-         R"("zone":{"id":0,"dir":"both"},"status":[],"status_bits":0,"status_known":49158,"mark":119,)"
-         R"("secctx":"a\"b","delta_time":2,"use":2,"gre":{"timeout":30,"stream_timeout":180}})"
-         "\n"});
-  }
-  {
-    Flow f;
-    ParseProcLine(
-        "ipv4     2 unknown  33 296 src=192.0.2.1 dst=198.51.100.2 packets=0 bytes=0 "
-        "src=198.51.100.2 dst=192.0.2.1 packets=0 bytes=0 [OFFLOAD] mark=0 zone-reply=4 use=2",
-        &f)
-        .IgnoreError();
-    cases.push_back(
-        {"proc_dccp_untracked", f,
-         R"({"v":1,"source":"nf_conntrack","family":"ipv4","familynum":2,"proto":"dccp","protonum":33,)"
-         R"("timeout":296,)"
-         R"("orig":{"src":"192.0.2.1","dst":"198.51.100.2","packets":0,"bytes":0},)"
-         R"("reply":{"src":"198.51.100.2","dst":"192.0.2.1","packets":0,"bytes":0},)"
-         R"("zone":{"id":4,"dir":"reply"},"status":["SEEN_REPLY","OFFLOAD"],"status_bits":16386,)"
-         R"("status_known":49158,"mark":0,"use":2})"
          "\n"});
   }
   {

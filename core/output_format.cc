@@ -21,4 +21,6 @@ void AppendReport(OutputFormat format, const ReportForms& forms, TextBuffer* out
 
 bool ReportsReadFailures(OutputFormat format) { return format == OutputFormat::kPrometheus; }
 
+bool CarriesKernelStats(OutputFormat format) { return format == OutputFormat::kPrometheus; }
+
 }  // namespace ctdump

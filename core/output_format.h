@@ -45,6 +45,10 @@ void AppendReport(OutputFormat format, const ReportForms& forms, TextBuffer* out
 // table could not be read, since it carries the failure itself (core/prometheus.h).
 bool ReportsReadFailures(OutputFormat format);
 
+// Whether `format`'s summary carries the kernel's conntrack statistics (kPrometheus:
+// ctdump_stat_*), so that they are worth reading (core/prometheus.h).
+bool CarriesKernelStats(OutputFormat format);
+
 }  // namespace ctdump
 
 #endif  // CTDUMP_CORE_OUTPUT_FORMAT_H_

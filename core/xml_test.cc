@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "backends/procfs/parse.h"
 #include "core/kernel.h"
 #include "core/testing/proc_lines_testdata.h"
 #include "core/testing/status_matchers.h"
@@ -275,57 +274,6 @@ TEST(XmlFlow, Golden) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(Xml(c.flow, c.style), c.want);
   }
-}
-
-// Records from /proc: what the text has, printed the XML way.
-TEST(XmlFlow, ProcRecords) {
-  struct ProcCase {
-    const char* line;
-    const char* independent;  // the independent block (or "")
-  };
-  const ProcCase cases[] = {
-      {"ipv4     2 tcp      6 116 SYN_SENT src=192.0.2.1 dst=198.51.100.2 sport=40001 dport=443 "
-       "packets=0 bytes=0 [UNREPLIED] src=198.51.100.2 dst=192.0.2.1 sport=443 dport=40001 "
-       "packets=0 bytes=0 mark=0 zone=0 delta-time=3 use=2",
-       "<meta direction=\"independent\"><state>SYN_SENT</state><timeout>116</timeout>"
-       "<mark>0</mark><use>2</use><unreplied/><deltatime>3</deltatime></meta>"},
-      {"tcp      6 -1 CLOSE src=10.1.0.5 dst=10.1.0.1 sport=41240 dport=22 src=10.1.0.1 "
-       "dst=10.1.0.5 sport=22 dport=41240 [ASSURED] mark=0 secmark=0 use=1",
-       "<meta direction=\"independent\"><state>CLOSE</state><timeout>0</timeout><mark>0</mark>"
-       "<secmark>0</secmark><use>1</use><assured/></meta>"},
-      {"ipv4     2 sctp     132 -1 HEARTBEAT_ACKED src=10.3.0.5 dst=10.3.0.8 sport=2905 "
-       "dport=2905 src=10.3.0.8 dst=10.3.0.5 sport=2905 dport=2905 [ASSURED] mark=0 "
-       "secctx=system_u:object_r:unlabeled_t:s0 zone=9 use=2",
-       "<meta direction=\"independent\"><state>HEARTBEAT_ACKED</state><timeout>0</timeout>"
-       "<mark>0</mark><secctx>system_u:object_r:unlabeled_t:s0</secctx><zone>9</zone>"
-       "<use>2</use><assured/></meta>"},
-  };
-  for (const ProcCase& c : cases) {
-    Flow f;
-    ASSERT_THAT(ParseProcLine(c.line, &f), IsOk()) << c.line;
-    const std::string got = Xml(f);
-    EXPECT_NE(got.find(absl::StrCat("</meta>", c.independent, "</flow>\n")), std::string::npos)
-        << c.line << "\n" << got;
-  }
-}
-
-// Every line is one <flow> element, and every /proc fixture line formats.
-TEST(XmlFlow, EveryFixtureLine) {
-  int n = 0;
-  for (absl::string_view text : {kProcNfConntrack618, kProcCentos5, kProcCentos6, kProcCentos7,
-                                  kProcOffload, kProcVendor}) {
-    for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-      if (line[0] == '#') continue;
-      Flow f;
-      ASSERT_THAT(ParseProcLine(line, &f), IsOk()) << line;
-      const std::string got = Xml(f);
-      EXPECT_TRUE(absl::StartsWith(got, "<flow><meta direction=\"original\">")) << got;
-      EXPECT_TRUE(absl::EndsWith(got, "</flow>\n")) << got;
-      EXPECT_EQ(got.find('\n'), got.size() - 1) << got;
-      ++n;
-    }
-  }
-  EXPECT_GE(n, 100);
 }
 
 TEST(XmlWriter, Document) {
