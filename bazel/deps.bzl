@@ -9,6 +9,10 @@ that depends on ctdump (docs/library.md, "Depending on ctdump"):
 
 and then depend on @ctdump//:ctdump. Everything is offline (Bazel 4.2.3):
 
+  * local_config_cc, the host's C++ toolchain, is Bazel's own autoconfiguration with
+    C++17 instead of Bazel 4's default -std=c++0x (ctdump's headers and Debian's Abseil
+    need C++17), so the calling workspace needs no --cxxopt;
+
   * rules_cc and remote_coverage_tools are small stand-ins kept in this tree
     (tools/bazel/rules_cc, tools/bazel/coverage_stub), linked in by `_in_tree_repository`
     so that their paths are this repository's, not the calling workspace's;
@@ -21,7 +25,50 @@ A repository the calling workspace already defines under the same name is left a
 (it must then provide the same targets, e.g. @absl//:absl).
 """
 
+load("@bazel_tools//tools/cpp:cc_configure.bzl", "cc_autoconf_impl")
 load("//tools/bazel:system_library.bzl", "system_library")
+
+def _cc17_toolchain_impl(ctx):
+    # Bazel's own autoconfiguration of the host's C++ compiler, as cc_configure() does it,
+    # with one change: C++17 instead of -std=c++0x, which Bazel 4 makes the default and
+    # which ctdump's headers and Debian's Abseil do not compile with. BAZEL_CXXOPTS, when
+    # set, replaces -std=c++0x in the generated file and is kept as the user gave it.
+    cc_autoconf_impl(ctx)
+    build = ctx.read("BUILD")
+    ctx.file("BUILD", build.replace('"-std=c++0x"', '"-std=c++17"'))
+
+# The host C++ toolchain (local_config_cc, which Bazel's crosstool default points at),
+# configured for C++17. A workspace that defines local_config_cc itself keeps its own.
+_cc17_toolchain = repository_rule(
+    implementation = _cc17_toolchain_impl,
+    environ = [
+        "ABI_LIBC_VERSION",
+        "ABI_VERSION",
+        "BAZEL_COMPILER",
+        "BAZEL_CXXOPTS",
+        "BAZEL_DO_NOT_DETECT_CPP_TOOLCHAIN",
+        "BAZEL_HOST_SYSTEM",
+        "BAZEL_LINKLIBS",
+        "BAZEL_LINKOPTS",
+        "BAZEL_PYTHON",
+        "BAZEL_SH",
+        "BAZEL_TARGET_CPU",
+        "BAZEL_TARGET_LIBC",
+        "BAZEL_TARGET_SYSTEM",
+        "BAZEL_USE_CPP_ONLY_TOOLCHAIN",
+        "BAZEL_USE_LLVM_NATIVE_COVERAGE",
+        "BAZEL_LLVM",
+        "BAZEL_IGNORE_SYSTEM_HEADERS_VERSIONS",
+        "CC",
+        "CC_CONFIGURE_DEBUG",
+        "CC_TOOLCHAIN_NAME",
+        "CPLUS_INCLUDE_PATH",
+        "GCOV",
+        "USER",
+    ],
+    configure = True,
+    local = True,
+)
 
 def _in_tree_repository_impl(ctx):
     # The directory of this file's package is <ctdump>/bazel, wherever ctdump lives.
@@ -46,6 +93,9 @@ def _maybe(rule, name, **kwargs):
 
 def ctdump_dependencies():
     """Declares the repositories ctdump needs (see the file's docstring)."""
+
+    # The host C++ compiler, in C++17 (no --cxxopt needed in the calling workspace).
+    _maybe(_cc17_toolchain, "local_config_cc")
 
     # A tiny stand-in for rules_cc whose cc/defs.bzl re-exports the native rules.
     _maybe(_in_tree_repository, "rules_cc", path = "tools/bazel/rules_cc")

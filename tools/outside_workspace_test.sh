@@ -3,9 +3,10 @@
 #
 # ctdump as another workspace uses it (docs/library.md, "Depending on ctdump"): a scratch
 # workspace whose WORKSPACE is exactly the three documented lines and whose only source is
-# a copy of examples/list_flows.cc, depending on @ctdump//:ctdump (plus the one .bazelrc
-# line that selects C++17). Checks that
-#   1. it builds with nothing else declared (bazel/deps.bzl's ctdump_dependencies());
+# a copy of examples/list_flows.cc, depending on @ctdump//:ctdump, with no .bazelrc.
+# Checks that
+#   1. it builds with nothing else declared or configured (bazel/deps.bzl's
+#      ctdump_dependencies(), which also makes the host C++ toolchain default to C++17);
 #   2. its list_flows prints every testdata/procfs fixture exactly as
 #      `ctdump -L --input FILE` does (stdout, byte for byte);
 #   3. a library internal (@ctdump//core:flow) is not visible from it.
@@ -54,9 +55,8 @@ cc_binary(
 )
 BUILD
 cp "$root/examples/list_flows.cc" "$ws/"
-# Bazel 4's autoconfigured C++ toolchain compiles with -std=c++0x; ctdump's headers (and
-# Debian's Abseil) need C++17 (docs/library.md says so).
-echo 'build --cxxopt=-std=c++17 --host_cxxopt=-std=c++17' >"$ws/.bazelrc"
+# No .bazelrc: ctdump_dependencies() configures the C++ toolchain for C++17 itself.
+rm -f "$ws/.bazelrc"
 [[ "$(wc -l <"$ws/WORKSPACE")" == 3 ]] || fail "the WORKSPACE is not three lines"
 
 outside_bazel() { (cd "$ws" && bazel --output_user_root="$user_root" "$@"); }
