@@ -20,6 +20,7 @@
 #include "core/filter.h"          // Filter, Matches(), Validate(), CanJudge()
 #include "core/filter_gate.h"     // FilterGate: a filter applied per source (NAT inferred from /proc)
 #include "core/filter_options.h"  // conntrack's option values (-s, -p, --dport, ...) as conditions
+#include "lib/filter_args.h"      // ParseFilterArgs(): a Filter from conntrack-style arguments
 // Output formats.
 #include "core/flow_formatter.h"  // MakeFlowFormatter(): every -o format behind one interface
 #include "core/format.h"       // AppendConntrackLine(): conntrack -L lines
