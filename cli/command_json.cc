@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "cli/messages.h"
 #include "core/json.h"
 #include "core/kernel.h"
 
@@ -235,6 +236,14 @@ void AppendErrorJson(const absl::Status& error, TextBuffer* out) {
   out->Append(",\"message\":");
   AppendJsonString(error.message(), out);
   out->Append("}}\n");
+}
+
+void WriteErrorReport(OutputFormat format, const absl::Status& error) {
+  ReportForms forms;  // no text form: the message is on stderr already
+  forms.json = [&error](TextBuffer* text) { AppendErrorJson(error, text); };
+  TextBuffer text;
+  AppendReport(format, forms, &text);
+  if (!text.empty()) (void)WriteStdout(text.view(), "the error object");
 }
 
 }  // namespace ctdump

@@ -56,6 +56,7 @@
 #include "absl/status/status.h"
 #include "cli/doctor.h"
 #include "backends/stats.h"
+#include "core/output_format.h"
 #include "core/summary.h"
 #include "core/summary_format.h"
 #include "core/text_buffer.h"
@@ -71,6 +72,9 @@ void AppendDoctorJson(const std::string& netns, const std::vector<Finding>& find
 void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
                        TextBuffer* out);
 void AppendErrorJson(const absl::Status& error, TextBuffer* out);
+// For a command that failed before it had a report: with -o json (`format`), writes the
+// error object to stdout; with any other format, nothing (the message is on stderr).
+void WriteErrorReport(OutputFormat format, const absl::Status& error);
 // The class of `status` as the JSON error object and the Prometheus error sample name
 // it: "permission_denied", "not_found", ...
 std::string ErrorClassName(const absl::Status& status);

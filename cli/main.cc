@@ -368,11 +368,7 @@ int RunList(const Options& opts) {
 // A report command (-C, -S, --doctor) that failed before it had a report: with -o json,
 // stdout still gets one object, the error (cli/command_json.h). Returns 1.
 int ReportFailed(const Options& opts, const absl::Status& why) {
-  ReportForms forms;  // no text form: the message is on stderr already
-  forms.json = [&why](TextBuffer* text) { AppendErrorJson(why, text); };
-  TextBuffer text;
-  AppendReport(opts.format, forms, &text);
-  if (!text.empty()) (void)WriteStdout(text.view(), "the error object");
+  WriteErrorReport(opts.format, why);
   return 1;
 }
 

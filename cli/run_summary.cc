@@ -295,11 +295,7 @@ int RunSummary(const Options& opts) {
       ctx.table_error = "not read: the dump failed";
       (void)Emit(opts, summary, ctx);
     } else {
-      ReportForms forms;  // -o json only: the message is on stderr already
-      forms.json = [&why](TextBuffer* text) { AppendErrorJson(why, text); };
-      TextBuffer text;
-      AppendReport(opts.format, forms, &text);
-      if (!text.empty()) (void)WriteStdout(text.view(), "the error object");
+      WriteErrorReport(opts.format, why);
     }
     return rc;
   };
