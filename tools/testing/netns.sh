@@ -418,17 +418,8 @@ ct_part() {
   local name="$1" rc=0
   shift
   # Run as a background subshell and wait: a subshell in an `if`/`||` context would run
-  # with errexit disabled. The subshell cleans up what it created itself (namespaces,
-  # helpers, ct_on_exit hooks) when it ends: its changes to the lists never reach this
-  # shell, whose own trap would otherwise leave them behind.
-  (
-    _CT_TRAP_SET=0
-    _CT_NETNS_LIST=()
-    _CT_BG_PIDS=()
-    _CT_EXIT_HOOKS=()
-    _ct_install_trap
-    "$@"
-  ) &
+  # with errexit disabled.
+  ("$@") &
   wait "$!" || rc=$?
   if [[ "$rc" != 0 ]]; then
     echo "FAILED PART: $name" >&2

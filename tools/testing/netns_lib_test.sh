@@ -116,22 +116,4 @@ ct_netns_create NS2
 ip netns exec "$NS2" "$CTGEN" --count 5000 --mix udp --v6-percent 50 -q
 [[ "$(ip netns exec "$NS2" conntrack -C)" == 5000 ]] || ct_fail "ctgen --count 5000"
 echo "ok: ctgen --count 5000"
-
-# A part (ct_part, a subshell) removes what it created when it ends: its namespace and
-# its ct_on_exit hooks' files; the test's own namespaces stay.
-PART_OUT="$(mktemp "${TEST_TMPDIR:-/tmp}/ct_part.XXXXXX")"
-part_that_creates() {
-  ct_netns_create PART_NS
-  touch "/run/netns/ctdump-part-marker-$$"
-  ct_on_exit rm -f "/run/netns/ctdump-part-marker-$$"
-  echo "$PART_NS" >"$PART_OUT"
-}
-ct_part "creates and leaves" part_that_creates
-part_ns="$(cat "$PART_OUT")"
-rm -f "$PART_OUT"
-[[ -n "$part_ns" ]] || ct_fail "the part did not run"
-[[ ! -e "/run/netns/$part_ns" ]] || ct_fail "ct_part left its namespace $part_ns behind"
-[[ ! -e "/run/netns/ctdump-part-marker-$$" ]] || ct_fail "ct_part left its ct_on_exit file behind"
-[[ -e "/run/netns/$NS2" ]] || ct_fail "ct_part removed the test's own namespace $NS2"
-echo "ok: ct_part cleans up what it created, and only that"
 echo "PASS"
