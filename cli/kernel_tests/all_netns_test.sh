@@ -170,18 +170,21 @@ vanished() {
   touch "/run/netns/ctdump-unmounted-$$"
   ct_on_exit rm -f "/run/netns/ctdump-unmounted-$$"
   "$CTDUMP" -L --all-netns --backend "procfs:$fifo" >"$TMP/v.out" 2>"$TMP/v.err" &
-  local pid=$! want ino deleted=0
+  local pid=$! want deleted=0
   want="$(stat -L -c %i "/run/netns/$first")"
   # Feed the FIFO (empty) once per namespace until ctdump ends; delete `second` while
-  # ctdump is inside `first`.
+  # ctdump is inside `first`. The look at ctdump's namespace (and the deletion) happen
+  # while the writer holds the FIFO open: ctdump is then blocked reading it, so it cannot
+  # have moved on to the next namespace yet.
   while kill -0 "$pid" 2>/dev/null; do
-    timeout 5 sh -c ': >"$1"' sh "$fifo" || continue
-    ino="$(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null || true)"
-    if [[ "$deleted" == 0 && "$ino" == "$want" ]]; then
-      ip netns del "$second"
-      deleted=1
-    fi
+    timeout 5 sh -c '
+      exec 3>"$1"
+      [ -e "$5" ] && exit 0
+      [ "$(stat -L -c %i "/proc/$2/ns/net" 2>/dev/null)" = "$3" ] || exit 0
+      ip netns del "$4" && touch "$5"' sh "$fifo" "$pid" "$want" "$second" "$TMP/deleted" ||
+      continue
   done
+  [[ -e "$TMP/deleted" ]] && deleted=1
   wait "$pid" || rc=$?
   [[ "$deleted" == 1 ]] || ct_fail "ctdump was never seen inside $first"
   [[ "$rc" == 0 ]] || { cat "$TMP/v.err" >&2; ct_fail "a vanished namespace changed the exit status to $rc"; }
