@@ -1,21 +1,49 @@
 #include "cli/watch/flow_tracker.h"
 
 #include <algorithm>
-#include <tuple>
-
-#include "absl/hash/hash.h"
 
 namespace ctdump {
 
 FlowTracker::FlowTracker(size_t cap) : cap_(std::max<size_t>(cap, 1)) {}
 
+namespace {
+
+// A seedless 64-bit mix (the splitmix64 finaliser) so that the sample is the same flows
+// in every process and every run: absl::Hash is seeded per process, which made sampled
+// estimates differ from run to run.
+inline uint64_t Mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+inline uint64_t Load64(const Addr& a, int at) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(a[at + i]) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
 uint64_t FlowTracker::FlowHash(const Flow& f) {
   const Tuple& t = f.orig;
-  return absl::Hash<std::tuple<uint8_t, uint8_t, uint16_t, uint8_t, Addr, Addr, uint16_t,
-                               uint16_t, uint8_t, uint8_t, uint16_t, uint32_t, bool>>{}(
-      std::make_tuple(f.family, f.l4proto, f.zone.id, f.zone.dir, t.src, t.dst, t.sport,
-                      t.dport, t.icmp_type, t.icmp_code, t.icmp_id, f.id.value_or(0),
-                      f.id.has_value()));
+  uint64_t h = Mix(0, static_cast<uint64_t>(f.family) | static_cast<uint64_t>(f.l4proto) << 8 |
+                          static_cast<uint64_t>(f.zone.id) << 16 |
+                          static_cast<uint64_t>(f.zone.dir) << 32 |
+                          static_cast<uint64_t>(f.id.has_value()) << 40);
+  h = Mix(h, Load64(t.src, 0));
+  h = Mix(h, Load64(t.src, 8));
+  h = Mix(h, Load64(t.dst, 0));
+  h = Mix(h, Load64(t.dst, 8));
+  h = Mix(h, static_cast<uint64_t>(t.sport) | static_cast<uint64_t>(t.dport) << 16 |
+                 static_cast<uint64_t>(t.icmp_type) << 32 |
+                 static_cast<uint64_t>(t.icmp_code) << 40 |
+                 static_cast<uint64_t>(t.icmp_id) << 48);
+  return Mix(h, f.id.value_or(0));
 }
 
 void FlowTracker::Begin(std::optional<uint64_t> expected) {
