@@ -89,7 +89,7 @@ void GroupKey(const TableSummary& s, const GroupItem& i, TextBuffer* out) {
   for (size_t k = 0; k < s.by().size() && k < kMaxSummaryKeys; ++k) {
     if (k != 0) out->Append(',');
     Key(s.by()[k]->name, out);
-    AppendJsonString(GroupPartText(*s.by()[k], i.value.parts[k]), out);
+    AppendJsonString(s.KeyText(k, i.value.parts[k]), out);
   }
   out->Append('}');
 }
@@ -221,6 +221,7 @@ void AppendSummaryJson(const TableSummary& summary, const SummaryContext& ctx,
     Top("top_destinations", summary, summary.TopDestinations(), TopKey, out);
     Top("top_destination_ports", summary, summary.TopDestinationPorts(), TopKey, out);
   }
+  if (ctx.namespaces > 0) U64("namespaces", ctx.namespaces, out);
   AppendNetnsKey(ctx.netns, out);
   out->Append("}\n");
 }

@@ -137,6 +137,9 @@ TEST(ParseOptions, SummaryAndPrometheus) {
   EXPECT_EQ(o->summary_sort, SummarySort::kPackets);
   EXPECT_EQ(Parse({"--summary"})->summary_sort, SummarySort::kEntries);
   EXPECT_TRUE(Parse({"--summary"})->summary_by.empty());
+  o = Parse({"--summary", "--all-netns", "--by", "netns,dport"});
+  ASSERT_THAT(o, IsOk());
+  EXPECT_EQ(o->summary_by[0]->name, "netns");
 }
 
 TEST(ParseOptions, Watch) {
@@ -394,6 +397,7 @@ TEST(ParseOptions, UsageErrors) {
       {{"--summary", "--top", "x"}, "--top"},
       {{"--by", "src"}, "--by goes with --summary"},
       {{"-L", "--sort", "bytes"}, "--sort goes with --summary"},
+      {{"--summary", "--by", "src,netns"}, "--by netns goes with --all-netns"},
       {{"--summary", "--by", "bogus"}, "--by: unknown key \"bogus\""},
       {{"--summary", "--by", "src,src"}, "given twice"},
       {{"--summary", "--sort", "size"}, "--sort: unknown order \"size\" (entries, packets or bytes)"},

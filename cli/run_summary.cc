@@ -225,13 +225,17 @@ Summarized Summarize(const Options& opts, const Filter& filter, const BackendLog
     ctx->table_error = "not read: the entries come from a saved file (--input)";
     ctx->kernel_stats_error = "the entries come from a saved file (--input)";
   }
-  if (EffectiveSort(*summary) != summary->sort()) {
-    PrintErr(absl::StrCat("WARNING: --sort ", SummarySortName(summary->sort()),
-                          ": no listed entry carries packet/byte counters (connection "
-                          "accounting is off: sysctl net.netfilter.nf_conntrack_acct=1 turns "
-                          "it on for new connections); the top lists are ranked by entries"));
-  }
   return r;
+}
+
+// --sort packets|bytes when no entry carried counters: say that the lists are ranked by
+// entries instead.
+void WarnIfRankedByEntries(const TableSummary& summary) {
+  if (EffectiveSort(summary) == summary.sort()) return;
+  PrintErr(absl::StrCat("WARNING: --sort ", SummarySortName(summary.sort()),
+                        ": no listed entry carries packet/byte counters (connection "
+                        "accounting is off: sysctl net.netfilter.nf_conntrack_acct=1 turns "
+                        "it on for new connections); the top lists are ranked by entries"));
 }
 
 std::string Incomplete(const Summarized& r) {
@@ -255,6 +259,7 @@ int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendL
     ctx.netns = ns.name;
     ctx.backend = opts.backend;
     Summarized r = Summarize(opts, filter, log, summaries.back().get(), &ctx);
+    if (r.rc == 0 && r.judge.ok()) WarnIfRankedByEntries(*summaries.back());
     if (r.rc != 0) {
       ctx.success = false;
       ctx.error_class = ErrorClassName(r.failure);
@@ -275,6 +280,87 @@ int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendL
   TextBuffer text;
   Format(opts, parts, &text);
   return std::max(rc, Publish(opts, text.view()));
+}
+
+// Adds what one namespace's dump reported (`ns`, listed from namespace `name`) to the
+// context of a summary that spans several. Entries, skipped records, durations, the
+// table's count and the kernel's statistics are summed; the table's maximum is the
+// largest reported (current kernels have one limit for the whole host, and each
+// namespace reports it); the first failure names its namespace.
+void MergeNetnsContext(const std::string& name, const SummaryContext& ns, SummaryContext* all) {
+  ++all->namespaces;
+  all->duration_seconds += ns.duration_seconds;
+  all->entries_read += ns.entries_read;
+  all->skipped += ns.skipped;
+  all->timestamp_seconds = std::max(all->timestamp_seconds, ns.timestamp_seconds);
+  if (all->backend.empty()) {
+    all->backend = ns.backend;
+  } else if (!ns.backend.empty() && all->backend != ns.backend &&
+             all->backend.find(ns.backend) == std::string::npos) {
+    absl::StrAppend(&all->backend, ",", ns.backend);
+  }
+  if (!ns.success && all->success) {
+    all->success = false;
+    all->error_class = ns.error_class;
+  }
+  if (all->table_error.empty()) {
+    if (ns.table_count) {
+      all->table_count = all->table_count.value_or(0) + *ns.table_count;
+      if (ns.table_max) all->table_max = std::max(all->table_max.value_or(0), *ns.table_max);
+    } else {
+      all->table_count.reset();
+      all->table_max.reset();
+      all->table_error = absl::StrCat("network namespace ", name, ": ", ns.table_error);
+    }
+  }
+  using KS = SummaryContext::KernelStats;
+  if (ns.kernel_stats_state == KS::kFailed && all->kernel_stats_state != KS::kFailed) {
+    all->kernel_stats_state = KS::kFailed;
+    all->kernel_stats.clear();
+    all->kernel_stats_error = absl::StrCat("network namespace ", name, ": ",
+                                           ns.kernel_stats_error);
+  } else if (ns.kernel_stats_state == KS::kRead && all->kernel_stats_state != KS::kFailed) {
+    all->kernel_stats_state = KS::kRead;
+    all->kernel_stats_source = ns.kernel_stats_source;
+    for (const auto& [stat, value] : ns.kernel_stats) {
+      auto same = std::find_if(all->kernel_stats.begin(), all->kernel_stats.end(),
+                               [&](const auto& s) { return s.first == stat; });
+      if (same == all->kernel_stats.end()) {
+        all->kernel_stats.emplace_back(stat, value);
+      } else {
+        same->second += value;
+      }
+    }
+  } else if (ns.kernel_stats_state == KS::kNotRead && all->kernel_stats_error.empty()) {
+    all->kernel_stats_error = ns.kernel_stats_error;
+  }
+}
+
+// --all-netns --by netns: ONE summary over every namespace, its --by list grouped by
+// namespace (TableSummary::SetNetns()), and one context merged from theirs.
+int RunSummaryAcrossNetns(const Options& opts, const Filter& filter, const BackendLog& log) {
+  TableSummary summary(SummaryOptionsOf(opts));
+  SummaryContext all;
+  int rc = ForEachNetns(log, [&](const NetnsInfo& ns, bool*) {
+    summary.SetNetns(ns.name);
+    SummaryContext ctx;
+    ctx.backend = opts.backend;
+    Summarized r = Summarize(opts, filter, log, &summary, &ctx);
+    if (r.rc != 0) {
+      ctx.success = false;
+      ctx.error_class = ErrorClassName(r.failure);
+      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
+      ctx.table_error = "not read: the dump failed";
+    }
+    MergeNetnsContext(ns.name, ctx, &all);
+    if (r.rc != 0 || !r.judge.ok()) return 1;
+    const std::string why = Incomplete(r);
+    if (why.empty()) return 0;
+    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+    return 1;
+  });
+  WarnIfRankedByEntries(summary);
+  return std::max(rc, Emit(opts, summary, all));
 }
 
 }  // namespace
@@ -308,6 +394,9 @@ int RunSummary(const Options& opts) {
   }
 
   BackendLog log = VerboseLog(opts);
+  if (opts.all_netns && GroupsByNetns(opts.summary_by)) {
+    return RunSummaryAcrossNetns(opts, filter, log);
+  }
   if (opts.all_netns) return RunSummaryAllNetns(opts, filter, log);
   std::unique_ptr<ScopedNetns> netns;
   if (!EnterNetns(opts, log, &netns)) {
@@ -316,6 +405,7 @@ int RunSummary(const Options& opts) {
   }
   const Summarized r = Summarize(opts, filter, log, &summary, &ctx);
   if (r.rc != 0) return fail_before_dump(r.rc, r.failure);
+  if (r.judge.ok()) WarnIfRankedByEntries(summary);
   if (!r.judge.ok()) {
     if (opts.textfile.empty()) return fail_before_dump(1, r.judge);
     (void)Emit(opts, summary, ctx);

@@ -245,7 +245,7 @@ void WriteSection(Writer& w, const TableSummary& summary, const SummaryContext& 
         [&summary](const GroupItem& i) {
           PromLabels l;
           for (size_t k = 0; k < summary.by().size(); ++k) {
-            l.push_back({summary.by()[k]->label, GroupPartText(*summary.by()[k], i.value.parts[k])});
+            l.push_back({summary.by()[k]->label, summary.KeyText(k, i.value.parts[k])});
           }
           return l;
         },

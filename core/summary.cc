@@ -143,7 +143,7 @@ void TableSummary::Add(const Flow& f) {
                                                       : w.bytes;
   if (options_.top == 0) return;
   if (groups_) {
-    groups_->Add(MakeGroupValue(options_.by, f), w);
+    groups_->Add(MakeGroupValue(options_.by, f, netns_), w);
     return;
   }
   HeavyKey k;
@@ -158,6 +158,20 @@ void TableSummary::Add(const Flow& f) {
     p.port = f.orig.dport;
     dports_->Add(p, w);
   }
+}
+
+void TableSummary::SetNetns(absl::string_view name) {
+  auto [it, inserted] = netns_ids_.try_emplace(name, 0);
+  if (inserted) {
+    netns_names_.emplace_back(name);
+    it->second = static_cast<NetnsId>(netns_names_.size());
+  }
+  netns_ = it->second;
+}
+
+std::string TableSummary::KeyText(size_t k, const GroupPart& part) const {
+  if (k >= options_.by.size()) return "-";
+  return GroupPartText(*options_.by[k], part, netns_names_);
 }
 
 std::vector<CountItem> TableSummary::ByFamily() const { return FromArray(by_family_); }

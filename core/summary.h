@@ -31,6 +31,10 @@
 //  * --by KEY[,KEY...] (SummaryOptions::by, core/summary_keys.h) replaces the three
 //    default top lists with ONE list grouped by the composite key (TopGroups()), with
 //    the same bounds and the same O(capacity) memory.
+//  * One summary can span several network namespaces (--all-netns --by netns): the
+//    caller says with SetNetns() which namespace the following Add() calls come from,
+//    and the netns key groups by it. The names are kept once each (memory grows with
+//    the number of namespaces, not of entries).
 //  * Zones count the zone id whatever its direction (a zone-orig=6 entry counts as zone
 //    6); entries without a zone count as zone 0. States count only entries that carry
 //    one (tcp, sctp, dccp; offloaded entries have none).
@@ -122,6 +126,13 @@ class TableSummary {
 
   void Add(const Flow& flow);
 
+  // The namespace the following Add() calls list (`name` as --all-netns prints it).
+  void SetNetns(absl::string_view name);
+  // Every namespace set so far, in order; NetnsId n is netns_names()[n - 1].
+  const std::vector<std::string>& netns_names() const { return netns_names_; }
+  // The text of part `k` of a --by value (GroupPartText with this summary's names).
+  std::string KeyText(size_t k, const GroupPart& part) const;
+
   uint64_t total() const { return total_; }
   size_t top() const { return options_.top; }
   SummarySort sort() const { return options_.sort; }
@@ -158,6 +169,9 @@ class TableSummary {
   std::unique_ptr<Heavy> destinations_;
   std::unique_ptr<Heavy> dports_;
   std::unique_ptr<Groups> groups_;
+  std::vector<std::string> netns_names_;
+  absl::flat_hash_map<std::string, NetnsId> netns_ids_;
+  NetnsId netns_ = 0;
 };
 
 }  // namespace ctdump

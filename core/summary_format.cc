@@ -80,7 +80,7 @@ void AppendTop(absl::string_view what, const TableSummary& summary, const Ranked
 
 std::string TopText(const TableSummary&, const TopItem& i) { return TopItemAddrText(i); }
 std::string GroupText(const TableSummary& s, const GroupItem& i) {
-  return GroupValueText(s.by(), i.value, " ");
+  return GroupValueText(s, i.value, " ");
 }
 
 }  // namespace
@@ -89,12 +89,12 @@ SummarySort EffectiveSort(const TableSummary& summary) {
   return summary.RankedByEntries() ? SummarySort::kEntries : summary.sort();
 }
 
-std::string GroupValueText(const std::vector<const SummaryKey*>& keys, const GroupValue& v,
+std::string GroupValueText(const TableSummary& summary, const GroupValue& v,
                            absl::string_view separator) {
   std::string out;
-  for (size_t i = 0; i < keys.size() && i < kMaxSummaryKeys; ++i) {
+  for (size_t i = 0; i < summary.by().size() && i < kMaxSummaryKeys; ++i) {
     if (i > 0) absl::StrAppend(&out, separator);
-    absl::StrAppend(&out, GroupPartText(*keys[i], v.parts[i]));
+    absl::StrAppend(&out, summary.KeyText(i, v.parts[i]));
   }
   return out;
 }
@@ -133,6 +133,11 @@ void AppendSummaryText(const TableSummary& summary, const SummaryContext& ctx,
   out->Append("entries: ");
   out->AppendU64(summary.total());
   out->Append('\n');
+  if (ctx.namespaces > 0) {
+    out->Append("network namespaces: ");
+    out->AppendU64(ctx.namespaces);
+    out->Append('\n');
+  }
 
   std::string table = "table: ";
   if (ctx.table_count) {

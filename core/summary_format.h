@@ -11,6 +11,7 @@
 // that both people and awk can read it):
 //
 //   entries: 1234
+//   network namespaces: 3        (only for a summary spanning namespaces, --by netns)
 //   table: 1240 of 262144 entries (0.5% full)
 //   family: ipv4=1200 ipv6=34
 //   protocol: tcp=1000 udp=200 icmp=34 unknown(50)=1
@@ -83,6 +84,8 @@ struct SummaryContext {
   std::string kernel_stats_source;  // "ctnetlink" or "/proc/net/stat/nf_conntrack"
   std::string kernel_stats_error;
   std::string netns;                    // --all-netns: the namespace (else empty)
+  uint64_t namespaces = 0;              // --all-netns --by netns: the namespaces one
+                                        // summary spans (else 0)
 };
 
 // True when count/max is above kTableWarnFraction.
@@ -98,8 +101,8 @@ std::string TopItemAddrText(const TopItem& item);
 // packets or bytes but no entry carried counters (accounting off; the Space-Saving
 // order then is by entries, core/space_saving.h).
 SummarySort EffectiveSort(const TableSummary& summary);
-// The text of a --by item: each key's text (core/summary_keys.h), joined by `separator`.
-std::string GroupValueText(const std::vector<const SummaryKey*>& keys, const GroupValue& v,
+// The text of a --by item: each key's text (TableSummary::KeyText), joined by `separator`.
+std::string GroupValueText(const TableSummary& summary, const GroupValue& v,
                            absl::string_view separator);
 // "src,dport".
 std::string SummaryKeyNames(const std::vector<const SummaryKey*>& keys);

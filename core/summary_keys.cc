@@ -44,31 +44,33 @@ const std::vector<SummaryKey>& SummaryKeys() {
   using K = GroupPartKind;
   static const std::vector<SummaryKey>* const kKeys = new std::vector<SummaryKey>{
       {"src", "src", "original source address", K::kAddr,
-       [](const Flow& f) { return AddrPart(f.family, f.orig.src); }},
+       [](const Flow& f, NetnsId) { return AddrPart(f.family, f.orig.src); }},
       {"dst", "dst", "original destination address", K::kAddr,
-       [](const Flow& f) { return AddrPart(f.family, f.orig.dst); }},
+       [](const Flow& f, NetnsId) { return AddrPart(f.family, f.orig.dst); }},
       {"sport", "sport", "original source port", K::kNumber,
-       [](const Flow& f) { return Port(f, f.orig, true); }},
+       [](const Flow& f, NetnsId) { return Port(f, f.orig, true); }},
       {"dport", "dport", "original destination port", K::kNumber,
-       [](const Flow& f) { return Port(f, f.orig, false); }},
+       [](const Flow& f, NetnsId) { return Port(f, f.orig, false); }},
       {"reply-src", "reply_src", "reply source address", K::kAddr,
-       [](const Flow& f) { return AddrPart(f.family, f.reply.src); }},
+       [](const Flow& f, NetnsId) { return AddrPart(f.family, f.reply.src); }},
       {"reply-dst", "reply_dst", "reply destination address", K::kAddr,
-       [](const Flow& f) { return AddrPart(f.family, f.reply.dst); }},
+       [](const Flow& f, NetnsId) { return AddrPart(f.family, f.reply.dst); }},
       {"reply-sport", "reply_sport", "reply source port", K::kNumber,
-       [](const Flow& f) { return Port(f, f.reply, true); }},
+       [](const Flow& f, NetnsId) { return Port(f, f.reply, true); }},
       {"reply-dport", "reply_dport", "reply destination port", K::kNumber,
-       [](const Flow& f) { return Port(f, f.reply, false); }},
+       [](const Flow& f, NetnsId) { return Port(f, f.reply, false); }},
       {"proto", "protocol", "layer-4 protocol", K::kProto,
-       [](const Flow& f) { return Number(f.l4proto); }},
+       [](const Flow& f, NetnsId) { return Number(f.l4proto); }},
       {"state", "state", "protocol state", K::kState,
-       [](const Flow& f) {
+       [](const Flow& f, NetnsId) {
          return f.state ? Number(uint32_t{f.l4proto} << 8 | *f.state) : GroupPart();
        }},
       {"zone", "zone", "conntrack zone id", K::kNumber,
-       [](const Flow& f) { return Number(f.zone.id); }},
+       [](const Flow& f, NetnsId) { return Number(f.zone.id); }},
       {"mark", "mark", "connection mark", K::kNumber,
-       [](const Flow& f) { return f.mark ? Number(*f.mark) : GroupPart(); }},
+       [](const Flow& f, NetnsId) { return f.mark ? Number(*f.mark) : GroupPart(); }},
+      {"netns", "netns", "network namespace (--all-netns)", K::kNetns,
+       [](const Flow&, NetnsId netns) { return netns == 0 ? GroupPart() : Number(netns); }},
   };
   return *kKeys;
 }
@@ -100,15 +102,29 @@ absl::StatusOr<std::vector<const SummaryKey*>> ParseSummaryKeys(absl::string_vie
   return out;
 }
 
-GroupValue MakeGroupValue(const std::vector<const SummaryKey*>& keys, const Flow& flow) {
+GroupValue MakeGroupValue(const std::vector<const SummaryKey*>& keys, const Flow& flow,
+                          NetnsId netns) {
   GroupValue v;
-  for (size_t i = 0; i < keys.size() && i < kMaxSummaryKeys; ++i) v.parts[i] = keys[i]->get(flow);
+  for (size_t i = 0; i < keys.size() && i < kMaxSummaryKeys; ++i) {
+    v.parts[i] = keys[i]->get(flow, netns);
+  }
   return v;
 }
 
-std::string GroupPartText(const SummaryKey& key, const GroupPart& part) {
+bool GroupsByNetns(const std::vector<const SummaryKey*>& keys) {
+  for (const SummaryKey* k : keys) {
+    if (k->kind == GroupPartKind::kNetns) return true;
+  }
+  return false;
+}
+
+std::string GroupPartText(const SummaryKey& key, const GroupPart& part,
+                          absl::Span<const std::string> netns_names) {
   if (!part.present) return "-";
   switch (key.kind) {
+    case GroupPartKind::kNetns:
+      if (part.num >= 1 && part.num <= netns_names.size()) return netns_names[part.num - 1];
+      return absl::StrCat("netns#", part.num);
     case GroupPartKind::kAddr: {
       char buf[kMaxAddrText];
       char* end = FormatAddr(part.family, part.addr, AddrStyle::kCompressed, buf);

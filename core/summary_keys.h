@@ -14,14 +14,14 @@
 //   state      protocol/state ("tcp/ESTABLISHED"); "-" when the entry has none
 //   zone       the zone id, any direction (0 when none)
 //   mark       the connection mark, decimal ("-" when the source gave none)
+//   netns      the network namespace the entry was listed from (--all-netns): its
+//              name, "pid:N" or "inode:N" (TableSummary::SetNetns() says which
+//              namespace the following flows come from; "-" when none was set)
 // Ports are printed as numbers, for protocols with ports (tcp, udp, udplite, sctp, dccp)
 // whose source supplied them; other entries group under "-". A key given twice, an
 // unknown name or more than kMaxSummaryKeys keys is a usage error.
-// netns (the namespace an entry was listed from, --all-netns) belongs here as one more
-// row of SummaryKeys() once flows carry it, e.g.
-//   {"netns", "netns", "network namespace", K::kText, [](const Flow& f) { ... }},
-// (a text key needs a GroupPart that holds an interned id); the JSON schema's list of
-// key names (docs/json-schema.json, "top_by") and the completion word list
+// A new key is one row of SummaryKeys(); the JSON schema's list of key names
+// (docs/json-schema.json, "top_by") and the completion word list
 // (docs/completion/ctdump.bash) name the keys too.
 
 #ifndef CTDUMP_CORE_SUMMARY_KEYS_H_
@@ -35,6 +35,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/addr.h"
 #include "core/flow.h"
 
@@ -47,7 +48,7 @@ struct GroupPart {
   bool present = false;
   uint8_t family = 0;  // addresses
   Addr addr{};
-  uint32_t num = 0;    // ports, protocol, proto << 8 | state, zone, mark
+  uint32_t num = 0;    // ports, protocol, proto << 8 | state, zone, mark, netns id
 
   bool operator==(const GroupPart& o) const {
     return present == o.present && family == o.family && addr == o.addr && num == o.num;
@@ -73,14 +74,18 @@ struct GroupValue {
   }
 };
 
-enum class GroupPartKind : uint8_t { kAddr, kNumber, kProto, kState };
+enum class GroupPartKind : uint8_t { kAddr, kNumber, kProto, kState, kNetns };
+
+// A namespace's number in a summary: 1 + its index in the names the summary interned
+// (TableSummary::netns_names()); 0 means no namespace was set.
+using NetnsId = uint32_t;
 
 struct SummaryKey {
   absl::string_view name;        // as given to --by, and in JSON
   absl::string_view label;       // Prometheus label name
   absl::string_view help;        // for --help and docs
   GroupPartKind kind;
-  GroupPart (*get)(const Flow& flow);
+  GroupPart (*get)(const Flow& flow, NetnsId netns);
 };
 
 // Every key, in the order --help lists them.
@@ -90,13 +95,20 @@ const std::vector<SummaryKey>& SummaryKeys();
 // src, dst, ...)", "--by: key \"src\" given twice", "--by: at most 4 keys").
 absl::StatusOr<std::vector<const SummaryKey*>> ParseSummaryKeys(absl::string_view list);
 
-GroupValue MakeGroupValue(const std::vector<const SummaryKey*>& keys, const Flow& flow);
+// `netns`: the namespace `flow` was listed from (the netns key's value).
+GroupValue MakeGroupValue(const std::vector<const SummaryKey*>& keys, const Flow& flow,
+                          NetnsId netns = 0);
+
+// True when `keys` group by namespace (the netns key is among them).
+bool GroupsByNetns(const std::vector<const SummaryKey*>& keys);
 
 // "tcp", ..., or "unknown(N)" for protocols without a name.
 std::string SummaryProtoName(uint8_t proto);
 
-// The text of one part: an address, a number, "tcp", "tcp/ESTABLISHED", or "-".
-std::string GroupPartText(const SummaryKey& key, const GroupPart& part);
+// The text of one part: an address, a number, "tcp", "tcp/ESTABLISHED", a namespace's
+// name from `netns_names` (indexed by NetnsId - 1), or "-".
+std::string GroupPartText(const SummaryKey& key, const GroupPart& part,
+                          absl::Span<const std::string> netns_names = {});
 
 }  // namespace ctdump
 

@@ -155,7 +155,7 @@ std::vector<const SummaryKey*> Keys(absl::string_view list) {
 std::string ItemText(const TableSummary& s, const GroupItem& i) {
   std::string out;
   for (size_t k = 0; k < s.by().size(); ++k) {
-    out += (k ? " " : "") + GroupPartText(*s.by()[k], i.value.parts[k]);
+    out += (k ? " " : "") + s.KeyText(k, i.value.parts[k]);
   }
   return out;
 }
@@ -170,7 +170,7 @@ TEST(SummaryKeys, Parse) {
       {"reply-src,reply-dport,zone,mark", nullptr},
       {"src,src", "--by: key \"src\" given twice"},
       {"foo", "--by: unknown key \"foo\" (known: src, dst, sport, dport, reply-src, "
-              "reply-dst, reply-sport, reply-dport, proto, state, zone, mark)"},
+              "reply-dst, reply-sport, reply-dport, proto, state, zone, mark, netns)"},
       {"", "--by: unknown key \"\""},
       {"src,dst,sport,dport,proto", "--by: at most 4 keys"},
   };
@@ -208,6 +208,30 @@ TEST(TableSummary, ByCompositeKeyIsExactAndReplacesDefaultLists) {
   EXPECT_EQ(s.total(), 6u);                   // the exact breakdowns stay
 }
 
+// --all-netns --by netns: one summary over several namespaces, grouped by each.
+TEST(TableSummary, ByNetnsGroupsTheNamespacesOfOneSummary) {
+  SummaryOptions o;
+  o.top = 10;
+  o.by = Keys("netns,dport");
+  EXPECT_TRUE(GroupsByNetns(o.by));
+  EXPECT_FALSE(GroupsByNetns(Keys("src,dport")));
+  TableSummary s(o);
+  s.SetNetns("red");
+  for (int i = 0; i < 3; ++i) s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3));
+  s.SetNetns("pid:42");
+  s.Add(TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3));
+  s.Add(TestSummaryFlow(kFamilyIPv4, kProtoUDP, "10.0.0.1", "10.0.0.9", 53));
+  s.SetNetns("red");  // a name seen before keeps its id
+  s.Add(TestSummaryFlow(kFamilyIPv4, kProtoUDP, "10.0.0.1", "10.0.0.9", 53));
+  EXPECT_EQ(s.netns_names(), (std::vector<std::string>{"red", "pid:42"}));
+  std::vector<std::pair<std::string, uint64_t>> got;
+  for (const GroupItem& i : s.TopGroups().items) got.emplace_back(ItemText(s, i), i.count);
+  const std::vector<std::pair<std::string, uint64_t>> want = {
+      {"red 443", 3}, {"red 53", 1}, {"pid:42 53", 1}, {"pid:42 443", 1}};  // ties: by key
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(s.total(), 6u);
+}
+
 TEST(TableSummary, KeysOfEveryKind) {
   Flow f = TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3, 7);
   f.orig.sport = 40000;
@@ -225,15 +249,18 @@ TEST(TableSummary, KeysOfEveryKind) {
       {"dport", "443"},          {"reply-src", "10.0.0.9"},   {"reply-dst", "10.0.0.1"},
       {"reply-sport", "443"},    {"reply-dport", "40000"},    {"proto", "tcp"},
       {"state", "tcp/ESTABLISHED"}, {"zone", "7"},            {"mark", "16"},
+      {"netns", "blue"},
   };
+  const std::vector<std::string> names = {"red", "blue"};
   ASSERT_EQ(std::size(cases), SummaryKeys().size());
   for (const Case& c : cases) {
     std::vector<const SummaryKey*> k = Keys(c.key);
     ASSERT_EQ(k.size(), 1u);
-    EXPECT_EQ(GroupPartText(*k[0], MakeGroupValue(k, f).parts[0]), c.text) << c.key;
+    EXPECT_EQ(GroupPartText(*k[0], MakeGroupValue(k, f, /*netns=*/2).parts[0], names), c.text)
+        << c.key;
   }
   Flow bare = TestSummaryFlow(kFamilyIPv4, 50, "10.0.0.1", "10.0.0.9", 0);
-  for (const char* absent : {"sport", "dport", "reply-sport", "state", "mark"}) {
+  for (const char* absent : {"sport", "dport", "reply-sport", "state", "mark", "netns"}) {
     std::vector<const SummaryKey*> k = Keys(absent);
     EXPECT_EQ(GroupPartText(*k[0], MakeGroupValue(k, bare).parts[0]), "-") << absent;
   }

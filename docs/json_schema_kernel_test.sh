@@ -18,6 +18,7 @@
 #      namespace and from outside with --netns (the doctor's "netns" key);
 #   4b. `-L`, `-C` and `--summary` `-o json --all-netns` (objects with "netns"; only this
 #      test's namespace's objects are checked, and that they carry its name), and
+#      `--summary --all-netns --by netns,dport -o json` (one object, top_by names it),
 #      `-G -o json` of one entry;
 #   5. a short `ctdump -E -o json`: NEW events from ctgen, UPDATE events from
 #      `conntrack -U`, DESTROY events from `conntrack -D` (with portid and progname);
@@ -162,6 +163,11 @@ all_netns() {
     "$CTDUMP" --summary --all-netns -o json -s 10.203.0.1
   check "--summary --all-netns -o json" "$TMP/ans.json" --kind summary
   any ".netns == \"$NS\"" "$TMP/ans.json" || ct_fail "--summary --all-netns: no object for $NS"
+  ct_run "ctdump --summary --all-netns --by netns,dport -o json" "$TMP/anb.json" "$TMP/anb.err" \
+    "$CTDUMP" --summary --all-netns --by netns,dport -o json -s 10.203.0.1
+  check "--summary --all-netns --by netns,dport -o json" "$TMP/anb.json" --kind summary
+  any ".top_by.items[].key.netns == \"$NS\"" "$TMP/anb.json" ||
+    ct_fail "--summary --all-netns --by netns: no top_by item for $NS"
   ct_run "ctdump -G -o json" "$TMP/g.json" "$TMP/g.err" "${X[@]}" "$CTDUMP" -G -o json \
     -p tcp -s 10.203.0.1 -d 10.203.0.2 --sport 7 --dport 8
   check "-G -o json" "$TMP/g.json" --kind flow

@@ -49,7 +49,7 @@ _ctdump_takes_value() {
 
 # --by keys (core/summary_keys.h), a comma list.
 _CTDUMP_SUMMARY_KEYS="src dst sport dport reply-src reply-dst reply-sport reply-dport proto
-  state zone mark"
+  state zone mark netns"
 
 # -o words (conntrack's, then ctdump's; "save" is refused, so not offered).
 _CTDUMP_OUTPUT_WORDS="extended id ktimestamp labels xml timestamp userspace json proc prometheus"
