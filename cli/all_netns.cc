@@ -9,21 +9,26 @@
 namespace ctdump {
 
 int ForEachNetns(const BackendLog& log,
-                 const std::function<int(const NetnsInfo& ns, bool* stop)>& body) {
+                 const std::function<int(const NetnsInfo& ns, bool* stop)>& body,
+                 const NetnsReport& to) {
+  const NetnsReport report = to ? to : [](const std::string& m, bool) { PrintErr(m); };
   absl::StatusOr<NetnsList> list = ListNetworkNamespaces();
   if (!list.ok()) {
-    PrintErr(absl::StrCat("--all-netns cannot list the network namespaces: ",
-                          list.status().message()));
+    report(
+        absl::StrCat("--all-netns cannot list the network namespaces: ", list.status().message()),
+        false);
     return 1;
   }
   int rc = 0;
   for (const std::string& problem : list->problems) {
-    PrintErr(absl::StrCat("network namespace skipped: cannot examine ", problem));
+    report(absl::StrCat("network namespace skipped: cannot examine ", problem), false);
     rc = 1;
   }
   for (const std::string& path : list->not_namespaces) {
-    PrintErr(absl::StrCat(path, " is not a network namespace (no namespace is mounted on it: "
-                          "one being added or deleted, or a leftover); skipped"));
+    report(absl::StrCat(path,
+                        " is not a network namespace (no namespace is mounted on it: "
+                        "one being added or deleted, or a leftover); skipped"),
+           false);
   }
   if (log) log(absl::StrCat(list->namespaces.size(), " network namespaces found"));
   for (const NetnsInfo& ns : list->namespaces) {
@@ -31,11 +36,13 @@ int ForEachNetns(const BackendLog& log,
         ScopedNetns::EnterListed(ns.path, ns.dev, ns.ino);
     if (!entered.ok()) {
       if (entered.status().code() == absl::StatusCode::kNotFound) {
-        PrintErr(absl::StrCat("network namespace ", ns.name, " vanished before it was listed (",
-                              entered.status().message(), "); skipped"));
+        report(absl::StrCat("network namespace ", ns.name, " vanished before it was listed (",
+                            entered.status().message(), "); skipped"),
+               false);
       } else {
-        PrintErr(absl::StrCat("network namespace ", ns.name, " skipped: ",
-                              entered.status().message()));
+        report(
+            absl::StrCat("network namespace ", ns.name, " skipped: ", entered.status().message()),
+            false);
         rc = 1;
       }
       continue;
@@ -45,8 +52,9 @@ int ForEachNetns(const BackendLog& log,
     rc = std::max(rc, body(ns, &stop));
     absl::Status left = (*entered)->Leave();
     if (!left.ok()) {
-      PrintErr(absl::StrCat("cannot return from network namespace ", ns.name, ": ",
-                            left.message(), "; stopping"));
+      report(absl::StrCat("cannot return from network namespace ", ns.name, ": ", left.message(),
+                          "; stopping"),
+             true);
       return 1;
     }
     if (stop) break;

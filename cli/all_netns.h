@@ -26,6 +26,7 @@
 #define CTDUMP_CLI_ALL_NETNS_H_
 
 #include <functional>
+#include <string>
 
 #include "backends/netns.h"
 #include "backends/select.h"
@@ -34,9 +35,13 @@ namespace ctdump {
 
 // `body` runs inside each namespace in turn and returns 0, or 1 after printing why; it
 // sets *stop to end the walk (e.g. stdout went away). Returns the largest code of the
-// bodies and of the skipped namespaces (see above).
+// bodies and of the skipped namespaces (see above). The messages about skipped
+// namespaces go to `report` (default: stderr; --watch shows them on its screen);
+// `fatal` is true for the one that ends the run (the way back failed).
+using NetnsReport = std::function<void(const std::string& message, bool fatal)>;
 int ForEachNetns(const BackendLog& log,
-                 const std::function<int(const NetnsInfo& ns, bool* stop)>& body);
+                 const std::function<int(const NetnsInfo& ns, bool* stop)>& body,
+                 const NetnsReport& report = nullptr);
 
 }  // namespace ctdump
 

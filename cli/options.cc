@@ -833,9 +833,9 @@ absl::Status ValidateAllNetns(const Options& o) {
         "--all-netns lists the running host's namespaces; --input (a saved file) has none");
   }
   if (o.command != Command::kList && o.command != Command::kCount &&
-      o.command != Command::kSummary) {
+      o.command != Command::kSummary && o.command != Command::kWatch) {
     return absl::InvalidArgumentError(
-        "--all-netns goes with -L, -C, --summary and -o prometheus");
+        "--all-netns goes with -L, -C, --summary, -o prometheus and --watch");
   }
   if (o.command == Command::kList && o.format != OutputFormat::kText &&
       o.format != OutputFormat::kJson) {

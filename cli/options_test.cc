@@ -257,7 +257,8 @@ TEST(ParseOptions, AllNetns) {
   for (std::vector<std::string> args :
        {std::vector<std::string>{"--all-netns"}, {"-L", "--all-netns", "-o", "json"},
         {"-C", "--all-netns"}, {"--summary", "--all-netns"}, {"-o", "prometheus", "--all-netns"},
-        {"--all-netns", "--textfile", "/tmp/x.prom"}, {"--all-netns", "-p", "tcp"}}) {
+        {"--all-netns", "--textfile", "/tmp/x.prom"}, {"--all-netns", "-p", "tcp"},
+        {"--watch", "--all-netns", "--batch"}}) {
     auto o = Parse(args);
     ASSERT_THAT(o, IsOk()) << args[0];
     EXPECT_TRUE(o->all_netns);

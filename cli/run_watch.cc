@@ -10,10 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "backends/select.h"
 #include "backends/stats.h"
+#include "cli/all_netns.h"
 #include "cli/label_setup.h"
 #include "core/filter_gate.h"
 #include "cli/messages.h"
@@ -56,12 +59,19 @@ class WatchSink : public FlowSink {
   WatchSink(const Filter& filter, TableSummary* summary, FlowTracker* tracker)
       : gate_(filter), summary_(summary), tracker_(tracker) {}
 
+  // --all-netns: the following flows come from namespace number `id` (1, 2, ...).
+  void SetNetns(uint32_t id) {
+    netns_ = id;
+    if (netns_entries_.size() < id) netns_entries_.resize(id);
+  }
+
   bool OnFlow(const Flow& flow) override {
     ++read_;
     const FilterGate::Verdict verdict = gate_.Check(flow);
     if (verdict == FilterGate::kMatch) {
       summary_->Add(flow);
-      tracker_->Add(flow);
+      tracker_->Add(flow, netns_);
+      if (netns_ != 0) ++netns_entries_[netns_ - 1];
     }
     return verdict != FilterGate::kCannotJudge;  // gate_.status() says why
   }
@@ -74,33 +84,66 @@ class WatchSink : public FlowSink {
   uint64_t skipped() const { return skipped_; }
   const std::string& last_skip() const { return last_skip_; }
   const absl::Status& judge_status() const { return gate_.status(); }
+  std::vector<uint64_t>& netns_entries() { return netns_entries_; }
 
  private:
   FilterGate gate_;
   TableSummary* summary_;
   FlowTracker* tracker_;
+  uint32_t netns_ = 0;
+  std::vector<uint64_t> netns_entries_;
   uint64_t read_ = 0;
   uint64_t skipped_ = 0;
   std::string last_skip_;
 };
 
-// One table being watched. --all-netns (being added by another branch) hooks in here:
-// RunWatch() makes one WatchedTable per namespace, and Refresh() reads each into the
-// same summary and tracker (FlowTracker::FlowHash() must then also take the namespace,
-// and the count is the sum of the namespaces' counts).
+// The kernel's count and limit of one refresh: counts summed over the namespaces read,
+// the limit the largest reported (one limit for the whole host on current kernels).
+struct TableTotals {
+  uint64_t count = 0;
+  uint64_t max = 0;
+  bool have_count = true;
+  bool have_max = true;
+  std::string error;
+
+  void Add(const absl::StatusOr<TableCount>& c) {
+    if (!c.ok()) {
+      have_count = false;
+      error = std::string(c.status().message());
+      return;
+    }
+    count += c->count;
+    if (c->max) {
+      max = std::max(max, *c->max);
+    } else {
+      have_max = false;
+    }
+  }
+};
+
+// One table being watched: the namespace it is in (--netns) and its backend.
 struct WatchedTable {
   std::unique_ptr<ScopedNetns> netns;
   std::unique_ptr<Backend> backend;
   bool has_count = true;  // false for --input: a saved file has no kernel count
 };
 
+// What to read at each refresh: one table (made once), or with --all-netns every
+// namespace of the host, listed anew at each refresh, a backend made inside each.
+struct WatchSource {
+  std::unique_ptr<WatchedTable> table;  // null with --all-netns
+  std::string backend_spec;             // --all-netns: MakeBackend()'s spec
+  BackendLog log;
+};
+
 class Watcher {
  public:
-  Watcher(const Filter& filter, std::vector<WatchedTable> tables)
-      : filter_(filter), tables_(std::move(tables)) {}
+  Watcher(const Filter& filter, WatchSource source)
+      : filter_(filter), source_(std::move(source)) {}
 
-  // Reads every table once and makes a new frame. Returns the error of a failed
-  // refresh (the previous frame stays, with the error shown).
+  // Reads the table(s) once and makes a new frame. Returns the error of a failed
+  // refresh (the previous frame stays, with the error shown); fatal() then says whether
+  // watching cannot go on (the way back from a namespace failed).
   absl::Status Refresh() {
     // Exact counts only (top 0): the key views come from the tracker's flows.
     TableSummary summary(SummaryOptions{0, 0});
@@ -108,38 +151,12 @@ class Watcher {
     RefreshFacts facts;
     facts.time = ClockText();
     facts.filtered = !filter_.empty();
-    // The counts first: they size the tracker's sample before the dump.
-    uint64_t count = 0, max = 0;
-    bool have_count = true, have_max = true;
-    for (WatchedTable& t : tables_) {
-      if (!t.has_count) {
-        have_count = false;
-        facts.table_error = "not read: the entries come from a saved file (--input)";
-        continue;
-      }
-      absl::StatusOr<TableCount> c = ReadTableCount();
-      if (!c.ok()) {
-        have_count = false;
-        facts.table_error = std::string(c.status().message());
-        continue;
-      }
-      count += c->count;
-      if (c->max) max += *c->max; else have_max = false;
-    }
+    notes_.clear();
+    TableTotals totals;
     const double start = MonotonicSeconds();
-    // With filters the count says little about the matching flows: the sample adapts.
-    const bool sized = have_count && filter_.empty();
-    tracker_.Begin(sized ? std::optional<uint64_t>(count) : std::nullopt);
-    absl::Status status;
-    for (WatchedTable& t : tables_) {
-      DumpRequest request;
-      request.family = filter_.family.value_or(0);
-      if (!filter_.empty()) request.filter = &filter_;
-      status = t.backend->Dump(request, sink);
-      if (status.ok() && !sink.judge_status().ok()) status = sink.judge_status();
-      if (!status.ok()) break;
-      facts.backend = t.backend->Name();
-    }
+    absl::Status status = source_.table ? ReadTable(sink, &totals, &facts)
+                                        : ReadAllNetns(sink, &totals, &facts);
+    if (status.ok() && !sink.judge_status().ok()) status = sink.judge_status();
     if (!status.ok()) {
       tracker_.Abandon();
       frame_.error = std::string(status.message());
@@ -148,37 +165,134 @@ class Watcher {
     tracker_.End();
     facts.dump_seconds = MonotonicSeconds() - start;
     facts.entries_read = sink.read();
-    if (have_count) facts.table_count = count;
-    if (have_count && have_max) facts.table_max = max;
+    if (totals.have_count) facts.table_count = totals.count;
+    if (totals.have_count && totals.have_max) facts.table_max = totals.max;
+    if (!totals.have_count) facts.table_error = totals.error;
     facts.seconds = previous_start_ ? start - *previous_start_ : 0;
     facts.previous_count = previous_count_;
+    if (!source_.table) {
+      facts.netns_names = netns_names_;
+      facts.netns_entries = std::move(sink.netns_entries());
+      facts.netns_entries.resize(netns_names_.size());
+    }
     frame_ = BuildWatchFrame(summary, tracker_, facts, kRowsPerView);
+    if (!notes_.empty()) {
+      frame_.note = notes_.front();
+      if (notes_.size() > 1) absl::StrAppend(&frame_.note, " (and ", notes_.size() - 1, " more)");
+    }
     if (sink.skipped() > 0) {
       frame_.error = absl::StrCat(sink.skipped(), " malformed entries skipped (last: ",
                                   sink.last_skip(), ")");
+      notes_.push_back(frame_.error);
     }
-    skipped_ = sink.skipped();
     previous_start_ = start;
     previous_count_ = facts.table_count;
     return absl::OkStatus();
   }
 
   const WatchFrame& frame() const { return frame_; }
-  uint64_t skipped() const { return skipped_; }
+  // What the last refresh has to say besides its frame: skipped records, namespaces
+  // skipped or unreadable (--all-netns).
+  const std::vector<std::string>& notes() const { return notes_; }
+  bool fatal() const { return fatal_; }
 
  private:
+  // One table: its count first (it sizes the tracker's sample before the dump).
+  absl::Status ReadTable(WatchSink& sink, TableTotals* totals, RefreshFacts* facts) {
+    WatchedTable& t = *source_.table;
+    if (t.has_count) {
+      totals->Add(ReadTableCount());
+    } else {
+      totals->have_count = false;
+      totals->error = "not read: the entries come from a saved file (--input)";
+    }
+    // With filters the count says little about the matching flows: the sample adapts.
+    const bool sized = totals->have_count && filter_.empty();
+    tracker_.Begin(sized ? std::optional<uint64_t>(totals->count) : std::nullopt);
+    facts->backend = t.backend->Name();
+    return t.backend->Dump(Request(), sink);
+  }
+
+  // --all-netns: every namespace in turn. A namespace that cannot be read is noted on
+  // the screen and left out of this refresh; only the filter's failure (the same
+  // everywhere) or a failed way back fails the refresh.
+  absl::Status ReadAllNetns(WatchSink& sink, TableTotals* totals, RefreshFacts* facts) {
+    // The counts are read inside the walk: the previous refresh's total sizes the sample.
+    tracker_.Begin(filter_.empty() ? previous_count_ : std::nullopt);
+    absl::Status failed;
+    ForEachNetns(
+        source_.log,
+        [&](const NetnsInfo& ns, bool* stop) {
+          sink.SetNetns(NetnsNumber(ns.name));
+          absl::StatusOr<std::unique_ptr<Backend>> backend =
+              MakeBackend(source_.backend_spec, source_.log);
+          if (!backend.ok()) {
+            notes_.push_back(absl::StrCat("network namespace ", ns.name, ": ",
+                                          backend.status().message()));
+            return 1;
+          }
+          totals->Add(ReadTableCount());
+          absl::Status dumped = (*backend)->Dump(Request(), sink);
+          if (!sink.judge_status().ok()) {
+            *stop = true;
+            return 1;
+          }
+          if (!dumped.ok()) {
+            notes_.push_back(absl::StrCat("network namespace ", ns.name, ": ", dumped.message()));
+            return 1;
+          }
+          if (facts->backend.empty()) {
+            facts->backend = (*backend)->Name();
+          } else if (facts->backend.find((*backend)->Name()) == std::string::npos) {
+            absl::StrAppend(&facts->backend, ",", (*backend)->Name());
+          }
+          return 0;
+        },
+        [&](const std::string& message, bool fatal) {
+          if (fatal) {
+            fatal_ = true;
+            failed = absl::InternalError(message);
+          } else {
+            notes_.push_back(message);
+          }
+        });
+    return failed;
+  }
+
+  DumpRequest Request() const {
+    DumpRequest request;
+    request.family = filter_.family.value_or(0);
+    if (!filter_.empty()) request.filter = &filter_;
+    return request;
+  }
+
+  // A namespace's number for the tracker: the same name keeps its number across
+  // refreshes (names are kept for the whole run: a few bytes per namespace ever seen).
+  uint32_t NetnsNumber(const std::string& name) {
+    auto [it, inserted] = netns_numbers_.try_emplace(name, 0);
+    if (inserted) {
+      netns_names_.push_back(name);
+      it->second = static_cast<uint32_t>(netns_names_.size());
+    }
+    return it->second;
+  }
+
   const Filter& filter_;
-  std::vector<WatchedTable> tables_;
+  WatchSource source_;
   FlowTracker tracker_;
   WatchFrame frame_;
   std::optional<double> previous_start_;
   std::optional<uint64_t> previous_count_;
-  uint64_t skipped_ = 0;
+  std::vector<std::string> notes_;
+  bool fatal_ = false;
+  std::vector<std::string> netns_names_;
+  absl::flat_hash_map<std::string, uint32_t> netns_numbers_;
 };
 
 // Batch mode: one plain screen per refresh on stdout.
 int RunBatch(Watcher& watcher, WatchState state, const Options& opts, const StopSignal& stop) {
   FdWriter out(STDOUT_FILENO);
+  absl::flat_hash_set<std::string> told;  // each note once, not once per screen
   for (uint64_t screen = 1;; ++screen) {
     const double start = MonotonicSeconds();
     absl::Status refreshed = watcher.Refresh();
@@ -198,7 +312,9 @@ int RunBatch(Watcher& watcher, WatchState state, const Options& opts, const Stop
       PrintErr(absl::StrCat("cannot write the screen: ", written.message()));
       return 1;
     }
-    if (watcher.skipped() > 0) PrintErr(watcher.frame().error);
+    for (const std::string& note : watcher.notes()) {
+      if (told.insert(note).second) PrintErr(note);
+    }
     if (opts.watch_iterations != 0 && screen >= opts.watch_iterations) return 0;
     const double left = start + state.interval - MonotonicSeconds();
     if (stop.WaitFor(std::max(0.0, left))) return 0;
@@ -221,7 +337,7 @@ int RunScreen(Watcher& watcher, WatchState state, const Options& opts, const Sto
       if (refresh) {
         const double start = MonotonicSeconds();
         absl::Status refreshed = watcher.Refresh();
-        if (!refreshed.ok() && refreshes == 0) {
+        if (!refreshed.ok() && (refreshes == 0 || watcher.fatal())) {
           error = absl::StrCat("--watch: reading the table failed: ", refreshed.message());
           break;
         }
@@ -281,14 +397,20 @@ int RunWatch(const Options& opts) {
   const LabelNames* unused = nullptr;
   if (int rc = SetupLabels(opts, &filter, &label_names, &unused); rc != 0) return rc;
 
-  BackendLog log = VerboseLog(opts);
-  std::vector<WatchedTable> tables(1);
-  if (!EnterNetns(opts, log, &tables[0].netns)) return 1;
-  const std::string spec = opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
-  absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, log);
-  if (!backend.ok()) return BackendFailure(backend.status());
-  tables[0].backend = std::move(*backend);
-  tables[0].has_count = opts.input.empty();
+  WatchSource source;
+  source.log = VerboseLog(opts);
+  if (opts.all_netns) {
+    source.backend_spec = opts.backend;
+  } else {
+    source.table = std::make_unique<WatchedTable>();
+    if (!EnterNetns(opts, source.log, &source.table->netns)) return 1;
+    const std::string spec =
+        opts.input.empty() ? opts.backend : absl::StrCat("input:", opts.input);
+    absl::StatusOr<std::unique_ptr<Backend>> backend = MakeBackend(spec, source.log);
+    if (!backend.ok()) return BackendFailure(backend.status());
+    source.table->backend = std::move(*backend);
+    source.table->has_count = opts.input.empty();
+  }
 
   absl::StatusOr<std::unique_ptr<StopSignal>> stop =
       StopSignal::InstallFor({SIGINT, SIGTERM, SIGHUP});
@@ -299,7 +421,9 @@ int RunWatch(const Options& opts) {
   WatchState state;
   if (opts.interval > 0) state.interval = opts.interval;
   if (opts.top_given) state.rows = opts.top;
-  Watcher watcher(filter, std::move(tables));
+  state.all_netns = opts.all_netns;
+  if (opts.all_netns) state.view = WatchView::kNamespaces;  // who fills the table
+  Watcher watcher(filter, std::move(source));
   const bool batch = opts.watch_batch || !isatty(STDOUT_FILENO);
   return batch ? RunBatch(watcher, state, opts, **stop) : RunScreen(watcher, state, opts, **stop);
 }

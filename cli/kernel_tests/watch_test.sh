@@ -14,6 +14,9 @@
 #   2. SIGTERM and SIGHUP while on screen: exit 0 with the terminal restored the same way;
 #   3. batch mode: `--batch --iterations 2` prints exactly two plain screens (no escape
 #      codes) and exits 0; so does stdout to a pipe without --batch.
+#   4. --all-netns (a second namespace NS2 holds 3 tcp entries to 10.9.0.1): a batch
+#      screen opens on the namespaces view, with NS's 29 and NS2's 3 matching entries
+#      (filtered to -d 10.9.0.1: other namespaces on the machine do not matter).
 set -euo pipefail
 
 _lib="${TEST_SRCDIR:-/nonexistent}/${TEST_WORKSPACE:-ctdump}/tools/testing/netns.sh"
@@ -66,6 +69,11 @@ insert 10.0.0.1 tcp 80 4
 insert 10.0.0.9 udp 53 5
 COUNT="$("${X[@]}" conntrack -C)"
 [[ "$COUNT" == 29 ]] || ct_fail "the namespace holds $COUNT entries, not the 29 inserted"
+ct_netns_create NS2
+for i in 1 2 3; do
+  ip netns exec "$NS2" conntrack -I -p tcp -s 10.0.0.5 -d 10.9.0.1 --sport $((31000 + i)) \
+    --dport 80 --state ESTABLISHED -t 600 2>/dev/null || ct_fail "conntrack -I in $NS2 failed"
+done
 
 screen() { "${T[@]}" capture-pane -p -t w; }
 # Waits until the screen matches the extended regex $1 (5 s at most).
@@ -165,7 +173,17 @@ batch() {
   echo "ok: batch mode (two plain screens, exit 0)"
 }
 
+all_netns() {
+  ct_run "--watch --all-netns --batch --iterations 1" "$TMP/a.out" "$TMP/a.err" \
+    "$CTDUMP" --watch --all-netns --batch --iterations 1 --top 500 -d 10.9.0.1
+  grep -q "^view: 6 namespaces" "$TMP/a.out" || { cat "$TMP/a.out" >&2; ct_fail "--all-netns: not the namespaces view"; }
+  grep -qE "^ +29 .*  $NS\$" "$TMP/a.out" || { cat "$TMP/a.out" >&2; ct_fail "--all-netns: no row of 29 for $NS"; }
+  grep -qE "^ +3 .*  $NS2\$" "$TMP/a.out" || { cat "$TMP/a.out" >&2; ct_fail "--all-netns: no row of 3 for $NS2"; }
+  echo "ok: --all-netns: the namespaces view counts each namespace's entries"
+}
+
 ct_part "full screen" full_screen
 ct_part "signals" signals
 ct_part "batch" batch
+ct_part "all-netns" all_netns
 ct_finish

@@ -29,9 +29,9 @@ inline uint64_t Load64(const Addr& a, int at) {
 
 }  // namespace
 
-uint64_t FlowTracker::FlowHash(const Flow& f) {
+uint64_t FlowTracker::FlowHash(const Flow& f, uint32_t netns) {
   const Tuple& t = f.orig;
-  uint64_t h = Mix(0, static_cast<uint64_t>(f.family) | static_cast<uint64_t>(f.l4proto) << 8 |
+  uint64_t h = Mix(netns, static_cast<uint64_t>(f.family) | static_cast<uint64_t>(f.l4proto) << 8 |
                           static_cast<uint64_t>(f.zone.id) << 16 |
                           static_cast<uint64_t>(f.zone.dir) << 32 |
                           static_cast<uint64_t>(f.id.has_value()) << 40);
@@ -60,10 +60,11 @@ void FlowTracker::Begin(std::optional<uint64_t> expected) {
   current_.reserve(std::min<uint64_t>(cap_, expected ? (*expected >> shift_) + 64 : cap_ / 4));
 }
 
-void FlowTracker::Add(const Flow& flow) {
-  const uint64_t h = FlowHash(flow);
+void FlowTracker::Add(const Flow& flow, uint32_t netns) {
+  const uint64_t h = FlowHash(flow, netns);
   if (!InSample(h, shift_)) return;
   TrackedFlow& t = current_[h];
+  t.netns = netns;
   t.family = flow.family;
   t.l4proto = flow.l4proto;
   t.state = flow.state;

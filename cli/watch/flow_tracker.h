@@ -12,7 +12,8 @@
 //   for (const TrackedFlow& f : tracker.flows()) ...  // with bytes_delta, packets_delta
 //
 // Contract (what is exact and what is approximate):
-//  * A flow is identified by a 64-bit hash of its family, protocol, zone, original tuple
+//  * A flow is identified by a 64-bit hash of its namespace (--all-netns), family,
+//    protocol, zone, original tuple
 //    and, where the source gives one (ctnetlink), its CTA_ID; /proc gives no id, so an
 //    entry destroyed and re-created with the same tuple between two refreshes is not
 //    seen as new there. Hash collisions (about n^2/2^65) are ignored.
@@ -50,6 +51,7 @@ inline constexpr size_t kDefaultTrackCap = 65536;
 
 // A tracked flow of the current refresh, as much of it as the views need.
 struct TrackedFlow {
+  uint32_t netns = 0;  // the caller's number of the namespace it was listed from (Add())
   uint8_t family = 0;
   uint8_t l4proto = 0;
   std::optional<uint8_t> state;
@@ -81,7 +83,10 @@ class FlowTracker {
   // pick the sample before the dump; without it the sample grows back by one step when
   // the previous refresh used less than a quarter of the cap.
   void Begin(std::optional<uint64_t> expected = std::nullopt);
-  void Add(const Flow& flow);
+  // `netns`: the caller's number for the namespace `flow` was listed from (--all-netns;
+  // 0 for one namespace). It is part of the flow's identity: the same tuple in two
+  // namespaces is two flows. A namespace must keep its number across refreshes.
+  void Add(const Flow& flow, uint32_t netns = 0);
   // Ends the refresh: computes change() and the deltas, and keeps this refresh as the
   // baseline of the next.
   void End();
@@ -97,7 +102,7 @@ class FlowTracker {
   bool accounting_seen() const { return accounting_seen_; }
 
   // The identity hash (see the contract); public for tests.
-  static uint64_t FlowHash(const Flow& flow);
+  static uint64_t FlowHash(const Flow& flow, uint32_t netns = 0);
 
  private:
   static bool InSample(uint64_t hash, unsigned shift) {

@@ -87,6 +87,22 @@ TEST(FlowTrackerTest, TheHashIsTheSameInEveryProcess) {
   EXPECT_NE(FlowTracker::FlowHash(with_id), FlowTracker::FlowHash(MakeFlow(1)));
 }
 
+TEST(FlowTrackerTest, TheSameTupleInTwoNamespacesIsTwoFlows) {
+  FlowTracker t(100);
+  t.Begin();
+  t.Add(MakeFlow(1), 1);
+  t.Add(MakeFlow(1), 2);
+  t.End();
+  EXPECT_EQ(t.tracked(), 2u);
+  t.Begin();
+  t.Add(MakeFlow(1), 2);  // gone from namespace 1
+  t.End();
+  EXPECT_EQ(t.change().gone_flows, 1u);
+  EXPECT_EQ(t.change().new_flows, 0u);
+  ASSERT_EQ(t.flows().size(), 1u);
+  EXPECT_EQ(t.flows()[0]->netns, 2u);
+}
+
 TEST(FlowTrackerTest, DeltasOfCounters) {
   FlowTracker t(100);
   Refresh(&t, 0, 10, 1000);

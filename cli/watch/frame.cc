@@ -22,14 +22,15 @@ struct RateKey {
   uint8_t proto = 0;
   uint8_t state = 0;
   uint16_t port = 0;
+  uint32_t netns = 0;  // the namespaces view
   Addr addr{};
   bool operator==(const RateKey& o) const {
-    return std::tie(family, proto, state, port, addr) ==
-           std::tie(o.family, o.proto, o.state, o.port, o.addr);
+    return std::tie(family, proto, state, port, netns, addr) ==
+           std::tie(o.family, o.proto, o.state, o.port, o.netns, o.addr);
   }
   template <typename H>
   friend H AbslHashValue(H h, const RateKey& k) {
-    return H::combine(std::move(h), k.family, k.proto, k.state, k.port, k.addr);
+    return H::combine(std::move(h), k.family, k.proto, k.state, k.port, k.netns, k.addr);
   }
 };
 
@@ -48,6 +49,7 @@ std::string OrderOf(const RateKey& k) {
   o.push_back(static_cast<char>(k.port >> 8));
   o.push_back(static_cast<char>(k.port & 0xff));
   o.push_back(static_cast<char>(k.state));
+  for (int shift = 24; shift >= 0; shift -= 8) o.push_back(static_cast<char>(k.netns >> shift));
   o.append(reinterpret_cast<const char*>(k.addr.data()), k.addr.size());
   return o;
 }
@@ -58,7 +60,12 @@ std::string AddrText(uint8_t family, const Addr& a) {
   return std::string(buf, static_cast<size_t>(end - buf));
 }
 
-std::string KeyText(WatchView view, const RateKey& k) {
+std::string NetnsName(uint32_t id, const std::vector<std::string>& names) {
+  return id >= 1 && id <= names.size() ? names[id - 1] : absl::StrCat("netns#", id);
+}
+
+std::string KeyText(WatchView view, const RateKey& k, const std::vector<std::string>& names) {
+  if (view == WatchView::kNamespaces) return NetnsName(k.netns, names);
   if (view == WatchView::kStates) {
     return absl::StrCat(SummaryProtoName(k.proto), " ", StateName(k.proto, k.state));
   }
@@ -92,13 +99,14 @@ std::vector<RateKey> TopBy(const KeyMap& keys, double KeyTotals::*field, size_t 
 // `exact_entries`, when given, replaces the sampled entry counts (the states' counts
 // come exact from the summary).
 std::vector<WatchRow> KeyRows(WatchView view, const KeyMap& keys, bool have_rates, size_t n,
-                              const KeyMap* exact_entries) {
+                              const KeyMap* exact_entries,
+                              const std::vector<std::string>& names) {
   std::vector<WatchRow> rows;
   absl::flat_hash_map<RateKey, bool> listed;
   auto add = [&](const RateKey& k) {
     if (!listed.emplace(k, true).second) return;
     WatchRow r;
-    r.key = KeyText(view, k);
+    r.key = KeyText(view, k, names);
     r.order = OrderOf(k);
     auto it = keys.find(k);
     const KeyTotals t = it == keys.end() ? KeyTotals{} : it->second;
@@ -123,9 +131,11 @@ std::vector<WatchRow> KeyRows(WatchView view, const KeyMap& keys, bool have_rate
 
 }  // namespace
 
-std::string TrackedFlowText(const TrackedFlow& f) {
+std::string TrackedFlowText(const TrackedFlow& f, const std::vector<std::string>& netns_names) {
   const Tuple& t = f.orig;
-  std::string text = absl::StrCat(SummaryProtoName(f.l4proto), " ");
+  std::string text;
+  if (!netns_names.empty()) absl::StrAppend(&text, "[", NetnsName(f.netns, netns_names), "] ");
+  absl::StrAppend(&text, SummaryProtoName(f.l4proto), " ");
   const bool v6 = f.family == kFamilyIPv6;
   auto endpoint = [&](const Addr& a, uint16_t port) {
     std::string addr = AddrText(f.family, a);
@@ -182,7 +192,8 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
   const bool have_rates = f.accounting && f.change_valid;
   const double entry_scale = static_cast<double>(uint64_t{1} << tracker.shift());
   const double rate_scale = static_cast<double>(uint64_t{1} << ch.shift) / secs;
-  std::array<KeyMap, 4> keys;
+  const bool all_netns = !facts.netns_names.empty();
+  std::array<KeyMap, kWatchViews> keys;
   std::vector<std::pair<const TrackedFlow*, KeyTotals>> flows;
   for (const TrackedFlow* t : tracker.flows()) {
     KeyTotals add{entry_scale, 0, 0};
@@ -216,6 +227,11 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
       s.state = *t->state;
       sum(WatchView::kStates, s);
     }
+    if (all_netns) {
+      RateKey ns;
+      ns.netns = t->netns;
+      sum(WatchView::kNamespaces, ns);
+    }
   }
   KeyMap state_counts;  // exact, from the summary
   for (const CountItem& c : summary.ByState()) {
@@ -224,13 +240,23 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
     k.state = c.state;
     state_counts[k].entries = static_cast<double>(c.count);
   }
+  KeyMap netns_counts;  // exact, from the caller
+  for (size_t i = 0; i < facts.netns_entries.size(); ++i) {
+    if (facts.netns_entries[i] == 0) continue;
+    RateKey k;
+    k.netns = static_cast<uint32_t>(i + 1);
+    netns_counts[k].entries = static_cast<double>(facts.netns_entries[i]);
+  }
   const bool sampled = tracker.shift() != 0;
   for (WatchView v : {WatchView::kSources, WatchView::kDestinations, WatchView::kPorts,
-                      WatchView::kStates}) {
+                      WatchView::kStates, WatchView::kNamespaces}) {
     const size_t i = static_cast<size_t>(v);
-    const bool states = v == WatchView::kStates;
-    f.rows[i] = KeyRows(v, keys[i], have_rates, n, states ? &state_counts : nullptr);
-    f.rows_exact[i] = states || !sampled;
+    if (v == WatchView::kNamespaces && !all_netns) continue;
+    const KeyMap* exact = v == WatchView::kStates       ? &state_counts
+                          : v == WatchView::kNamespaces ? &netns_counts
+                                                        : nullptr;
+    f.rows[i] = KeyRows(v, keys[i], have_rates, n, exact, facts.netns_names);
+    f.rows_exact[i] = exact != nullptr || !sampled;
   }
 
   // The busiest flows, by bytes and by packets.
@@ -244,7 +270,7 @@ WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& track
                       });
     for (size_t i = 0; i < shown; ++i) {
       WatchRow r;
-      r.key = TrackedFlowText(*flows[i].first);
+      r.key = TrackedFlowText(*flows[i].first, facts.netns_names);
       r.order = r.key;
       r.bytes_per_s = flows[i].second.bytes;
       r.packets_per_s = flows[i].second.packets;

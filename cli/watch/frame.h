@@ -15,7 +15,8 @@
 // (WatchFrame::rows_exact false), and the states view keeps the summary's exact entry
 // counts. A view lists the top `rows` keys by entries, by bytes/s and by packets/s,
 // joined by key. The flows view lists the busiest tracked flows by bytes/s and by
-// packets/s. Memory: O(tracked flows + rows).
+// packets/s. Under --all-netns the namespaces view counts per namespace (entries exact,
+// from RefreshFacts::netns_entries). Memory: O(tracked flows + rows + namespaces).
 
 #ifndef CTDUMP_CLI_WATCH_FRAME_H_
 #define CTDUMP_CLI_WATCH_FRAME_H_
@@ -24,6 +25,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/watch/flow_tracker.h"
 #include "cli/watch/screen.h"
@@ -45,14 +47,22 @@ struct RefreshFacts {
   double seconds = 0;
   // The kernel's count at the previous refresh, for the net change.
   std::optional<uint64_t> previous_count;
+  // --all-netns: the namespaces' names, by the number the tracker knows them by
+  // (netns_names[n - 1] for TrackedFlow::netns n), and the exact count of matching
+  // entries listed from each (same index; 0 for one not seen this refresh). Empty
+  // otherwise: then there is no namespaces view.
+  std::vector<std::string> netns_names;
+  std::vector<uint64_t> netns_entries;
 };
 
 WatchFrame BuildWatchFrame(const TableSummary& summary, const FlowTracker& tracker,
                            const RefreshFacts& facts, size_t rows);
 
 // "tcp 10.0.0.1:40000 -> 10.0.0.2:80 ESTABLISHED" (ports, ICMP type/code/id or neither,
-// as the protocol has them).
-std::string TrackedFlowText(const TrackedFlow& flow);
+// as the protocol has them), after "[NAME] " when `netns_names` names the flow's
+// namespace (--all-netns).
+std::string TrackedFlowText(const TrackedFlow& flow,
+                            const std::vector<std::string>& netns_names = {});
 
 }  // namespace ctdump
 

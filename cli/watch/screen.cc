@@ -14,17 +14,17 @@ namespace ctdump {
 namespace {
 
 constexpr const char* kViewNames[kWatchViews] = {"sources", "destinations", "ports",
-                                                  "states", "flows"};
+                                                  "states", "flows", "namespaces"};
 constexpr const char* kViewColumns[kWatchViews] = {"SOURCE", "DESTINATION", "PROTO/DPORT",
-                                                    "PROTO STATE", "FLOW"};
+                                                    "PROTO STATE", "FLOW", "NETNS"};
 constexpr const char* kSortNames[] = {"entries", "bytes/s", "packets/s", "key"};
 constexpr double kIntervals[] = {0.5, 1, 2, 5, 10, 30, 60};
 
 // The help line's items; wrapped at the width.
 constexpr const char* kHelpItems[] = {
     "keys:",         "q quit",       "1 sources",    "2 destinations", "3 ports",
-    "4 states",      "5 flows",      "v next view",  "s sort",         "p/space pause",
-    "+/- interval",
+    "4 states",      "5 flows",      "6 namespaces", "v next view",    "s sort",
+    "p/space pause", "+/- interval",
 };
 
 std::string Fit(std::string line, size_t width) {
@@ -144,10 +144,11 @@ std::string HeadingLine(WatchView view, Columns c) {
   return line;
 }
 
-std::vector<std::string> HelpLines(size_t width) {
+std::vector<std::string> HelpLines(size_t width, bool all_netns) {
   std::vector<std::string> lines;
   std::string line;
   for (const char* item : kHelpItems) {
+    if (!all_netns && std::strcmp(item, "6 namespaces") == 0) continue;
     const std::string sep = line.empty() ? "" : "  ";
     if (!line.empty() && line.size() + sep.size() + std::strlen(item) > width) {
       lines.push_back(line);
@@ -178,13 +179,16 @@ KeyAction ApplyKey(int key, WatchState* s) {
     case 'q':
     case 'Q':
       return KeyAction::kQuit;
-    case '1': case '2': case '3': case '4': case '5':
+    case '1': case '2': case '3': case '4': case '5': case '6':
+      if (key == '6' && !s->all_netns) return KeyAction::kNone;
       s->view = static_cast<WatchView>(key - '1');
       return KeyAction::kRedraw;
     case 'v':
-    case '\t':
-      s->view = static_cast<WatchView>((static_cast<size_t>(s->view) + 1) % kWatchViews);
+    case '\t': {
+      const size_t views = s->all_netns ? kWatchViews : kWatchViews - 1;
+      s->view = static_cast<WatchView>((static_cast<size_t>(s->view) + 1) % views);
       return KeyAction::kRedraw;
+    }
     case 's':
       s->sort = static_cast<WatchSort>((static_cast<int>(s->sort) + 1) % 4);
       return KeyAction::kRedraw;
@@ -224,6 +228,7 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
   if (state.paused) absl::StrAppend(&title, "  [PAUSED]");
   out.push_back(title);
   if (!f.error.empty()) out.push_back(absl::StrCat("ERROR: ", f.error));
+  if (!f.note.empty()) out.push_back(absl::StrCat("note: ", f.note));
   out.push_back(TableLine(f));
   std::string listed = absl::StrCat("listed: ", f.entries_read, " entries in ",
                                     absl::StrFormat("%.3f", f.dump_seconds), " s");
@@ -252,7 +257,7 @@ std::vector<std::string> RenderScreen(const WatchFrame& f, const WatchState& sta
 
   // Batch screens have no keys to list.
   const std::vector<std::string> help =
-      size.height > 0 ? HelpLines(width) : std::vector<std::string>();
+      size.height > 0 ? HelpLines(width, state.all_netns) : std::vector<std::string>();
   size_t room = state.rows;
   if (size.height > 0) {
     const size_t used = out.size() + help.size();

@@ -11,6 +11,7 @@
 //
 // Layout (each line cut to the width; no escape codes here, cli/watch/terminal.h adds them):
 //   ctdump --watch  12:00:01  every 2s  netlink  [PAUSED]
+//   [ERROR: why the last refresh failed]  [note: a namespace skipped (and N more)]
 //   table: 1240 of 262144 entries (0.5% full)[  WARNING: above 80% full]
 //   listed: 1234 entries in 0.012 s (filters: 1234 of 1240 matched)
 //   protocols: tcp 1000  udp 200  icmp 34
@@ -22,6 +23,8 @@
 //          300     1.2M      1.0K    10.0.0.1
 //   ...
 //   keys:  q quit  1 sources  2 destinations  3 ports  4 states  5 flows  v next view ...
+// Under --all-netns there is a sixth view, 6 namespaces (NETNS column), and the flows
+// view names each flow's namespace ("[NAME] tcp ...").
 // The flows view has no ENTRIES column, and its "entries" sort is by bytes/s. The flows
 // listed are those that moved bytes or packets since the previous refresh.
 // The help line wraps onto more lines when the terminal is narrow. Below 60 columns the
@@ -41,8 +44,10 @@
 
 namespace ctdump {
 
-enum class WatchView { kSources, kDestinations, kPorts, kStates, kFlows };
-inline constexpr size_t kWatchViews = 5;
+// kNamespaces (entries and rates per network namespace) exists only under --all-netns
+// (WatchState::all_netns).
+enum class WatchView { kSources, kDestinations, kPorts, kStates, kFlows, kNamespaces };
+inline constexpr size_t kWatchViews = 6;
 enum class WatchSort { kEntries, kBytes, kPackets, kKey };
 
 struct WatchState {
@@ -51,6 +56,7 @@ struct WatchState {
   bool paused = false;
   double interval = 2;  // seconds between refreshes
   size_t rows = 20;     // rows in batch mode
+  bool all_netns = false;  // --all-netns: the namespaces view (key 6) exists
 };
 
 enum class KeyAction {
@@ -81,6 +87,7 @@ struct WatchFrame {
   std::string time;     // wall clock of the refresh, HH:MM:SS
   std::string backend;  // Backend::Name()
   std::string error;    // why the last refresh failed (the rest is from the one before)
+  std::string note;     // what the refresh left out (--all-netns: a namespace skipped)
   std::optional<uint64_t> table_count;  // nf_conntrack_count
   std::optional<uint64_t> table_max;    // nf_conntrack_max
   std::string table_error;              // why the count is missing

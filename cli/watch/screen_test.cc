@@ -87,8 +87,10 @@ WatchFrame FullNoAcctFrame() {
 }
 
 // A frame built by BuildWatchFrame() from the library's counters: two refreshes of six
-// flows with counters, one second apart.
-WatchFrame BuiltFrame() {
+// flows with counters, one second apart. With `netns_names` (--all-netns) the flows come
+// from two namespaces, 1 (sources 1-4) and 2 (sources 5-6), numbered as run_watch.cc
+// numbers them.
+WatchFrame SixFlowsFrame(const std::vector<std::string>& netns_names) {
   TableSummary summary(SummaryOptions{0, 0});  // as run_watch.cc makes it
   FlowTracker tracker;
   auto flow = [](uint8_t src, uint16_t dport, uint64_t bytes) {
@@ -105,17 +107,21 @@ WatchFrame BuiltFrame() {
     f.reply_counters = Counters{0, 0};
     return f;
   };
-  tracker.Begin();
-  for (uint8_t i = 1; i <= 6; ++i) tracker.Add(flow(i, i % 2 ? 443 : 22, 1000));
-  tracker.End();
-  tracker.Begin();
-  for (uint8_t i = 1; i <= 6; ++i) {
-    Flow f = flow(i, i % 2 ? 443 : 22, 1000 + i * 10000);
-    summary.Add(f);
-    tracker.Add(f);
-  }
-  tracker.End();
   RefreshFacts facts;
+  facts.netns_names = netns_names;
+  facts.netns_entries.resize(netns_names.size());
+  for (uint64_t refresh = 0; refresh < 2; ++refresh) {
+    tracker.Begin();
+    for (uint8_t i = 1; i <= 6; ++i) {
+      const uint32_t netns = netns_names.empty() ? 0 : i <= 4 ? 1 : 2;
+      Flow f = flow(i, i % 2 ? 443 : 22, 1000 + refresh * i * 10000);
+      tracker.Add(f, netns);
+      if (refresh == 0) continue;
+      summary.Add(f);
+      if (netns != 0) ++facts.netns_entries[netns - 1];
+    }
+    tracker.End();
+  }
   facts.time = "08:30:00";
   facts.backend = "netlink";
   facts.table_count = 6;
@@ -127,6 +133,14 @@ WatchFrame BuiltFrame() {
   return BuildWatchFrame(summary, tracker, facts, 100);
 }
 
+WatchFrame BuiltFrame() { return SixFlowsFrame({}); }
+
+WatchFrame BuiltNetnsFrame() {
+  WatchFrame f = SixFlowsFrame({"blue", "pid:42"});
+  f.note = "network namespace pid:77 vanished before it was listed (gone); skipped";
+  return f;
+}
+
 struct Case {
   const char* golden;
   WatchFrame (*frame)();
@@ -134,6 +148,7 @@ struct Case {
   WatchSort sort;
   bool paused;
   ScreenSize size;
+  bool all_netns = false;
 };
 
 const Case kCases[] = {
@@ -152,6 +167,10 @@ const Case kCases[] = {
     {"built_ports", BuiltFrame, WatchView::kPorts, WatchSort::kEntries, false, {80, 20}},
     {"built_flows", BuiltFrame, WatchView::kFlows, WatchSort::kBytes, false, {100, 20}},
     {"built_states", BuiltFrame, WatchView::kStates, WatchSort::kEntries, false, {80, 18}},
+    {"netns_namespaces", BuiltNetnsFrame, WatchView::kNamespaces, WatchSort::kEntries, false,
+     {80, 18}, true},
+    {"netns_flows", BuiltNetnsFrame, WatchView::kFlows, WatchSort::kBytes, false, {100, 20},
+     true},
 };
 
 std::string ReadFile(const std::string& path) {
@@ -172,6 +191,7 @@ TEST(ScreenTest, Goldens) {
     state.sort = c.sort;
     state.paused = c.paused;
     state.rows = 3;
+    state.all_netns = c.all_netns;
     const std::vector<std::string> lines = RenderScreen(c.frame(), state, c.size);
     const std::string got = absl::StrJoin(lines, "\n") + "\n";
     for (const std::string& l : lines) EXPECT_LE(l.size(), c.size.width) << c.golden;
@@ -230,6 +250,30 @@ TEST(ScreenTest, Keys) {
   EXPECT_EQ(s.sort, WatchSort::kEntries);  // the sorts go round
   ApplyKey('p', &s);
   EXPECT_EQ(ApplyKey('p', &s), KeyAction::kRefresh);  // resuming refreshes at once
+}
+
+// The namespaces view exists only under --all-netns: key 6 and the view cycle.
+TEST(ScreenTest, NamespacesViewOnlyWithAllNetns) {
+  WatchState one;
+  EXPECT_EQ(ApplyKey('6', &one), KeyAction::kNone);
+  EXPECT_EQ(one.view, WatchView::kSources);
+  one.view = WatchView::kFlows;
+  ApplyKey('v', &one);
+  EXPECT_EQ(one.view, WatchView::kSources);  // flows -> sources, namespaces skipped
+  EXPECT_EQ(RenderScreen(BusyFrame(), one, ScreenSize{200, 30}).back().find("6 namespaces"),
+            std::string::npos);
+
+  WatchState all;
+  all.all_netns = true;
+  EXPECT_EQ(ApplyKey('6', &all), KeyAction::kRedraw);
+  EXPECT_EQ(all.view, WatchView::kNamespaces);
+  ApplyKey('v', &all);
+  EXPECT_EQ(all.view, WatchView::kSources);
+  all.view = WatchView::kFlows;
+  ApplyKey('\t', &all);
+  EXPECT_EQ(all.view, WatchView::kNamespaces);
+  EXPECT_NE(RenderScreen(BusyFrame(), all, ScreenSize{200, 30}).back().find("6 namespaces"),
+            std::string::npos);
 }
 
 TEST(ScreenTest, HumanNumber) {
