@@ -28,7 +28,8 @@
 #                             stores the name in VAR (default CT_NETNS). The first call installs
 #                             an EXIT/INT/TERM trap that kills the processes this library
 #                             started, the shell's remaining background jobs, any process
-#                             left inside our namespaces, deletes the namespaces and runs
+#                             of this test's session left inside our namespaces (not other
+#                             tests' --all-netns visitors), deletes the namespaces and runs
 #                             the ct_on_exit hooks. The name works with
 #                             `ip netns exec NAME cmd`.
 #   ct_on_exit CMD...         Registers a cleanup command (run in reverse order on exit).
@@ -53,7 +54,9 @@
 #                             to the number of lines in OUT.
 #   ct_part NAME CMD...       Runs CMD in a subshell (errexit still on), so that a ct_fail
 #                             inside it ends only this part; on failure prints
-#                             "FAILED PART: NAME" and remembers it for ct_finish.
+#                             "FAILED PART: NAME" and remembers it for ct_finish. What the
+#                             part creates (namespaces, helpers, ct_on_exit hooks) is
+#                             cleaned up when the part ends.
 #   ct_finish                 Prints "PASS" and returns 0 if no part failed; otherwise lists
 #                             the failed parts and exits 1.
 #   ct_compare NAME_A A NAME_B B
@@ -130,6 +133,18 @@ _ct_kill_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# The session of a process (field 6 of /proc/PID/stat; the comm before it may hold
+# blanks), or nothing when it is gone.
+_ct_session_of() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  stat="${stat##*) }"
+  # shellcheck disable=SC2086
+  set -- $stat
+  echo "${4:-}"
+}
+_CT_SESSION="$(_ct_session_of $$)"
+
 _ct_cleanup() {
   local rc=$?
   set +e
@@ -139,8 +154,12 @@ _ct_cleanup() {
   for pid in "${_CT_BG_PIDS[@]}" $(jobs -p); do _ct_kill_pid "$pid"; done
   _CT_BG_PIDS=()
   for ns in "${_CT_NETNS_LIST[@]}"; do
-    # Anything still running inside our namespace was started by this test.
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do _ct_kill_pid "$pid"; done
+    # What still runs inside our namespace and belongs to this test's session was started
+    # by this test. Others can be there for a moment: another test's `ctdump --all-netns`
+    # visits every namespace with setns(2), and must not be killed for it.
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      [[ "$(_ct_session_of "$pid")" == "$_CT_SESSION" ]] && _ct_kill_pid "$pid"
+    done
     ip netns del "$ns" 2>/dev/null
   done
   _CT_NETNS_LIST=()
@@ -418,8 +437,17 @@ ct_part() {
   local name="$1" rc=0
   shift
   # Run as a background subshell and wait: a subshell in an `if`/`||` context would run
-  # with errexit disabled.
-  ("$@") &
+  # with errexit disabled. The subshell cleans up what it created itself (namespaces,
+  # helpers, ct_on_exit hooks) when it ends: its changes to the lists never reach this
+  # shell, whose own trap would otherwise leave them behind.
+  (
+    _CT_TRAP_SET=0
+    _CT_NETNS_LIST=()
+    _CT_BG_PIDS=()
+    _CT_EXIT_HOOKS=()
+    _ct_install_trap
+    "$@"
+  ) &
   wait "$!" || rc=$?
   if [[ "$rc" != 0 ]]; then
     echo "FAILED PART: $name" >&2

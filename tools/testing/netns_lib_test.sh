@@ -6,7 +6,8 @@
 #     `unknown` protocols, not for offloaded lines without a timeout), drops --drop fields
 #     and sorts;
 #   * (root) ct_netns_create gives a usable namespace that is gone, with no process left
-#     in it, once the creating shell exits;
+#     in it, once the creating shell exits; a process of another session inside it (another
+#     test's --all-netns visit) is not killed; a ct_part removes what it created;
 #   * (root) ct_real_traffic leaves: a DNAT+SNAT TCP entry ESTABLISHED, TIME_WAIT entries,
 #     an IPv6 ESTABLISHED entry, a marked UDP entry, an [UNREPLIED] UDP entry, replied
 #     ICMP and ICMPv6 entries, counters and delta-time (acct/timestamps on);
@@ -59,6 +60,25 @@ rm -f "$child_out"
 if ip netns list | grep -qw "$name"; then ct_fail "namespace $name survived its shell"; fi
 if kill -0 "$pid" 2>/dev/null; then ct_fail "process $pid survived its shell"; fi
 echo "ok: namespace and its process removed on exit"
+
+# A process of another session inside the namespace (another test's `ctdump
+# --all-netns` passing through) is not this test's to kill: the namespace goes, it stays.
+visitor_out="${TEST_TMPDIR:-/tmp}/visitor.$$"
+bash -c '
+  source "$1"; ct_netns_create N
+  setsid -f sh -c "echo \$\$ >\"$2\"; exec nsenter --net=/run/netns/$N sleep 60" \
+    </dev/null >/dev/null 2>&1
+  for _ in $(seq 1 50); do [[ -s "$2" ]] && break; sleep 0.1; done
+  echo "$N" >>"$2"' _ "$LIB" "$visitor_out"
+{ read -r vpid; read -r name; } <"$visitor_out"
+rm -f "$visitor_out"
+[[ -n "$vpid" && -n "$name" ]] || ct_fail "the visitor did not start"
+alive=0
+kill -0 "$vpid" 2>/dev/null && alive=1
+kill "$vpid" 2>/dev/null || true
+if ip netns list | grep -qw "$name"; then ct_fail "namespace $name survived its shell"; fi
+[[ "$alive" == 1 ]] || ct_fail "the cleanup killed a process of another session (pid $vpid)"
+echo "ok: a process of another session in the namespace is left alone"
 
 ct_netns_create NS
 X=(ip netns exec "$NS")
@@ -116,4 +136,22 @@ ct_netns_create NS2
 ip netns exec "$NS2" "$CTGEN" --count 5000 --mix udp --v6-percent 50 -q
 [[ "$(ip netns exec "$NS2" conntrack -C)" == 5000 ]] || ct_fail "ctgen --count 5000"
 echo "ok: ctgen --count 5000"
+
+# A part (ct_part, a subshell) removes what it created when it ends: its namespace and
+# its ct_on_exit hooks' files; the test's own namespaces stay.
+PART_OUT="$(mktemp "${TEST_TMPDIR:-/tmp}/ct_part.XXXXXX")"
+part_that_creates() {
+  ct_netns_create PART_NS
+  touch "/run/netns/ctdump-part-marker-$$"
+  ct_on_exit rm -f "/run/netns/ctdump-part-marker-$$"
+  echo "$PART_NS" >"$PART_OUT"
+}
+ct_part "creates and leaves" part_that_creates
+part_ns="$(cat "$PART_OUT")"
+rm -f "$PART_OUT"
+[[ -n "$part_ns" ]] || ct_fail "the part did not run"
+[[ ! -e "/run/netns/$part_ns" ]] || ct_fail "ct_part left its namespace $part_ns behind"
+[[ ! -e "/run/netns/ctdump-part-marker-$$" ]] || ct_fail "ct_part left its ct_on_exit file behind"
+[[ -e "/run/netns/$NS2" ]] || ct_fail "ct_part removed the test's own namespace $NS2"
+echo "ok: ct_part cleans up what it created, and only that"
 echo "PASS"
