@@ -15,10 +15,9 @@
 // does not fit the original one).
 //
 // Sources, by spec (as backends/select.h):
-//   "netlink"   one IPCTNL_MSG_CT_GET request with NLM_F_REQUEST|NLM_F_ACK carrying
-//               CTA_TUPLE_ORIG or CTA_TUPLE_REPLY (request.h kGetEntry); the kernel finds
-//               the entry in the default zone (ctnetlink_get_conntrack(), any kernel with
-//               ctnetlink) and sends it back. No dump, nothing changed.
+//   "netlink"   one IPCTNL_MSG_CT_GET request (backends/netlink/get_entry.h): the
+//               kernel finds the entry in the default zone and sends it back. No dump,
+//               nothing changed.
 //   "auto"      the same; when ctnetlink is missing (kFailedPrecondition), the /proc scan.
 //   "procfs", "procfs:PATH", "input:PATH"
 //               reads the table and takes the first entry whose tuple in that direction
@@ -38,8 +37,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "backends/netlink/request.h"
-#include "backends/netlink/transport.h"
 #include "backends/select.h"
 #include "core/backend.h"
 #include "core/filter.h"
@@ -49,12 +46,8 @@ namespace ctdump {
 absl::Status LookupEntry(absl::string_view spec, const Filter& key, FlowSink& sink,
                          const BackendLog& log = nullptr);
 
-// The parts, for tests. The tuple a key names (pure): `orig` or `reply` filled.
-netlink::DumpFilter LookupTuple(const Filter& key);
-// The ctnetlink lookup over `transport`.
-absl::Status LookupOverNetlink(netlink::Transport& transport, const Filter& key,
-                               FlowSink& sink);
-// Whether `flow` is the entry `key` names (the /proc scan's test; pure).
+// Whether `flow` is the entry `key` names (the /proc scan's test; pure). The ctnetlink
+// half is backends/netlink/get_entry.h.
 bool IsLookedUpEntry(const Filter& key, const Flow& flow);
 
 }  // namespace ctdump

@@ -1,14 +1,7 @@
 #include "backends/lookup.h"
 
-#include <errno.h>
-
-#include <cstring>
 #include <vector>
 
-#include "backends/netlink/ctnetlink.h"
-#include "backends/netlink/request.h"
-#include "backends/netlink/testing/fake_transport.h"
-#include "backends/netlink/testing/nl_builder.h"
 #include "core/addr.h"
 #include "core/kernel.h"
 #include "core/testing/status_matchers.h"
@@ -17,12 +10,6 @@
 
 namespace ctdump {
 namespace {
-
-namespace ctnl = ::ctdump::netlink::ctnl;
-using netlink::testing::Concat;
-using netlink::testing::ErrorMsg;
-using netlink::testing::FakeKernel;
-using netlink::testing::TcpEntry;
 
 AddrCondition V4(const char* text) {
   AddrCondition c;
@@ -53,79 +40,6 @@ struct Collect : FlowSink {
   std::vector<Flow> flows;
   int skipped = 0;
 };
-
-TEST(LookupTuple, OriginalTupleWhenAnOriginalAddressIsGiven) {
-  const netlink::DumpFilter f = LookupTuple(TcpKey(1000));
-  EXPECT_EQ(f.reply.flags, 0u);
-  EXPECT_EQ(f.orig.flags, ctnl::kCtaFilterFIpSrc | ctnl::kCtaFilterFIpDst |
-                              ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFSrcPort |
-                              ctnl::kCtaFilterFDstPort);
-  EXPECT_EQ(f.orig.sport, 1000);
-  EXPECT_EQ(f.orig.dport, 80);
-  EXPECT_EQ(f.orig.proto, kProtoTCP);
-}
-
-TEST(LookupTuple, ReplyTupleCarriesTheProtocolToo) {
-  Filter k;
-  k.family = kFamilyIPv4;
-  k.l4proto = kProtoUDP;
-  k.reply_src = V4("10.0.0.2");
-  k.reply_dst = V4("10.0.0.1");
-  k.reply_sport = 53;
-  k.reply_dport = 999;
-  const netlink::DumpFilter f = LookupTuple(k);
-  EXPECT_EQ(f.orig.flags, 0u);
-  EXPECT_EQ(f.reply.flags, ctnl::kCtaFilterFIpSrc | ctnl::kCtaFilterFIpDst |
-                               ctnl::kCtaFilterFProtoNum | ctnl::kCtaFilterFSrcPort |
-                               ctnl::kCtaFilterFDstPort);
-  EXPECT_EQ(f.reply.proto, kProtoUDP);
-}
-
-TEST(LookupOverNetlink, SendsOneGetWithAckAndDeliversTheEntry) {
-  auto kernel = std::make_shared<FakeKernel>();
-  kernel->Script({{Concat({TcpEntry(7, 1000), ErrorMsg(0, 0, 0)})}});
-  auto t = kernel->NewTransport();
-  Collect sink;
-  EXPECT_THAT(LookupOverNetlink(*t, TcpKey(1000), sink), IsOk());
-  ASSERT_EQ(sink.flows.size(), 1u);
-  EXPECT_EQ(sink.flows[0].orig.sport, 1000);
-  ASSERT_EQ(kernel->requests.size(), 1u);
-  const std::vector<uint8_t>& req = kernel->requests[0];
-  uint16_t type, flags;
-  std::memcpy(&type, req.data() + 4, 2);
-  std::memcpy(&flags, req.data() + 6, 2);
-  EXPECT_EQ(type, ctnl::CtType(ctnl::kMsgCtGet));
-  EXPECT_EQ(flags, ctnl::kNlmFRequest | ctnl::kNlmFAck);  // no NLM_F_DUMP
-}
-
-TEST(LookupOverNetlink, KernelRefusalsInConntracksWords) {
-  struct Case {
-    int err;
-    absl::StatusCode code;
-    const char* text;
-  };
-  for (const Case& c : {Case{ENOENT, absl::StatusCode::kNotFound, "such conntrack doesn't exist"},
-                        Case{EINVAL, absl::StatusCode::kInvalidArgument, "invalid parameters"},
-                        Case{EPERM, absl::StatusCode::kPermissionDenied, "CAP_NET_ADMIN"}}) {
-    auto kernel = std::make_shared<FakeKernel>();
-    kernel->Script({{ErrorMsg(0, 0, c.err)}});
-    auto t = kernel->NewTransport();
-    Collect sink;
-    EXPECT_THAT(LookupOverNetlink(*t, TcpKey(1000), sink),
-                StatusIs(c.code, testing::HasSubstr(c.text)));
-    EXPECT_TRUE(sink.flows.empty());
-  }
-}
-
-TEST(LookupOverNetlink, ARequestWithoutFamilyIsNotSent) {
-  auto kernel = std::make_shared<FakeKernel>();
-  auto t = kernel->NewTransport();
-  Filter k = TcpKey(1);
-  k.family.reset();
-  Collect sink;
-  EXPECT_THAT(LookupOverNetlink(*t, k, sink), StatusIs(absl::StatusCode::kInvalidArgument, testing::_));
-  EXPECT_TRUE(kernel->requests.empty());
-}
 
 TEST(IsLookedUpEntry, TupleAndDefaultZoneOnly) {
   Flow f;
