@@ -5,31 +5,15 @@
 #include "core/addr.h"
 #include "core/kernel.h"
 #include "core/testing/status_matchers.h"
+#include "core/testing/test_filters.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
 namespace {
 
-AddrCondition V4(const char* text) {
-  AddrCondition c;
-  c.family = kFamilyIPv4;
-  EXPECT_TRUE(ParseIPv4(text, &c.addr));
-  c.mask.fill(0xff);
-  return c;
-}
-
 // -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport SPORT --dport 80
-Filter TcpKey(uint16_t sport) {
-  Filter k;
-  k.family = kFamilyIPv4;
-  k.l4proto = kProtoTCP;
-  k.orig_src = V4("10.0.0.1");
-  k.orig_dst = V4("10.0.0.2");
-  k.orig_sport = sport;
-  k.orig_dport = 80;
-  return k;
-}
+Filter TcpKey(uint16_t sport) { return TestTcpKey("10.0.0.1", "10.0.0.2", sport, 80); }
 
 struct Collect : FlowSink {
   bool OnFlow(const Flow& f) override {

@@ -6,20 +6,13 @@
 #include "core/addr.h"
 #include "core/kernel.h"
 #include "core/testing/test_flows.h"
+#include "core/testing/test_filters.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
 namespace {
 
 Addr A(const char* text) { return TestAddr(text); }
-
-AddrCondition Exact(uint8_t family, const char* text) {
-  AddrCondition c;
-  c.family = family;
-  c.addr = A(text);
-  for (int i = 0; i < (family == kFamilyIPv4 ? 4 : 16); ++i) c.mask[i] = 0xff;
-  return c;
-}
 
 AddrCondition Prefix(uint8_t family, const char* text, int bits) {
   AddrCondition c;
@@ -77,15 +70,15 @@ std::vector<Case> Cases() {
   add("empty", [](Filter&) {}, true, true);
   add("family4", [](Filter& f) { f.family = kFamilyIPv4; }, true, false);
   add("proto_udp", [](Filter& f) { f.l4proto = kProtoUDP; }, false, true);
-  add("src_exact", [](Filter& f) { f.orig_src = Exact(kFamilyIPv4, "10.0.0.1"); }, true, false);
+  add("src_exact", [](Filter& f) { f.orig_src = TestExactAddr(kFamilyIPv4, "10.0.0.1"); }, true, false);
   add("src_cidr", [](Filter& f) { f.orig_src = Prefix(kFamilyIPv4, "10.0.0.0", 24); }, true,
       false);
   add("src_cidr0_family", [](Filter& f) { f.orig_src = Prefix(kFamilyIPv6, "::", 0); }, false,
       true);
   add("dst_v6_cidr", [](Filter& f) { f.orig_dst = Prefix(kFamilyIPv6, "fd00::", 64); }, false,
       true);
-  add("reply_src", [](Filter& f) { f.reply_src = Exact(kFamilyIPv6, "fd00::99"); }, false, true);
-  add("reply_dst", [](Filter& f) { f.reply_dst = Exact(kFamilyIPv4, "192.0.2.9"); }, true,
+  add("reply_src", [](Filter& f) { f.reply_src = TestExactAddr(kFamilyIPv6, "fd00::99"); }, false, true);
+  add("reply_dst", [](Filter& f) { f.reply_dst = TestExactAddr(kFamilyIPv4, "192.0.2.9"); }, true,
       false);
   add("dport", [](Filter& f) { f.orig_dport = 80; }, true, false);
   add("reply_port_src", [](Filter& f) { f.reply_sport = 5353; }, false, true);
@@ -194,8 +187,8 @@ TEST(CanJudge, ProcCannotShowEveryStatusBitOrLabels) {
 
 TEST(Validate, MixedFamilies) {
   Filter x;
-  x.orig_src = Exact(kFamilyIPv4, "10.0.0.1");
-  x.reply_src = Exact(kFamilyIPv6, "::1");
+  x.orig_src = TestExactAddr(kFamilyIPv4, "10.0.0.1");
+  x.reply_src = TestExactAddr(kFamilyIPv6, "::1");
   EXPECT_EQ(Validate(x).code(), absl::StatusCode::kInvalidArgument);
   x.reply_src.reset();
   x.family = kFamilyIPv6;

@@ -12,6 +12,7 @@
 #include "core/addr.h"
 #include "core/kernel.h"
 #include "core/testing/status_matchers.h"
+#include "core/testing/test_filters.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -24,25 +25,8 @@ using testing::ErrorMsg;
 using testing::FakeKernel;
 using testing::TcpEntry;
 
-AddrCondition V4(const char* text) {
-  AddrCondition c;
-  c.family = kFamilyIPv4;
-  EXPECT_TRUE(ParseIPv4(text, &c.addr));
-  c.mask.fill(0xff);
-  return c;
-}
-
 // -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport SPORT --dport 80
-Filter TcpKey(uint16_t sport) {
-  Filter k;
-  k.family = kFamilyIPv4;
-  k.l4proto = kProtoTCP;
-  k.orig_src = V4("10.0.0.1");
-  k.orig_dst = V4("10.0.0.2");
-  k.orig_sport = sport;
-  k.orig_dport = 80;
-  return k;
-}
+Filter TcpKey(uint16_t sport) { return TestTcpKey("10.0.0.1", "10.0.0.2", sport, 80); }
 
 struct Collect : FlowSink {
   bool OnFlow(const Flow& f) override {
@@ -69,8 +53,8 @@ TEST(GetEntryTuple, ReplyTupleCarriesTheProtocolToo) {
   Filter k;
   k.family = kFamilyIPv4;
   k.l4proto = kProtoUDP;
-  k.reply_src = V4("10.0.0.2");
-  k.reply_dst = V4("10.0.0.1");
+  k.reply_src = TestExactAddr(kFamilyIPv4, "10.0.0.2");
+  k.reply_dst = TestExactAddr(kFamilyIPv4, "10.0.0.1");
   k.reply_sport = 53;
   k.reply_dport = 999;
   const DumpFilter f = GetEntryTuple(k);

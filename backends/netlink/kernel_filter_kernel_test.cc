@@ -41,6 +41,7 @@
 #include "core/flow.h"
 #include "core/kernel.h"
 #include "core/testing/status_matchers.h"
+#include "core/testing/test_filters.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -119,19 +120,6 @@ struct Case {
   Filter filter;
   bool fully_pushed = false;  // the kernel can apply all of it: exactly the matches cross
 };
-
-Addr A(const char* text) {
-  Addr a{};
-  if (!ParseIPv4(text, &a)) ParseIPv6(text, &a);
-  return a;
-}
-AddrCondition Exact(uint8_t family, const char* text) {
-  AddrCondition c;
-  c.family = family;
-  c.addr = A(text);
-  for (size_t i = 0; i < (family == kFamilyIPv4 ? 4u : 16u); ++i) c.mask[i] = 0xff;
-  return c;
-}
 
 class KernelFilterTest : public ::testing::Test {
  protected:
@@ -297,21 +285,21 @@ TEST_F(KernelFilterTest, SyntheticTable) {
   {
     Case c{"-s SRC -d DST", {}, true};
     c.filter.family = kFamilyIPv4;
-    c.filter.orig_src = Exact(kFamilyIPv4, src);
-    c.filter.orig_dst = Exact(kFamilyIPv4, dst);
+    c.filter.orig_src = TestExactAddr(kFamilyIPv4, src);
+    c.filter.orig_dst = TestExactAddr(kFamilyIPv4, dst);
     cases.push_back(c);
   }
   {
     Case c{"-r DST -q SRC", {}, true};
     c.filter.family = kFamilyIPv4;
-    c.filter.reply_src = Exact(kFamilyIPv4, dst);
-    c.filter.reply_dst = Exact(kFamilyIPv4, src);
+    c.filter.reply_src = TestExactAddr(kFamilyIPv4, dst);
+    c.filter.reply_dst = TestExactAddr(kFamilyIPv4, src);
     cases.push_back(c);
   }
   {
     Case c{"-s SRC/16 (CIDR stays in user space)", {}, false};
     c.filter.family = kFamilyIPv4;
-    c.filter.orig_src = Exact(kFamilyIPv4, src);
+    c.filter.orig_src = TestExactAddr(kFamilyIPv4, src);
     c.filter.orig_src->mask = Addr{0xff, 0xff};
     cases.push_back(c);
   }
@@ -348,7 +336,7 @@ TEST_F(KernelFilterTest, SyntheticTable) {
     *FormatAddr(kFamilyIPv6, f.orig.src, AddrStyle::kCompressed, s6) = '\0';
     Case c{"-s IPV6SRC", {}, false};
     c.filter.family = kFamilyIPv6;
-    c.filter.orig_src = Exact(kFamilyIPv6, s6);
+    c.filter.orig_src = TestExactAddr(kFamilyIPv6, s6);
     cases.push_back(c);
     break;
   }

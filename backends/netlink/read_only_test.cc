@@ -53,6 +53,7 @@
 #include "core/filter.h"
 #include "core/flow.h"
 #include "core/kernel.h"
+#include "core/testing/test_filters.h"
 #include "gtest/gtest.h"
 
 namespace {
@@ -233,18 +234,6 @@ class Count : public FlowSink {
   size_t stop_after_;
 };
 
-AddrCondition Exact(uint8_t family, const char* text) {
-  AddrCondition c;
-  c.family = family;
-  if (family == kFamilyIPv4) {
-    ParseIPv4(text, &c.addr);
-  } else {
-    ParseIPv6(text, &c.addr);
-  }
-  for (size_t i = 0; i < (family == kFamilyIPv4 ? 4u : 16u); ++i) c.mask[i] = 0xff;
-  return c;
-}
-
 // One filter of every part the kernel can apply (kernel_filter.h), and some it cannot.
 std::vector<Filter> Filters() {
   std::vector<Filter> out(1);  // none
@@ -267,8 +256,8 @@ std::vector<Filter> Filters() {
   f = Filter();
   f.family = kFamilyIPv4;
   f.l4proto = kProtoTCP;
-  f.orig_src = Exact(kFamilyIPv4, "10.0.0.1");
-  f.reply_src = Exact(kFamilyIPv4, "10.0.0.2");
+  f.orig_src = TestExactAddr(kFamilyIPv4, "10.0.0.1");
+  f.reply_src = TestExactAddr(kFamilyIPv4, "10.0.0.2");
   f.orig_dport = 80;
   f.reply_sport = 80;
   out.push_back(f);
@@ -283,7 +272,7 @@ std::vector<Filter> Filters() {
   f.family = kFamilyIPv6;
   f.l4proto = kProtoICMPv6;
   f.icmp_type = 128;
-  f.orig_dst = Exact(kFamilyIPv6, "::1");  // user space only
+  f.orig_dst = TestExactAddr(kFamilyIPv6, "::1");  // user space only
   out.push_back(f);
   f = Filter();
   f.l4proto = kProtoUDP;
