@@ -17,26 +17,10 @@ namespace {
 Addr A(const char* text) { return TestAddr(text); }
 
 Flow Base(uint8_t family, uint8_t proto, const char* src, const char* dst) {
-  Flow f;
-  f.source = Source::kNetlink;
-  f.family = family;
-  f.l4proto = proto;
-  f.orig.src = A(src);
-  f.orig.dst = A(dst);
-  f.reply.src = A(dst);
-  f.reply.dst = A(src);
-  f.status_known = ~0u;
+  Flow f = TestNetlinkFlow(family, proto, src, dst);
   f.mark = 0;
   f.use = 1;
   return f;
-}
-
-void Ports(Flow* f, uint16_t sport, uint16_t dport) {
-  f->orig.has_l4 = f->reply.has_l4 = true;
-  f->orig.sport = sport;
-  f->orig.dport = dport;
-  f->reply.sport = dport;
-  f->reply.dport = sport;
 }
 
 std::string Line(const Flow& f, const ConntrackStyle& style = {}, uint64_t now_ns = 0) {
@@ -55,7 +39,7 @@ std::vector<Case> Cases() {
   std::vector<Case> cases;
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1000, 80);
+    SetTestPorts(&f, 1000, 80);
     f.timeout = 597;
     f.state = 3;
     f.status = kStatusAssured;
@@ -66,7 +50,7 @@ std::vector<Case> Cases() {
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1002, 80);
+    SetTestPorts(&f, 1002, 80);
     f.timeout = 597;
     f.state = 3;
     f.status = kStatusSeenReply;
@@ -123,7 +107,7 @@ std::vector<Case> Cases() {
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-    Ports(&f, 3868, 3868);
+    SetTestPorts(&f, 3868, 3868);
     f.timeout = 97;
     f.state = 4;
     cases.push_back({"sctp_established", f,
@@ -132,7 +116,7 @@ std::vector<Case> Cases() {
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.4.1", "10.0.4.2");
-    Ports(&f, 2000, 22);
+    SetTestPorts(&f, 2000, 22);
     f.timeout = 297;
     f.state = 3;
     f.zone = {5, kZoneDirBoth};
@@ -161,7 +145,7 @@ std::vector<Case> Cases() {
   {
     // Real SNAT with acct and timestamps, and a helper.
     Flow f = Base(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.2");
-    Ports(&f, 43302, 8080);
+    SetTestPorts(&f, 43302, 8080);
     f.reply.src = A("127.0.0.2");
     f.reply.dst = A("127.0.0.3");
     f.reply.dport = 5555;
@@ -180,7 +164,7 @@ std::vector<Case> Cases() {
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.status = kStatusSeenReply | kStatusOffload | kStatusAssured;
     f.secctx = "system_u:object_r:unlabeled_t:s0";
     cases.push_back({"offload_no_timeout_no_state_secctx", f,
@@ -201,7 +185,7 @@ std::vector<Case> Cases() {
     f.source = Source::kProcNfConntrack;
     f.status_known = kStatusVisibleInProc;
     f.status = kStatusSeenReply;
-    Ports(&f, 53415, 9001);
+    SetTestPorts(&f, 53415, 9001);
     f.timeout = 27;
     f.delta_time = 2;
     f.use = 2;
@@ -221,7 +205,7 @@ TEST(AppendConntrackLine, MatchesConntrack147) {
 
 TEST(AppendConntrackLine, ExtendedIdKtimestampLabels) {
   Flow f = Base(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-  Ports(&f, 3868, 3868);
+  SetTestPorts(&f, 3868, 3868);
   f.timeout = 869;
   f.state = 4;
   f.orig_counters = Counters{};
@@ -259,7 +243,7 @@ TEST(AppendConntrackLine, ExtendedIdKtimestampLabels) {
 
 TEST(AppendConntrackLine, StopTimestampFixesDelta) {
   Flow f = Base(kFamilyIPv4, kProtoUDP, "10.0.0.1", "10.0.0.2");
-  Ports(&f, 1, 2);
+  SetTestPorts(&f, 1, 2);
   f.start_ns = uint64_t{1000000000} * 100 + 999999999u;
   f.stop_ns = uint64_t{1000000000} * 103;
   EXPECT_NE(Line(f, {}, 0).find(" delta-time=3 "), std::string::npos) << Line(f, {}, 0);

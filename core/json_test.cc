@@ -31,22 +31,7 @@ std::string Json(const Flow& f, const JsonStyle& style = {}, uint64_t now_ns = k
 }
 
 Flow Base(uint8_t family, uint8_t proto, const char* src, const char* dst) {
-  Flow f;
-  f.source = Source::kNetlink;
-  f.family = family;
-  f.l4proto = proto;
-  f.orig.src = TestAddr(src);
-  f.orig.dst = TestAddr(dst);
-  f.reply.src = TestAddr(dst);
-  f.reply.dst = TestAddr(src);
-  f.status_known = ~0u;
-  return f;
-}
-
-void Ports(Flow* f, uint16_t sport, uint16_t dport) {
-  f->orig.has_l4 = f->reply.has_l4 = true;
-  f->orig.sport = f->reply.dport = sport;
-  f->orig.dport = f->reply.sport = dport;
+  return TestNetlinkFlow(family, proto, src, dst);
 }
 
 // A string with every kind of byte the escaper must handle.
@@ -70,7 +55,7 @@ std::vector<Case> RoundTripCases() {
   {
     // Every field of the record, at extreme values.
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 65535, 0);
+    SetTestPorts(&f, 65535, 0);
     f.reply.src = TestAddr("255.255.255.255");
     f.reply.dst = TestAddr("0.0.0.0");
     f.zone = {65535, kZoneDirOrig};
@@ -112,7 +97,7 @@ std::vector<Case> RoundTripCases() {
   }
   {
     Flow f = Base(kFamilyIPv6, kProtoUDP, "::ffff:192.0.2.1", "2001:db8::1:0:0:2");
-    Ports(&f, 5353, 53);
+    SetTestPorts(&f, 5353, 53);
     f.reply.src = TestAddr("::");
     f.reply.dst = TestAddr("::1.2.3.4");
     f.timeout = 27;
@@ -156,7 +141,7 @@ std::vector<Case> RoundTripCases() {
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoDCCP, "10.0.1.3", "10.0.1.4");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 4;
     f.dccp = DccpInfo{1, 12345};
     cases.push_back({"dccp_tracked", f});
@@ -168,25 +153,25 @@ std::vector<Case> RoundTripCases() {
   {
     // Not produced by any backend, but representable: a generic protocol with ports.
     Flow f = Base(kFamilyIPv4, 99, "10.0.3.1", "10.0.3.2");
-    Ports(&f, 7, 8);
+    SetTestPorts(&f, 7, 8);
     cases.push_back({"generic_proto_with_ports", f});
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 200;  // past the table: "NONE" with statenum 200
     cases.push_back({"state_out_of_range", f});
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-    Ports(&f, 3868, 3868);
+    SetTestPorts(&f, 3868, 3868);
     f.state = 4;
     f.sctp = SctpInfo{1, 2};
     cases.push_back({"sctp", f});
   }
   {
     Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.secctx = WeirdString();
     f.helper = std::string("h\"\\\x01\xff\xc3\xa9", 7);
     cases.push_back({"weird_strings", f});
@@ -297,7 +282,7 @@ std::vector<Golden> GoldenCases() {
     // sport=43302 dport=8080 packets=4 bytes=221 src=127.0.0.2 dst=127.0.0.3 sport=8080
     // dport=5555 packets=3 bytes=175 [ASSURED] mark=0 delta-time=2 use=1", SNATed.
     Flow f = Base(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.2");
-    Ports(&f, 43302, 8080);
+    SetTestPorts(&f, 43302, 8080);
     f.reply.dst = TestAddr("127.0.0.3");
     f.reply.dport = 5555;
     f.timeout = 431997;
@@ -476,7 +461,7 @@ std::string Replace(const std::string& s, absl::string_view from, absl::string_v
 
 std::vector<BadCase> BadCases() {
   Flow f = Base(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-  Ports(&f, 1000, 80);
+  SetTestPorts(&f, 1000, 80);
   f.timeout = 5;
   f.state = 3;
   f.mark = 7;

@@ -156,26 +156,12 @@ std::vector<uint8_t> Encode(const Flow& f) {
 // The records.
 
 Flow Netlink(uint8_t family, uint8_t proto, const char* src, const char* dst) {
-  Flow f;
-  f.source = Source::kNetlink;
-  f.family = family;
-  f.l4proto = proto;
-  f.orig.src = TestAddr(src);
-  f.orig.dst = TestAddr(dst);
-  f.reply.src = TestAddr(dst);
-  f.reply.dst = TestAddr(src);
-  f.status_known = ~0u;
+  Flow f = TestNetlinkFlow(family, proto, src, dst);
   f.status = kStatusConfirmed;
   f.mark = 0;
   f.use = 1;
   f.id = 2451451314u;
   return f;
-}
-
-void Ports(Flow* f, uint16_t sport, uint16_t dport) {
-  f->orig.has_l4 = f->reply.has_l4 = true;
-  f->orig.sport = f->reply.dport = sport;
-  f->orig.dport = f->reply.sport = dport;
 }
 
 struct Record {
@@ -188,7 +174,7 @@ std::vector<Record> Records() {
   const uint64_t now_ns = static_cast<uint64_t>(time(nullptr)) * 1000000000ull;
   {
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.1");
-    Ports(&f, 47890, 8080);
+    SetTestPorts(&f, 47890, 8080);
     f.state = 5;
     f.timeout = 48;
     f.status |= kStatusSeenReply | kStatusAssured;
@@ -199,23 +185,23 @@ std::vector<Record> Records() {
   }
   for (uint8_t state = 0; state <= 10; ++state) {
     Flow f = Netlink(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-    Ports(&f, 3868, 3868);
+    SetTestPorts(&f, 3868, 3868);
     f.state = state;
     f.timeout = 97;
     r.push_back({"sctp", f});
     Flow d = Netlink(kFamilyIPv6, kProtoDCCP, "fd00::3", "fd00::4");
-    Ports(&d, 5000, 6000);
+    SetTestPorts(&d, 5000, 6000);
     d.state = state;
     r.push_back({"dccp", d});
     Flow t = Netlink(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&t, 1, 2);
+    SetTestPorts(&t, 1, 2);
     t.state = state;
     t.timeout = 0;
     r.push_back({"tcp", t});
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 200;
     r.push_back({"tcp_state_out_of_range", f});
   }
@@ -226,7 +212,7 @@ std::vector<Record> Records() {
   }
   for (uint8_t proto : {kProtoUDP, kProtoUDPLite}) {
     Flow f = Netlink(kFamilyIPv4, proto, "10.0.0.3", "10.0.0.4");
-    Ports(&f, 5353, 53);
+    SetTestPorts(&f, 5353, 53);
     f.timeout = 27;
     r.push_back({"udp", f});
   }
@@ -270,7 +256,7 @@ std::vector<Record> Records() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "10.9.0.1", "10.9.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 3;
     f.timeout = 499;
     f.mark = 7;
@@ -305,7 +291,7 @@ std::vector<Record> Records() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "192.168.1.21", "203.0.113.81");
-    Ports(&f, 52000, 80);
+    SetTestPorts(&f, 52000, 80);
     f.status |= kStatusSeenReply | kStatusAssured | kStatusOffload | kStatusHwOffload;
     f.orig_counters = Counters{3, 300};
     f.reply_counters = Counters{4, 400};
@@ -313,7 +299,7 @@ std::vector<Record> Records() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoUDP, "10.0.0.3", "10.0.0.4");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.status = 0;
     f.status_known = 0;
     f.mark.reset();

@@ -25,26 +25,12 @@ std::string Xml(const Flow& f, const XmlStyle& style = {}, uint64_t now_ns = kNo
 }
 
 Flow Netlink(uint8_t family, uint8_t proto, const char* src, const char* dst) {
-  Flow f;
-  f.source = Source::kNetlink;
-  f.family = family;
-  f.l4proto = proto;
-  f.orig.src = TestAddr(src);
-  f.orig.dst = TestAddr(dst);
-  f.reply.src = TestAddr(dst);
-  f.reply.dst = TestAddr(src);
-  f.status_known = ~0u;
+  Flow f = TestNetlinkFlow(family, proto, src, dst);
   f.status = kStatusConfirmed;
   f.mark = 0;
   f.use = 1;
   f.id = 863944460u;
   return f;
-}
-
-void Ports(Flow* f, uint16_t sport, uint16_t dport) {
-  f->orig.has_l4 = f->reply.has_l4 = true;
-  f->orig.sport = f->reply.dport = sport;
-  f->orig.dport = f->reply.sport = dport;
 }
 
 // The two direction blocks of an IPv4 flow, for expectations.
@@ -76,7 +62,7 @@ std::vector<Case> Cases() {
   {
     // docs/conntrack-compatibility.md 2.2, verbatim.
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "127.0.0.1", "127.0.0.1");
-    Ports(&f, 47890, 8080);
+    SetTestPorts(&f, 47890, 8080);
     f.state = 5;
     f.timeout = 48;
     f.status |= kStatusSeenReply | kStatusAssured;
@@ -90,7 +76,7 @@ std::vector<Case> Cases() {
   {
     // SCTP ESTABLISHED: conntrack's bug prints FIN_WAIT (TCP's name for 4); not here.
     Flow f = Netlink(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-    Ports(&f, 3868, 3868);
+    SetTestPorts(&f, 3868, 3868);
     f.state = 4;
     f.timeout = 97;
     const char* l4 = "<layer4 protonum=\"132\" protoname=\"sctp\"><sport>3868</sport><dport>3868</dport></layer4>";
@@ -103,7 +89,7 @@ std::vector<Case> Cases() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoDCCP, "10.0.1.3", "10.0.1.4");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 7;  // DCCP TIMEWAIT (TCP's 7 is TIME_WAIT)
     const char* l4 = "<layer4 protonum=\"33\" protoname=\"dccp\"><sport>1</sport><dport>2</dport></layer4>";
     const char* l4r = "<layer4 protonum=\"33\" protoname=\"dccp\"><sport>2</sport><dport>1</dport></layer4>";
@@ -167,7 +153,7 @@ std::vector<Case> Cases() {
   {
     // Every independent child, in conntrack's order, with ktimestamp and labels.
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "10.9.0.1", "10.9.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.state = 3;
     f.timeout = 499;
     f.mark = 7;

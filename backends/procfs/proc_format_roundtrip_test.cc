@@ -129,26 +129,12 @@ TEST(ProcRoundTrip, VendorLinesKeepTheRecord) {
 // Records from ctnetlink: what /proc would show for the same entry.
 
 Flow Netlink(uint8_t family, uint8_t proto, const char* src, const char* dst) {
-  Flow f;
-  f.source = Source::kNetlink;
-  f.family = family;
-  f.l4proto = proto;
-  f.orig.src = TestAddr(src);
-  f.orig.dst = TestAddr(dst);
-  f.reply.src = TestAddr(dst);
-  f.reply.dst = TestAddr(src);
-  f.status_known = ~0u;
+  Flow f = TestNetlinkFlow(family, proto, src, dst);
   f.status = kStatusConfirmed;
   f.mark = 0;
   f.use = 1;
   f.id = 12345;
   return f;
-}
-
-void Ports(Flow* f, uint16_t sport, uint16_t dport) {
-  f->orig.has_l4 = f->reply.has_l4 = true;
-  f->orig.sport = f->reply.dport = sport;
-  f->orig.dport = f->reply.sport = dport;
 }
 
 struct Case {
@@ -163,7 +149,7 @@ std::vector<Case> NetlinkCases() {
     // The netlink view of the first 6.18 sample line (ctnetlink-created, acct and
     // timestamps on): use is one less, delta-time from the start timestamp.
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "192.0.2.1", "198.51.100.2");
-    Ports(&f, 40000, 80);
+    SetTestPorts(&f, 40000, 80);
     f.timeout = 296;
     f.state = 3;
     f.status |= kStatusSeenReply | kStatusAssured;
@@ -182,7 +168,7 @@ std::vector<Case> NetlinkCases() {
   }
   {
     Flow f = Netlink(kFamilyIPv6, kProtoUDP, "2001:db8::1", "2001:db8::2");
-    Ports(&f, 1, 53);
+    SetTestPorts(&f, 1, 53);
     f.timeout = 27;
     cases.push_back({"ipv6_expanded_no_acct", f,
                      "ipv6     10 udp      17 27 src=2001:0db8:0000:0000:0000:0000:0000:0001 "
@@ -202,7 +188,7 @@ std::vector<Case> NetlinkCases() {
   {
     // DCCP on 6.16 and older: tracked, with a state.
     Flow f = Netlink(kFamilyIPv4, kProtoDCCP, "192.0.2.1", "198.51.100.2");
-    Ports(&f, 5000, 6000);
+    SetTestPorts(&f, 5000, 6000);
     f.timeout = 296;
     f.state = 4;
     f.dccp = DccpInfo{1, 99};
@@ -248,7 +234,7 @@ std::vector<Case> NetlinkCases() {
   {
     // Offloaded: no timeout, no state; HW_OFFLOAD wins over OFFLOAD and ASSURED.
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "192.168.1.21", "203.0.113.81");
-    Ports(&f, 52000, 80);
+    SetTestPorts(&f, 52000, 80);
     f.status |= kStatusSeenReply | kStatusAssured | kStatusOffload | kStatusHwOffload;
     f.mark = 7;
     f.use = 2;
@@ -259,7 +245,7 @@ std::vector<Case> NetlinkCases() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1002, 2000);
+    SetTestPorts(&f, 1002, 2000);
     f.timeout = 296;
     f.state = 3;
     f.status |= kStatusSeenReply;
@@ -273,7 +259,7 @@ std::vector<Case> NetlinkCases() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoUDP, "10.0.0.1", "10.0.0.2");
-    Ports(&f, 1, 2);
+    SetTestPorts(&f, 1, 2);
     f.timeout = 30;
     f.zone = {12, kZoneDirReply};
     f.secctx = "system_u:object_r:unlabeled_t:s0";
@@ -285,7 +271,7 @@ std::vector<Case> NetlinkCases() {
   }
   {
     Flow f = Netlink(kFamilyIPv4, kProtoSCTP, "10.0.1.1", "10.0.1.2");
-    Ports(&f, 3868, 3868);
+    SetTestPorts(&f, 3868, 3868);
     f.timeout = 97;
     f.state = 4;
     f.zone = {5, kZoneDirBoth};
