@@ -14,18 +14,20 @@
 # names are printed on stdout, one a line:
 #
 #   ctdump-VERSION-linux-x86_64.tar.gz  top directory ctdump-VERSION/ with ctdump, LICENSE,
-#                                       README.md, ctdump.1 and completion/ctdump.bash
+#                                       README.md, ctdump.1, completion/ctdump.bash and
+#                                       docs/ (README.md's linked pages)
 #   ctdump_PKGVER_amd64.deb             dpkg-deb --root-owner-group; no Depends (static)
 #   ctdump-PKGVER-1.x86_64.rpm          rpmbuild; AutoReqProv: no; gzip payload (old rpm)
 #   SHA256SUMS                          sha256sum of the three, file names only
 #
 # PKGVER is VERSION with `-` turned into `~` (version.sh: package_version). Each package
-# installs /usr/bin/ctdump, README.md and the licence under /usr/share/doc (Debian: the
-# copyright file; rpm: %license), the man page as /usr/share/man/man1/ctdump.1.gz and the
+# installs /usr/bin/ctdump, README.md with the docs/ pages it links to (so that its links
+# resolve there) and the licence under /usr/share/doc (Debian: the copyright file; rpm:
+# %license), the man page as /usr/share/man/man1/ctdump.1.gz and the
 # bash completion as /usr/share/bash-completion/completions/ctdump.
 #
-# Inputs besides the arguments: LICENSE, README.md, docs/ctdump.1 and
-# docs/completion/ctdump.bash from the tree two levels above this script (in
+# Inputs besides the arguments: LICENSE, README.md, the docs/ files it links to (a link
+# to a missing one is an error), docs/ctdump.1 and docs/completion/ctdump.bash from the tree two levels above this script (in
 # Bazel runfiles too). The licence's kind is the first line of LICENSE without
 # " License" ("MIT License" -> MIT). Environment: SOURCE_DATE_EPOCH (default: the last
 # commit's time when the tree is a git checkout, else 0) is every file's time, so the
@@ -62,6 +64,11 @@ copyright=$(sed -n '/^Copyright (c) /{s///p;q;}' "$root/LICENSE")
 [ -n "$copyright" ] || { echo "package.sh: LICENSE has no 'Copyright (c) ' line" >&2; exit 1; }
 manpage="$root/docs/ctdump.1"
 completion="$root/docs/completion/ctdump.bash"
+# The docs/ files README.md links to: installed beside it, so that its links work there.
+mapfile -t readme_docs < <(grep -o '](docs/[^)#]*' "$root/README.md" | sed 's/^](//' | sort -u)
+for f in "${readme_docs[@]}"; do
+  [ -f "$root/$f" ] || { echo "package.sh: README.md links to $f, which is missing" >&2; exit 1; }
+done
 
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
   SOURCE_DATE_EPOCH=$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)
@@ -109,12 +116,13 @@ install_file 0644 "$root/LICENSE" "$work/tar/$top/LICENSE"
 install_file 0644 "$root/README.md" "$work/tar/$top/README.md"
 install_file 0644 "$manpage" "$work/tar/$top/ctdump.1"
 install_file 0644 "$completion" "$work/tar/$top/completion/ctdump.bash"
+for f in "${readme_docs[@]}"; do install_file 0644 "$root/$f" "$work/tar/$top/$f"; done
 settle_tree "$work/tar"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   --format=gnu -C "$work/tar" -cf - "$top" | gzip -n -9 >"$outdir/$tarball"
 
 # --- the installed tree, shared by the .deb and the .rpm ---
-# stage_tree DIR: /usr/bin/ctdump, /usr/share/doc/ctdump/README.md, the man page and the
+# stage_tree DIR: /usr/bin/ctdump, /usr/share/doc/ctdump/README.md and docs/, the man page and the
 # completion. The licence is added per package format.
 stage_tree() {
   install_file 0755 "$work/ctdump" "$1/usr/bin/ctdump"
@@ -123,6 +131,7 @@ stage_tree() {
   gzip -n -9 <"$manpage" >"$1/usr/share/man/man1/ctdump.1.gz"
   chmod 0644 "$1/usr/share/man/man1/ctdump.1.gz"
   install_file 0644 "$completion" "$1/usr/share/bash-completion/completions/ctdump"
+  for f in "${readme_docs[@]}"; do install_file 0644 "$root/$f" "$1/usr/share/doc/ctdump/$f"; done
 }
 
 # --- .deb ---
@@ -184,6 +193,7 @@ settle_tree "$rpm_stage"
   echo "/usr/bin/ctdump"
   echo "%dir /usr/share/doc/ctdump"
   echo "%doc /usr/share/doc/ctdump/README.md"
+  echo "%doc /usr/share/doc/ctdump/docs"
   echo "%dir /usr/share/licenses/ctdump"
   echo "%license /usr/share/licenses/ctdump/LICENSE"
   echo "%doc /usr/share/man/man1/ctdump.1.gz"

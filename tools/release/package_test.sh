@@ -5,8 +5,10 @@
 # scratch directory and checks every artefact the way a user would meet it:
 #   - version.sh's version strings (table), and that dpkg and rpm order them as meant;
 #   - SHA256SUMS verifies (sha256sum -c) and names exactly the three artefacts;
-#   - the tarball lists ctdump-VERSION/{ctdump,LICENSE,README.md,ctdump.1,completion/},
-#     owned by 0/0;
+#   - the tarball lists ctdump-VERSION/{ctdump,LICENSE,README.md,ctdump.1,completion/}
+#     and docs/, owned by 0/0;
+#   - in all three, every docs/ page README.md links to is installed beside it (its links
+#     resolve);
 #   - the .deb's control fields (dpkg-deb -f) and files, installed with dpkg -x;
 #   - the .rpm's header and file list (rpm -qp, rpm -qlp), extracted with rpm2cpio | cpio;
 #   - the three binaries are one stripped copy of BINARY, and each one's --version and
@@ -99,12 +101,25 @@ deb="ctdump_${pkgver}_amd64.deb"
 rpm="ctdump-$pkgver-1.x86_64.rpm"
 # make_tree DIR: a scratch copy of what package.sh reads (itself, version.sh, LICENSE,
 # README.md, the man page and the completion).
+# The docs/ files README.md links to (package.sh installs them beside it).
+mapfile -t readme_docs < <(grep -o '](docs/[^)#]*' README.md | sed 's/^](//' | sort -u)
+[ "${#readme_docs[@]}" -gt 5 ] || fail "README.md links to only ${#readme_docs[@]} docs/ files"
 make_tree() {
   mkdir -p "$1/$R" "$1/docs/completion"
   cp -L "$R/package.sh" "$R/version.sh" "$1/$R/"
   cp -L LICENSE README.md "$1/"
   cp -L docs/ctdump.1 "$1/docs/"
   cp -L docs/completion/ctdump.bash "$1/docs/completion/"
+  local f
+  for f in "${readme_docs[@]}"; do cp -L "$f" "$1/$f"; done
+}
+# links_resolve DIR LABEL: every relative link of DIR/README.md names a file in DIR.
+links_resolve() {
+  local link missing=0
+  while read -r link; do
+    [ -f "$1/$link" ] || { echo "$2: README.md links to $link, not installed" >&2; missing=1; }
+  done < <(grep -o '](docs/[^)#]*' "$1/README.md" | sed 's/^](//' | sort -u)
+  if [ "$missing" == 0 ]; then echo "ok: $2: README.md's docs/ links resolve"; else fail "$2: broken README links"; fi
 }
 tree="$tmp/tree"
 make_tree "$tree"
@@ -119,12 +134,13 @@ expect_eq "SHA256SUMS names" "$(awk '{print $2}' "$out/SHA256SUMS")" \
   "$(printf '%s\n' "$tarball" "$deb" "$rpm")"
 
 # --- tarball ---
-expect_eq "tar tzf" "$(tar tzf "$out/$tarball")" \
+expect_eq "tar tzf" "$(tar tzf "$out/$tarball" | grep -v "^$top/docs/")" \
   "$(printf '%s\n' "$top/" "$top/LICENSE" "$top/README.md" "$top/completion/" \
     "$top/completion/ctdump.bash" "$top/ctdump" "$top/ctdump.1")"
 expect_eq "tarball owners" "$(tar --numeric-owner -tvzf "$out/$tarball" | awk '{print $2}' | sort -u)" 0/0
 mkdir "$tmp/tar"
 tar xzf "$out/$tarball" -C "$tmp/tar"
+links_resolve "$tmp/tar/$top" tarball
 
 # --- .deb ---
 deb_field() { dpkg-deb -f "$out/$deb" "$1"; }
@@ -146,9 +162,10 @@ expect_eq "deb owners" "$(dpkg-deb -c "$out/$deb" | awk '{print $2}' | sort -u)"
 deb_files=(./usr/bin/ctdump ./usr/share/bash-completion/completions/ctdump
   ./usr/share/doc/ctdump/README.md ./usr/share/doc/ctdump/copyright
   ./usr/share/man/man1/ctdump.1.gz)
-expect_eq "deb files" "$(dpkg-deb -c "$out/$deb" | awk '!/^d/ {print $6}')" \
-  "$(printf '%s\n' "${deb_files[@]}")"
+expect_eq "deb files" "$(dpkg-deb -c "$out/$deb" | awk '!/^d/ {print $6}' |
+  grep -v '^./usr/share/doc/ctdump/docs/')" "$(printf '%s\n' "${deb_files[@]}")"
 dpkg -x "$out/$deb" "$tmp/deb"
+links_resolve "$tmp/deb/usr/share/doc/ctdump" deb
 for f in "${deb_files[@]}"; do
   [ -f "$tmp/deb/$f" ] || fail "dpkg -x: no $f"
 done
@@ -165,12 +182,14 @@ expect_eq "rpm header" \
 rpm_files=(/usr/bin/ctdump /usr/share/bash-completion/completions/ctdump /usr/share/doc/ctdump
   /usr/share/doc/ctdump/README.md /usr/share/licenses/ctdump /usr/share/licenses/ctdump/LICENSE
   /usr/share/man/man1/ctdump.1.gz)
-expect_eq "rpm -qlp" "$(rpm -qlp "$out/$rpm")" "$(printf '%s\n' "${rpm_files[@]}")"
+expect_eq "rpm -qlp" "$(rpm -qlp "$out/$rpm" | grep -v '^/usr/share/doc/ctdump/docs')" \
+  "$(printf '%s\n' "${rpm_files[@]}")"
 expect_eq "rpm requires only rpmlib features" \
   "$(rpm -qpR "$out/$rpm" | grep -cv '^rpmlib(' || true)" 0
 mkdir "$tmp/rpm"
 (cd "$tmp/rpm" && rpm2cpio "$out/$rpm" | cpio -idm --quiet)
 [ -f "$tmp/rpm/usr/bin/ctdump" ] || fail "rpm2cpio | cpio: no usr/bin/ctdump"
+links_resolve "$tmp/rpm/usr/share/doc/ctdump" rpm
 
 # --- the binaries ---
 installed=("$tmp/tar/$top/ctdump" "$tmp/deb/usr/bin/ctdump" "$tmp/rpm/usr/bin/ctdump")
