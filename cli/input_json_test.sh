@@ -11,6 +11,9 @@
 #  * -E -o json event lines (the flow object plus event keys) read as the flows they carry.
 #  * A malformed JSON line is named with its line number on stderr and skipped; the good
 #    lines are still listed and the exit status is 1.
+#  * The "netns" of -o json --all-netns lines is kept: -L prints "# netns NAME" before each
+#    namespace's lines (the same lines as without namespaces), -o json keeps the key,
+#    --summary --by netns ranks the namespaces, and -o xml says it cannot show them.
 # No root needed.
 set -euo pipefail
 
@@ -92,5 +95,22 @@ run -L --input "$TMP/bad.json" >"$TMP/bad.out" 2>"$TMP/bad.err"
 [[ $RC == 1 ]] || fail "malformed JSON: exit $RC, want 1"
 grep -q "line 3: bad JSON line: " "$TMP/bad.err" || fail "malformed JSON: stderr: $(cat "$TMP/bad.err")"
 cmp -s <(head -3 "$TMP/nf_conntrack-6.18.direct") "$TMP/bad.out" || fail "malformed JSON: good lines differ"
+
+# A bundle of two namespaces, as -L --all-netns -o json writes it.
+{ head -3 "$one" | sed 's/}$/,"netns":"blue"}/'; sed -n '4,5p' "$one" | sed 's/}$/,"netns":"pid:7"}/'; } \
+  >"$TMP/ns.json"
+run -L --input "$TMP/ns.json" >"$TMP/ns.out" 2>/dev/null
+[[ $RC == 0 ]] || fail "netns bundle: exit $RC"
+want_ns="$(echo "# netns blue"; sed -n '1,3p' "$TMP/nf_conntrack-6.18.direct"; echo "# netns pid:7"
+  sed -n '4,5p' "$TMP/nf_conntrack-6.18.direct")"
+[[ "$(cat "$TMP/ns.out")" == "$want_ns" ]] || { diff <(echo "$want_ns") "$TMP/ns.out" >&2; fail "netns bundle: -L differs"; }
+run -L --input "$TMP/ns.json" -o json >"$TMP/ns.out.json" 2>/dev/null
+[[ "$(grep -o '"netns":"[^"]*"}$' "$TMP/ns.out.json" | uniq -c | awk '{print $1, $2}')" == \
+  "$(printf '3 "netns":"blue"}\n2 "netns":"pid:7"}')" ]] || fail "netns bundle: -o json lost the netns keys"
+run --summary --input "$TMP/ns.json" --by netns >"$TMP/ns.sum" 2>/dev/null
+grep -qx "  3 blue" "$TMP/ns.sum" && grep -qx "  2 pid:7" "$TMP/ns.sum" ||
+  { cat "$TMP/ns.sum" >&2; fail "netns bundle: --summary --by netns"; }
+run -L --input "$TMP/ns.json" -o xml >/dev/null 2>"$TMP/ns.xml.err"
+grep -q 'network namespaces ("netns") are not shown' "$TMP/ns.xml.err" || fail "netns bundle: -o xml said nothing"
 
 echo "PASS ($n fixtures)"

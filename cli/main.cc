@@ -74,6 +74,7 @@ class FlowPrinter {
   }
 
   FlowFormatter& formatter() { return *formatter_; }
+  void set_formatter(std::unique_ptr<FlowFormatter> formatter) { formatter_ = std::move(formatter); }
   const FilterGate& gate() const { return gate_; }
   uint64_t shown() const { return shown_; }
   void reset_shown() { shown_ = 0; }
@@ -147,6 +148,28 @@ class ListSink : public FlowSink {
     PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
   }
 
+  // A saved -o json --all-netns file: the namespace of the flows that follow, marked as
+  // --all-netns marks it ("# netns NAME" before them, or "netns" in each object). Files
+  // that start with JSON are read in order (backends/procfs/reader.h), so no shard is
+  // in flight.
+  void OnNetns(absl::string_view name) override {
+    if (!MarksNetns(format_)) {
+      if (!netns_warned_) {
+        write_status_.Update(out_.Flush());
+        PrintErr(absl::StrCat("WARNING: ", source_, ": the entries' network namespaces "
+                              "(\"netns\") are not shown in this output format"));
+      }
+      netns_warned_ = true;
+      return;
+    }
+    style_.netns = std::string(name);
+    absl::StatusOr<std::unique_ptr<FlowFormatter>> formatter = MakeFlowFormatter(format_, style_);
+    if (!formatter.ok()) return;  // never: the first one was made the same way
+    printer_.formatter().End(&out_.buffer());
+    printer_.set_formatter(*std::move(formatter));
+    printer_.formatter().Begin(&out_.buffer());
+  }
+
   std::unique_ptr<FlowShard> NewShard() override {
     if (!printer_.formatter().Shardable()) return nullptr;
     if (!spare_.empty()) {
@@ -209,6 +232,7 @@ class ListSink : public FlowSink {
   // The NAT warning, given once: by the sequential printer's gate, or when a shard whose
   // gate saw NAT inferred is committed.
   bool nat_warned_ = false;
+  bool netns_warned_ = false;
   uint64_t skipped_ = 0;
   absl::Status write_status_;
 };

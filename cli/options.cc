@@ -355,9 +355,9 @@ absl::Status ValidateCommand(const Options& o) {
     return absl::InvalidArgumentError(absl::StrCat(
         !o.summary_by.empty() ? "--by" : "--sort", " goes with --summary or -o prometheus"));
   }
-  if (GroupsByNetns(o.summary_by) && !o.all_netns) {
-    return absl::InvalidArgumentError("--by netns goes with --all-netns (one summary over "
-                                      "every network namespace, grouped by namespace)");
+  if (GroupsByNetns(o.summary_by) && !o.all_netns && o.input.empty()) {
+    return absl::InvalidArgumentError("--by netns goes with --all-netns or --input (of "
+                                      "-o json --all-netns lines): it groups by namespace");
   }
   if (events) {
     if (o.format != OutputFormat::kText && o.format != OutputFormat::kJson &&

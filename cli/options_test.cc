@@ -140,6 +140,7 @@ TEST(ParseOptions, SummaryAndPrometheus) {
   o = Parse({"--summary", "--all-netns", "--by", "netns,dport"});
   ASSERT_THAT(o, IsOk());
   EXPECT_EQ(o->summary_by[0]->name, "netns");
+  EXPECT_THAT(Parse({"--summary", "--input", "bundle.json", "--by", "netns"}), IsOk());
 }
 
 TEST(ParseOptions, Watch) {
@@ -398,7 +399,7 @@ TEST(ParseOptions, UsageErrors) {
       {{"--summary", "--top", "x"}, "--top"},
       {{"--by", "src"}, "--by goes with --summary"},
       {{"-L", "--sort", "bytes"}, "--sort goes with --summary"},
-      {{"--summary", "--by", "src,netns"}, "--by netns goes with --all-netns"},
+      {{"--summary", "--by", "src,netns"}, "--by netns goes with --all-netns or --input"},
       {{"--summary", "--by", "bogus"}, "--by: unknown key \"bogus\""},
       {{"--summary", "--by", "src,src"}, "given twice"},
       {{"--summary", "--sort", "size"}, "--sort: unknown order \"size\" (entries, packets or bytes)"},

@@ -54,6 +54,8 @@ class SummarySink : public FlowSink {
   void OnNotice(const absl::Status& note) override {
     PrintErr(absl::StrCat("WARNING: ", source_, ": ", note.message()));
   }
+  // A saved -o json --all-netns file: the netns key (--by netns) groups by it.
+  void OnNetns(absl::string_view name) override { summary_->SetNetns(name); }
 
   uint64_t read() const { return read_; }
   uint64_t skipped() const { return skipped_; }

@@ -79,6 +79,11 @@ class FlowSink {
   // incomplete, for example "line 3: unknown flag [FASTPATH] skipped" (a vendor kernel's
   // /proc field). Each distinct notice comes once per dump. Default: ignored.
   virtual void OnNotice(const absl::Status& note) {}
+  // The network namespace the following flows were listed from, when the source records
+  // it: a saved `-o json --all-netns` file, whose objects carry "netns". Called when it
+  // changes ("" when lines without one follow lines with one), before the first of those
+  // flows. Default: ignored.
+  virtual void OnNetns(absl::string_view name) {}
 
   // Parallel decoding, optional. A sink that can take flows on several threads returns
   // a new, empty shard for one chunk of the input (called on the dumping thread); the

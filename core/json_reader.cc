@@ -88,18 +88,15 @@ struct RawTuple {
 
 class Reader {
  public:
-  Reader(absl::string_view text, Flow* flow)
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), f_(flow) {}
+  Reader(absl::string_view text, Flow* flow, std::string* netns)
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), f_(flow),
+        netns_(netns) {}
 
   absl::Status Run() {
     if (!Top()) return std::move(error_);
     SkipWs();
-    if (p_ != end_) {
-      Fail("unexpected data after the object");
-      return std::move(error_);
-    }
-    if (!Resolve()) return std::move(error_);
-    return absl::OkStatus();
+    if (p_ != end_ && !Fail("unexpected data after the object")) return std::move(error_);
+    return Resolve() ? absl::OkStatus() : std::move(error_);
   }
 
  private:
@@ -585,6 +582,7 @@ class Reader {
 
   bool TopMember(absl::string_view key) {
     const int k = KeyIndex(kTopKeys, key);
+    if (k < 0 && key == "netns" && netns_ != nullptr) return StringField(key, netns_);
     if (k < 0) return SkipValue(2);
     const absl::string_view name = kTopKeys[k];
     if (!Duplicate(&seen_, k, nullptr, name)) return false;
@@ -870,6 +868,7 @@ class Reader {
   const char* p_;
   const char* const end_;
   Flow* const f_;
+  std::string* const netns_;  // "netns", when the caller asks for it
   absl::Status error_;
   std::string scratch_;
 
@@ -889,9 +888,10 @@ class Reader {
 
 }  // namespace
 
-absl::Status ParseJsonLine(absl::string_view line, Flow* flow) {
+absl::Status ParseJsonLine(absl::string_view line, Flow* flow, std::string* netns) {
   flow->Clear();
-  return Reader(line, flow).Run();
+  if (netns != nullptr) netns->clear();
+  return Reader(line, flow, netns).Run();
 }
 
 }  // namespace ctdump

@@ -12,6 +12,8 @@
 #ifndef CTDUMP_CORE_JSON_READER_H_
 #define CTDUMP_CORE_JSON_READER_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "core/flow.h"
@@ -22,6 +24,8 @@ namespace ctdump {
 // may end in '\n'. Accepts any JSON text that means the same object: other key order,
 // whitespace between tokens, escaped characters in strings. Unknown keys, at any level,
 // are skipped (later additions to version 1 are new keys). "label_names" is ignored.
+// `netns`, when given, gets the object's "netns" string (the namespace --all-netns
+// listed it from; a string, else an error), or is cleared when there is none.
 //
 // Errors: kInvalidArgument (the Flow is then unspecified), with a message that names the
 // byte offset or the key and what is wrong, for example
@@ -37,7 +41,7 @@ namespace ctdump {
 // or out of its range; names that disagree with their numbers (family, proto, state,
 // status); an address that does not parse for the family; L4 keys that do not belong to
 // the protocol, or only some of them; "packets" without "bytes" or the reverse.
-absl::Status ParseJsonLine(absl::string_view line, Flow* flow);
+absl::Status ParseJsonLine(absl::string_view line, Flow* flow, std::string* netns = nullptr);
 
 }  // namespace ctdump
 

@@ -253,8 +253,9 @@ TEST(JsonRoundTrip, LabelNamesAreOutputOnly) {
   EXPECT_EQ(DebugString(back), DebugString(f));
 }
 
-// --all-netns: "netns" is the last key, escaped like every string, and output only.
-TEST(JsonRoundTrip, NetnsIsLastAndOutputOnly) {
+// --all-netns: "netns" is the last key, escaped like every string; it is not part of the
+// Flow, and the reader gives it back on request.
+TEST(JsonRoundTrip, NetnsIsLastAndReadBackOnRequest) {
   JsonStyle style;
   style.netns = "blue \"x\"";
   Flow f = Base(kFamilyIPv4, kProtoTCP, "10.9.0.1", "10.9.0.2");
@@ -263,7 +264,16 @@ TEST(JsonRoundTrip, NetnsIsLastAndOutputOnly) {
   Flow back;
   ASSERT_THAT(ParseJsonLine(line, &back), IsOk());
   EXPECT_EQ(DebugString(back), DebugString(f));
+  std::string netns = "stale";
+  ASSERT_THAT(ParseJsonLine(line, &back, &netns), IsOk());
+  EXPECT_EQ(netns, "blue \"x\"");
   EXPECT_THAT(Json(f, JsonStyle{}), testing::Not(HasSubstr("netns")));
+  ASSERT_THAT(ParseJsonLine(Json(f, JsonStyle{}), &back, &netns), IsOk());
+  EXPECT_EQ(netns, "");  // none: cleared
+  std::string bad = line;
+  bad.replace(bad.find("\"blue"), 12, "7");  // "netns":7
+  EXPECT_THAT(ParseJsonLine(bad, &back, &netns),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("netns")));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,4 +23,8 @@ bool ReportsReadFailures(OutputFormat format) { return format == OutputFormat::k
 
 bool CarriesKernelStats(OutputFormat format) { return format == OutputFormat::kPrometheus; }
 
+bool MarksNetns(OutputFormat format) {
+  return format == OutputFormat::kText || format == OutputFormat::kJson;
+}
+
 }  // namespace ctdump

@@ -49,6 +49,11 @@ bool ReportsReadFailures(OutputFormat format);
 // ctdump_stat_*), so that they are worth reading (core/prometheus.h).
 bool CarriesKernelStats(OutputFormat format);
 
+// Whether a listing in `format` can mark each entry's network namespace (OutputStyle::
+// netns, core/flow_formatter.h): text ("# netns NAME" lines) and JSON ("netns" keys);
+// XML and the /proc format have no place for it.
+bool MarksNetns(OutputFormat format);
+
 }  // namespace ctdump
 
 #endif  // CTDUMP_CORE_OUTPUT_FORMAT_H_

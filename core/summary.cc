@@ -161,6 +161,10 @@ void TableSummary::Add(const Flow& f) {
 }
 
 void TableSummary::SetNetns(absl::string_view name) {
+  if (name.empty()) {
+    netns_ = 0;  // none: the netns key's "-"
+    return;
+  }
   auto [it, inserted] = netns_ids_.try_emplace(name, 0);
   if (inserted) {
     netns_names_.emplace_back(name);

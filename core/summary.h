@@ -126,7 +126,8 @@ class TableSummary {
 
   void Add(const Flow& flow);
 
-  // The namespace the following Add() calls list (`name` as --all-netns prints it).
+  // The namespace the following Add() calls list (`name` as --all-netns prints it; ""
+  // for none, which the netns key shows as "-").
   void SetNetns(absl::string_view name);
   // Every namespace set so far, in order; NetnsId n is netns_names()[n - 1].
   const std::vector<std::string>& netns_names() const { return netns_names_; }

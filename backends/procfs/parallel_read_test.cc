@@ -14,8 +14,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "backends/procfs/parse.h"
 #include "backends/procfs/reader.h"
 #include "core/backend.h"
+#include "core/json.h"
+#include "core/text_buffer.h"
 #include "core/flow.h"
 #include "core/kernel.h"
 #include "gtest/gtest.h"
@@ -52,6 +55,7 @@ class LogSink : public FlowSink {
   void OnNotice(const absl::Status& note) override {
     notices.push_back(std::string(note.message()));
   }
+  void OnNetns(absl::string_view name) override { log.push_back(absl::StrCat("netns ", name)); }
   std::unique_ptr<FlowShard> NewShard() override {
     if (!shards_) return nullptr;
     ++shards_made;
@@ -229,6 +233,40 @@ TEST(ParallelReadTest, EarlyStopDeliversTheSamePrefix) {
         << "stop after " << stop;
   }
   unlink(path.c_str());
+}
+
+// ctdump's own -o json --all-netns lines: "netns" holds for the lines after it, so a file
+// that starts with a JSON line is read in order, with OnNetns() at every change, whatever
+// the parallel options say.
+TEST(ParallelReadTest, JsonFilesAreReadInOrderWithTheirNamespaces) {
+  Flow f;
+  ProcLineNotes notes;
+  ASSERT_TRUE(ParseProcLine(kTcp, &f, &notes).ok());
+  std::string in = "# a bundle\n";
+  const char* namespaces[] = {"blue", "blue", "pid:7", "", "blue"};
+  for (int i = 0; i < 200; ++i) {
+    f.orig.sport = static_cast<uint16_t>(1000 + i);
+    JsonStyle style;
+    style.netns = namespaces[i / 40];
+    TextBuffer line;
+    AppendJsonLine(f, style, 0, &line);
+    absl::StrAppend(&in, line.view());
+  }
+  absl::StrAppend(&in, kTcp, "\n");  // a /proc line after a namespaced one: "" again
+  const std::string path = TempFile(in);
+  int commits = -1;
+  const std::vector<std::string> seq = ReadWith(path, false, 1, 4096, 0, 0);
+  const std::vector<std::string> par = ReadWith(path, true, 3, 512, 0, 0, &commits);
+  unlink(path.c_str());
+  EXPECT_EQ(par, seq);
+  EXPECT_EQ(commits, 0);  // no shard: read in order
+  std::vector<std::string> changes;
+  for (const std::string& l : seq) {
+    if (l.rfind("netns", 0) == 0) changes.push_back(l);
+  }
+  EXPECT_EQ(changes, (std::vector<std::string>{"netns blue", "netns pid:7", "netns ",
+                                               "netns blue", "netns "}));
+  EXPECT_EQ(seq.size(), 201u + changes.size());
 }
 
 TEST(ParallelReadTest, SmallFilesAndSinksWithoutShardsAreReadSequentially) {

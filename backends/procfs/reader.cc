@@ -46,6 +46,24 @@ int ParallelWorkers(int configured) {
   return static_cast<int>(std::min(cpus == 0 ? 1u : cpus, 8u));
 }
 
+// Whether the first line of `fd` (from offset 0) that is not blank or a comment is one of
+// ctdump's JSON lines. Such a file is read in order: the "netns" of an --all-netns line
+// holds for the lines after it (FlowSink::OnNetns()), which parallel chunks cannot know.
+bool StartsWithJson(int fd) {
+  char buf[4096];
+  const ssize_t n = pread(fd, buf, sizeof(buf), 0);
+  absl::string_view text(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    absl::string_view line = text.substr(0, eol);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!IsBlankOrComment(line)) return line[0] == '{';
+    if (eol == absl::string_view::npos) break;
+    text.remove_prefix(eol + 1);
+  }
+  return false;
+}
+
 absl::Status ReadError(absl::string_view name, int err, uint64_t after_line) {
   return absl::DataLossError(
       absl::StrCat("read ", name, ": ", ErrnoDescription(err), " (after line ", after_line, ")"));
@@ -112,8 +130,16 @@ bool ProcReader::HandleLine(absl::string_view line, FlowSink& sink) {
   absl::Status status;
   if (line[0] == '{') {
     notes_.unknown_flag = absl::string_view();  // JSON has no /proc flags
-    status = ParseJsonLine(line, &flow_);
+    status = ParseJsonLine(line, &flow_, &line_netns_);
+    if (status.ok() && line_netns_ != netns_) {
+      netns_ = line_netns_;
+      sink.OnNetns(netns_);
+    }
   } else {
+    if (ABSL_PREDICT_FALSE(!netns_.empty())) {
+      netns_.clear();
+      sink.OnNetns(netns_);
+    }
     status = ParseProcLine(line, &flow_, &notes_);
   }
   if (!status.ok()) {
@@ -135,7 +161,7 @@ absl::Status ProcReader::ReadFd(int fd, absl::string_view name, FlowSink& sink) 
   const int workers = ParallelWorkers(options_.parallel_workers);
   if (regular && workers > 1 && st.st_size > 0 &&
       static_cast<uint64_t>(st.st_size) >= options_.parallel_min_bytes &&
-      lseek(fd, 0, SEEK_CUR) == 0) {
+      lseek(fd, 0, SEEK_CUR) == 0 && !StartsWithJson(fd)) {
     if (std::unique_ptr<FlowShard> shard = sink.NewShard()) {
       absl::optional<absl::Status> done = ReadInParallel(
           fd, static_cast<uint64_t>(st.st_size), name, options_, workers, std::move(shard), sink);
@@ -224,6 +250,7 @@ absl::Status ProcReader::Read(ReadFn read, absl::string_view name, FlowSink& sin
 
 void ProcReader::Start() {
   line_ = 0;
+  netns_.clear();
   flags_ = UnknownFlagReporter();
   carry_size_ = 0;
   skipping_ = false;

@@ -18,7 +18,9 @@
 //  * a line whose first byte is '{' is one of ctdump's own JSON lines (`-o json`, also
 //    `-E -o json` event lines) and is decoded with ParseJsonLine() (core/json_reader.h);
 //    every other line with ParseProcLine(). One byte decides, per line, so files may mix
-//    both. A JSON line that does not decode is skipped as "line N: bad JSON line: ...";
+//    both. A JSON line that does not decode is skipped as "line N: bad JSON line: ...".
+//    The "netns" of --all-netns objects goes to FlowSink::OnNetns() when it changes; a
+//    file whose first line is JSON is therefore never read in parallel (below);
 //  * blank lines and lines whose first byte is '#' are skipped silently (saved copies may
 //    carry comments); one trailing '\r' is dropped (copies saved on Windows);
 //  * a line that decodes goes to FlowSink::OnFlow(); when that returns false, reading
@@ -162,6 +164,9 @@ class ProcReader {
   Flow flow_;
   ProcLineNotes notes_;
   UnknownFlagReporter flags_;
+  // The "netns" of the last JSON line, and of the one being read (FlowSink::OnNetns()).
+  std::string netns_;
+  std::string line_netns_;
 };
 
 }  // namespace ctdump
