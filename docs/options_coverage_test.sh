@@ -4,7 +4,8 @@
 # Contract: every option that `ctdump --help` lists (read from the built binary, so a new
 # option fails this test until it is documented) appears
 #   1. in docs/ctdump.1, as a whole token of the page's source with roff escapes removed;
-#   2. in docs/completion/ctdump.bash: completing its first characters offers it.
+#   2. in docs/completion/ctdump.bash: completing its first characters offers it;
+# and --help itself fits 80 columns.
 # Long options are taken as every `--name` token of the help text, with the abbreviated
 # forms expanded (`--icmp-type/-code/-id` is --icmp-type, --icmp-code, --icmp-id); short
 # options are the `-X,` tokens ("-o, --output").
@@ -23,6 +24,9 @@ TMP="$(mktemp -d "${TEST_TMPDIR:-/tmp}/options_coverage.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
 "$CTDUMP" --help >"$TMP/help" || fail "ctdump --help exited $?"
+# 3. --help fits a terminal of 80 columns.
+wide="$(awk 'length > 80 {print NR": "$0}' "$TMP/help")"
+[[ -z "$wide" ]] || fail "--help lines wider than 80 columns: $wide"
 # Long options, with "--x-type/-code/-id" expanded.
 grep -oE -- '--[a-z][a-z0-9-]*(/-[a-z0-9]+)*' "$TMP/help" | while IFS= read -r tok; do
   base="${tok%%/*}"
