@@ -164,7 +164,7 @@ all_netns() {
   check "--summary --all-netns -o json" "$TMP/ans.json" --kind summary
   any ".netns == \"$NS\"" "$TMP/ans.json" || ct_fail "--summary --all-netns: no object for $NS"
   ct_run "ctdump --summary --all-netns --by netns,dport -o json" "$TMP/anb.json" "$TMP/anb.err" \
-    "$CTDUMP" --summary --all-netns --by netns,dport -o json -s 10.203.0.1
+    "$CTDUMP" --summary --all-netns --by netns,dport -o json --top 1000 -s 10.203.0.1
   check "--summary --all-netns --by netns,dport -o json" "$TMP/anb.json" --kind summary
   any ".top_by.items[].key.netns == \"$NS\"" "$TMP/anb.json" ||
     ct_fail "--summary --all-netns --by netns: no top_by item for $NS"

@@ -15,8 +15,8 @@
 #   * -C: "# netns A" then A's count, as `conntrack -C` in A; -C -o json likewise;
 #   * --summary: a section per namespace ("# netns A", "entries: 2"); -o json: objects
 #     with "netns";
-#   * --summary --by netns: ONE summary over all namespaces ("entries: 4", the number of
-#     namespaces), whose top list ranks A (2), then B and C (1 each); -o json's top_by
+#   * --summary --by netns: ONE summary over all namespaces (one "entries:" line, the
+#     number of namespaces), whose top list has A (2), B and C (1 each); -o json's top_by
 #     names them; -o prometheus labels the top groups netns="A";
 #   * -o prometheus and --textfile: valid for `promtool check metrics`; samples labelled
 #     netns="A" / "B" with their counts, each metric family listed once;
@@ -146,20 +146,21 @@ summary() {
 
 by_netns() {
   ct_run "ctdump --summary --all-netns --by netns" "$TMP/b.txt" "$TMP/b.err" \
-    "$CTDUMP" --summary --all-netns --by netns "${F[@]}"
-  grep -qx "entries: 4" "$TMP/b.txt" || { cat "$TMP/b.txt" >&2; ct_fail "--by netns: not 4 entries in one summary"; }
-  [[ "$(grep -c '^entries:' "$TMP/b.txt")" == 1 ]] || ct_fail "--by netns: more than one summary"
+    "$CTDUMP" --summary --all-netns --by netns --top 1000 "${F[@]}"
+  # (Other tests' namespaces may hold entries that pass the filter too: only this test's
+  # rows are checked, not the total.)
+  [[ "$(grep -c '^entries:' "$TMP/b.txt")" == 1 ]] || ct_fail "--by netns: not one summary"
   grep -q "^network namespaces: [1-9]" "$TMP/b.txt" || ct_fail "--by netns: no namespace count"
   grep -qx "  2 $A" "$TMP/b.txt" || { cat "$TMP/b.txt" >&2; ct_fail "--by netns: no row '2 $A'"; }
   grep -qx "  1 $B" "$TMP/b.txt" || ct_fail "--by netns: no row '1 $B'"
   grep -qx "  1 $C" "$TMP/b.txt" || ct_fail "--by netns: no row '1 $C'"
   ct_run "ctdump --summary --all-netns --by netns,dport -o json" "$TMP/b.json" "$TMP/b.err" \
-    "$CTDUMP" --summary --all-netns --by netns,dport -o json "${F[@]}"
+    "$CTDUMP" --summary --all-netns --by netns,dport -o json --top 1000 "${F[@]}"
   [[ "$(jq -r ".top_by.items[] | select(.key.netns == \"$A\" and .key.dport == \"80\") | .count" \
     "$TMP/b.json")" == 2 ]] || ct_fail "--by netns,dport -o json: $A/80 is not 2"
   [[ "$(jq -s length "$TMP/b.json")" == 1 ]] || ct_fail "--by netns -o json: not one object"
   ct_run "ctdump -o prometheus --all-netns --by netns" "$TMP/b.prom" "$TMP/b.err" \
-    "$CTDUMP" -o prometheus --all-netns --by netns "${F[@]}"
+    "$CTDUMP" -o prometheus --all-netns --by netns --top 1000 "${F[@]}"
   grep -qxF "ctdump_top_group_entries{netns=\"$A\"} 2" "$TMP/b.prom" ||
     ct_fail "--by netns -o prometheus: no top group for $A"
   promtool check metrics <"$TMP/b.prom" >/dev/null 2>&1 || ct_fail "promtool rejects --by netns"
