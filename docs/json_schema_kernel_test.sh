@@ -208,8 +208,8 @@ events() {
     "${X[@]}" conntrack -I -p tcp -s "10.201.0.$i" -d 10.201.1.1 --sport 1000 --dport 80 \
       --state ESTABLISHED -t 600 -u SEEN_REPLY >/dev/null 2>&1 || ct_fail "conntrack -I failed"
   done
-  "${X[@]}" conntrack -U -s 10.201.0.0/16 -m 9 >/dev/null 2>&1 || ct_fail "conntrack -U failed"
-  "${X[@]}" conntrack -D -s 10.201.0.0/16 >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  ct_conntrack "$NS" -U -s 10.201.0.0/16 -m 9
+  ct_conntrack "$NS" -D -s 10.201.0.0/16
   stop_events "$TMP/e.json" 15
   check "-E -o json" "$TMP/e.json" --kind event
   local t

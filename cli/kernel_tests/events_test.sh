@@ -117,7 +117,7 @@ insert_delete_500() {
   start_bg "$NS" "$TMP/j.out" "$TMP/j.err" "listening for" "$CTDUMP" -E -o json -v
   ip netns exec "$NS" "$CTGEN" --count 500 -q || ct_fail "ctgen --count 500 failed"
   wait_count "$TMP/j.out" '"event":"new"' 500
-  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  ct_conntrack "$NS" -D
   wait_count "$TMP/j.out" '"event":"destroy"' 500
   stop_bg "$BG_PID"
   [[ "$BG_RC" == 0 ]] || { cat "$TMP/j.err" >&2; ct_fail "ctdump -E exited $BG_RC after SIGINT"; }
@@ -166,7 +166,7 @@ parity() {
   wait_marker "$NS" "$TMP/c.out" 'src=10.255.0.1'
   ct_real_traffic "$NS"
   ip netns exec "$NS" "$CTGEN" --diverse -q 2>/dev/null || ct_fail "ctgen --diverse failed"
-  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  ct_conntrack "$NS" -D
   local n
   n="$(ip netns exec "$NS" conntrack -L 2>/dev/null | wc -l)"
   [[ "$n" == 0 ]] || ct_fail "parity: $n entries left after conntrack -D"
@@ -241,7 +241,7 @@ polled() {
     "$CTDUMP" -E --backend procfs --interval 0.2 -v
   ip netns exec "$NS" "$CTGEN" --count 40 --seed 8 -q || ct_fail "ctgen failed"
   wait_count "$TMP/q.out" '^    \[NEW\] .* \[POLLED\]$' 40
-  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  ct_conntrack "$NS" -D
   wait_count "$TMP/q.out" '^\[DESTROY\] .* \[POLLED\]$' 50
   stop_bg "$BG_PID"
   [[ "$BG_RC" == 0 ]] || { cat "$TMP/q.err" >&2; ct_fail "polled ctdump -E exited $BG_RC"; }
@@ -289,7 +289,7 @@ xml_parity() {
   wait_marker "$NS" "$TMP/xc.out" '<src>10.255.0.1</src>'
   ct_real_traffic "$NS"
   ip netns exec "$NS" "$CTGEN" --diverse -q 2>/dev/null || ct_fail "ctgen --diverse failed"
-  ip netns exec "$NS" conntrack -D >/dev/null 2>&1 || ct_fail "conntrack -D failed"
+  ct_conntrack "$NS" -D
   wait_count "$TMP/xc.out" '<flow type="destroy">' 50
   sleep 1  # both listeners read the same multicast queue; let both drain it
   stop_bg "$BG_PID"

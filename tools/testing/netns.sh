@@ -59,6 +59,11 @@
 #                             cleaned up when the part ends.
 #   ct_finish                 Prints "PASS" and returns 0 if no part failed; otherwise lists
 #                             the failed parts and exits 1.
+#   ct_conntrack NS ARGS...   Runs `conntrack ARGS` (the oracle, e.g. -U or -D with filters)
+#                             in NS, quietly. A dump that the kernel interrupted because the
+#                             table changed meanwhile ("Interrupted system call": conntrack
+#                             does not retry it) is tried again, up to 3 times; any other
+#                             failure fails the test with conntrack's message.
 #   ct_compare NAME_A A NAME_B B
 #                             Returns 0 if files A and B are identical, else prints the first 40
 #                             lines of `diff -u` with a header and returns 1.
@@ -465,6 +470,17 @@ ct_finish() {
   echo "FAIL: ${#_CT_FAILED_PARTS[@]} part(s) failed:" >&2
   for p in "${_CT_FAILED_PARTS[@]}"; do echo "  - $p" >&2; done
   exit 1
+}
+
+ct_conntrack() {
+  local ns="$1" try err
+  shift
+  for try in 1 2 3; do
+    if err="$(ip netns exec "$ns" conntrack "$@" 2>&1 >/dev/null)"; then return 0; fi
+    [[ "$err" == *"Interrupted system call"* ]] || break
+    sleep 0.1
+  done
+  ct_fail "conntrack $* in $ns: $err"
 }
 
 ct_compare() {

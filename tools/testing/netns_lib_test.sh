@@ -137,6 +137,15 @@ ip netns exec "$NS2" "$CTGEN" --count 5000 --mix udp --v6-percent 50 -q
 [[ "$(ip netns exec "$NS2" conntrack -C)" == 5000 ]] || ct_fail "ctgen --count 5000"
 echo "ok: ctgen --count 5000"
 
+# ct_conntrack: the oracle in a namespace; a real failure fails with conntrack's words.
+ct_conntrack "$NS2" -I -p udp -s 10.99.99.99 -d 10.99.99.98 --sport 1 --dport 2 -t 60
+ct_conntrack "$NS2" -D -p udp -s 10.99.99.99
+if out="$( (ct_conntrack "$NS2" -D --no-such-option) 2>&1)"; then
+  ct_fail "ct_conntrack did not fail on a bad option"
+fi
+[[ "$out" == *"conntrack -D --no-such-option in $NS2:"* ]] || ct_fail "ct_conntrack said: $out"
+echo "ok: ct_conntrack"
+
 # A part (ct_part, a subshell) removes what it created when it ends: its namespace and
 # its ct_on_exit hooks' files; the test's own namespaces stay.
 PART_OUT="$(mktemp "${TEST_TMPDIR:-/tmp}/ct_part.XXXXXX")"
