@@ -13,8 +13,6 @@
 namespace ctdump {
 namespace {
 
-bool UseOrig(const Filter& key) { return key.orig_src.has_value() || key.orig_dst.has_value(); }
-
 // ErrnoToStatus(err, "") gives ": text"; keep only the text.
 absl::Status Clean(absl::Status s) {
   absl::string_view m = s.message();
@@ -59,7 +57,7 @@ absl::Status LookupByScan(absl::string_view spec, const Filter& key, FlowSink& s
 }  // namespace
 
 bool IsLookedUpEntry(const Filter& key, const Flow& flow) {
-  const bool orig = UseOrig(key);
+  const bool orig = netlink::KeyNamesOriginalTuple(key);
   Filter exact;
   exact.family = key.family;
   exact.l4proto = key.l4proto;

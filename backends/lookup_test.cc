@@ -1,12 +1,8 @@
 #include "backends/lookup.h"
 
-#include <vector>
-
 #include "core/addr.h"
 #include "core/kernel.h"
-#include "core/testing/status_matchers.h"
 #include "core/testing/test_filters.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace ctdump {
@@ -14,16 +10,6 @@ namespace {
 
 // -p tcp -s 10.0.0.1 -d 10.0.0.2 --sport SPORT --dport 80
 Filter TcpKey(uint16_t sport) { return TestTcpKey("10.0.0.1", "10.0.0.2", sport, 80); }
-
-struct Collect : FlowSink {
-  bool OnFlow(const Flow& f) override {
-    flows.push_back(f);
-    return true;
-  }
-  void OnSkipped(const absl::Status&) override { ++skipped; }
-  std::vector<Flow> flows;
-  int skipped = 0;
-};
 
 TEST(IsLookedUpEntry, TupleAndDefaultZoneOnly) {
   Flow f;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "cli/messages.h"
 
 namespace ctdump {
@@ -60,6 +61,14 @@ int ForEachNetns(const BackendLog& log,
     if (stop) break;
   }
   return rc;
+}
+
+void AddBackendName(absl::string_view name, std::string* names) {
+  if (name.empty()) return;
+  for (absl::string_view known : absl::StrSplit(*names, ',', absl::SkipEmpty())) {
+    if (known == name) return;
+  }
+  absl::StrAppend(names, names->empty() ? "" : ",", name);
 }
 
 }  // namespace ctdump

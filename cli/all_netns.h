@@ -28,6 +28,7 @@
 #include <functional>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "backends/netns.h"
 #include "backends/select.h"
 
@@ -42,6 +43,11 @@ using NetnsReport = std::function<void(const std::string& message, bool fatal)>;
 int ForEachNetns(const BackendLog& log,
                  const std::function<int(const NetnsInfo& ns, bool* stop)>& body,
                  const NetnsReport& report = nullptr);
+
+// Adds `name` (a Backend::Name()) to `names`, the comma-separated backends one result
+// spanning several namespaces was read with ("netlink", or "netlink,procfs ..." when
+// namespaces differ), unless it is empty or already there.
+void AddBackendName(absl::string_view name, std::string* names);
 
 }  // namespace ctdump
 

@@ -249,6 +249,25 @@ std::string Incomplete(const Summarized& r) {
   return "";
 }
 
+// What a context reports for a dump that never started (`why`: the backend could not be
+// made): not a success, the error's class, no table count.
+void MarkNotDumped(const absl::Status& why, SummaryContext* ctx) {
+  ctx->success = false;
+  ctx->error_class = ErrorClassName(why);
+  ctx->timestamp_seconds = WallClockNs() / 1000000000u;
+  ctx->table_error = "not read: the dump failed";
+}
+
+// --all-netns: the exit code of namespace `ns`'s Summarize() (0, or 1 after saying why
+// when the summary is incomplete; failures before the dump were said already).
+int NetnsOutcome(const NetnsInfo& ns, const Summarized& r) {
+  if (r.rc != 0 || !r.judge.ok()) return 1;
+  const std::string why = Incomplete(r);
+  if (why.empty()) return 0;
+  PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
+  return 1;
+}
+
 // --all-netns: one summary per namespace; Prometheus: every namespace's samples under
 // each metric, labelled netns="NAME".
 int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendLog& log) {
@@ -262,18 +281,8 @@ int RunSummaryAllNetns(const Options& opts, const Filter& filter, const BackendL
     ctx.backend = opts.backend;
     Summarized r = Summarize(opts, filter, log, summaries.back().get(), &ctx);
     if (r.rc == 0 && r.judge.ok()) WarnIfRankedByEntries(*summaries.back());
-    if (r.rc != 0) {
-      ctx.success = false;
-      ctx.error_class = ErrorClassName(r.failure);
-      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-      ctx.table_error = "not read: the dump failed";
-      return 1;
-    }
-    if (!r.judge.ok()) return 1;
-    const std::string why = Incomplete(r);
-    if (why.empty()) return 0;
-    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
-    return 1;
+    if (r.rc != 0) MarkNotDumped(r.failure, &ctx);
+    return NetnsOutcome(ns, r);
   });
   std::vector<SummaryPart> parts;
   for (size_t i = 0; i < summaries.size(); ++i) {
@@ -295,12 +304,7 @@ void MergeNetnsContext(const std::string& name, const SummaryContext& ns, Summar
   all->entries_read += ns.entries_read;
   all->skipped += ns.skipped;
   all->timestamp_seconds = std::max(all->timestamp_seconds, ns.timestamp_seconds);
-  if (all->backend.empty()) {
-    all->backend = ns.backend;
-  } else if (!ns.backend.empty() && all->backend != ns.backend &&
-             all->backend.find(ns.backend) == std::string::npos) {
-    absl::StrAppend(&all->backend, ",", ns.backend);
-  }
+  AddBackendName(ns.backend, &all->backend);
   if (!ns.success && all->success) {
     all->success = false;
     all->error_class = ns.error_class;
@@ -348,18 +352,9 @@ int RunSummaryAcrossNetns(const Options& opts, const Filter& filter, const Backe
     SummaryContext ctx;
     ctx.backend = opts.backend;
     Summarized r = Summarize(opts, filter, log, &summary, &ctx);
-    if (r.rc != 0) {
-      ctx.success = false;
-      ctx.error_class = ErrorClassName(r.failure);
-      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-      ctx.table_error = "not read: the dump failed";
-    }
+    if (r.rc != 0) MarkNotDumped(r.failure, &ctx);
     MergeNetnsContext(ns.name, ctx, &all);
-    if (r.rc != 0 || !r.judge.ok()) return 1;
-    const std::string why = Incomplete(r);
-    if (why.empty()) return 0;
-    PrintErr(absl::StrCat("network namespace ", ns.name, ": ", why));
-    return 1;
+    return NetnsOutcome(ns, r);
   });
   WarnIfRankedByEntries(summary);
   return std::max(rc, Emit(opts, summary, all));
@@ -377,10 +372,7 @@ int RunSummary(const Options& opts) {
   // (cli/command_json.h) instead of nothing.
   auto fail_before_dump = [&](int rc, const absl::Status& why) {
     if (!opts.textfile.empty()) {
-      ctx.success = false;
-      ctx.error_class = ErrorClassName(why);
-      ctx.timestamp_seconds = WallClockNs() / 1000000000u;
-      ctx.table_error = "not read: the dump failed";
+      MarkNotDumped(why, &ctx);
       (void)Emit(opts, summary, ctx);
     } else {
       WriteErrorReport(opts.format, why);

@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,6 +28,7 @@
 #include "core/backend.h"
 #include "core/filter.h"
 #include "core/summary.h"
+#include "core/summary_keys.h"
 #include "io/fd_writer.h"
 
 namespace ctdump {
@@ -171,9 +171,9 @@ class Watcher {
     facts.seconds = previous_start_ ? start - *previous_start_ : 0;
     facts.previous_count = previous_count_;
     if (!source_.table) {
-      facts.netns_names = netns_names_;
+      facts.netns_names = netns_names_.names();
       facts.netns_entries = std::move(sink.netns_entries());
-      facts.netns_entries.resize(netns_names_.size());
+      facts.netns_entries.resize(facts.netns_names.size());
     }
     frame_ = BuildWatchFrame(summary, tracker_, facts, kRowsPerView);
     if (!notes_.empty()) {
@@ -223,7 +223,7 @@ class Watcher {
     ForEachNetns(
         source_.log,
         [&](const NetnsInfo& ns, bool* stop) {
-          sink.SetNetns(NetnsNumber(ns.name));
+          sink.SetNetns(netns_names_.Intern(ns.name));
           absl::StatusOr<std::unique_ptr<Backend>> backend =
               MakeBackend(source_.backend_spec, source_.log);
           if (!backend.ok()) {
@@ -241,11 +241,7 @@ class Watcher {
             notes_.push_back(absl::StrCat("network namespace ", ns.name, ": ", dumped.message()));
             return 1;
           }
-          if (facts->backend.empty()) {
-            facts->backend = (*backend)->Name();
-          } else if (facts->backend.find((*backend)->Name()) == std::string::npos) {
-            absl::StrAppend(&facts->backend, ",", (*backend)->Name());
-          }
+          AddBackendName((*backend)->Name(), &facts->backend);
           return 0;
         },
         [&](const std::string& message, bool fatal) {
@@ -266,17 +262,6 @@ class Watcher {
     return request;
   }
 
-  // A namespace's number for the tracker: the same name keeps its number across
-  // refreshes (names are kept for the whole run: a few bytes per namespace ever seen).
-  uint32_t NetnsNumber(const std::string& name) {
-    auto [it, inserted] = netns_numbers_.try_emplace(name, 0);
-    if (inserted) {
-      netns_names_.push_back(name);
-      it->second = static_cast<uint32_t>(netns_names_.size());
-    }
-    return it->second;
-  }
-
   const Filter& filter_;
   WatchSource source_;
   FlowTracker tracker_;
@@ -285,8 +270,8 @@ class Watcher {
   std::optional<uint64_t> previous_count_;
   std::vector<std::string> notes_;
   bool fatal_ = false;
-  std::vector<std::string> netns_names_;
-  absl::flat_hash_map<std::string, uint32_t> netns_numbers_;
+  // --all-netns: the tracker's numbers of the namespaces, the same across refreshes.
+  NetnsNames netns_names_;
 };
 
 // Batch mode: one plain screen per refresh on stdout.

@@ -160,22 +160,11 @@ void TableSummary::Add(const Flow& f) {
   }
 }
 
-void TableSummary::SetNetns(absl::string_view name) {
-  if (name.empty()) {
-    netns_ = 0;  // none: the netns key's "-"
-    return;
-  }
-  auto [it, inserted] = netns_ids_.try_emplace(name, 0);
-  if (inserted) {
-    netns_names_.emplace_back(name);
-    it->second = static_cast<NetnsId>(netns_names_.size());
-  }
-  netns_ = it->second;
-}
+void TableSummary::SetNetns(absl::string_view name) { netns_ = netns_names_.Intern(name); }
 
 std::string TableSummary::KeyText(size_t k, const GroupPart& part) const {
   if (k >= options_.by.size()) return "-";
-  return GroupPartText(*options_.by[k], part, netns_names_);
+  return GroupPartText(*options_.by[k], part, netns_names_.names());
 }
 
 std::vector<CountItem> TableSummary::ByFamily() const { return FromArray(by_family_); }

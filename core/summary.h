@@ -130,7 +130,7 @@ class TableSummary {
   // for none, which the netns key shows as "-").
   void SetNetns(absl::string_view name);
   // Every namespace set so far, in order; NetnsId n is netns_names()[n - 1].
-  const std::vector<std::string>& netns_names() const { return netns_names_; }
+  const std::vector<std::string>& netns_names() const { return netns_names_.names(); }
   // The text of part `k` of a --by value (GroupPartText with this summary's names).
   std::string KeyText(size_t k, const GroupPart& part) const;
 
@@ -170,8 +170,7 @@ class TableSummary {
   std::unique_ptr<Heavy> destinations_;
   std::unique_ptr<Heavy> dports_;
   std::unique_ptr<Groups> groups_;
-  std::vector<std::string> netns_names_;
-  absl::flat_hash_map<std::string, NetnsId> netns_ids_;
+  NetnsNames netns_names_;
   NetnsId netns_ = 0;
 };
 

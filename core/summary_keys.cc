@@ -34,6 +34,20 @@ GroupPart Port(const Flow& f, const Tuple& t, bool source_port) {
 
 }  // namespace
 
+NetnsId NetnsNames::Intern(absl::string_view name) {
+  if (name.empty()) return 0;
+  auto [it, inserted] = ids_.try_emplace(name, 0);
+  if (inserted) {
+    names_.emplace_back(name);
+    it->second = static_cast<NetnsId>(names_.size());
+  }
+  return it->second;
+}
+
+std::string NetnsIdText(NetnsId id, absl::Span<const std::string> names) {
+  return id >= 1 && id <= names.size() ? names[id - 1] : absl::StrCat("netns#", id);
+}
+
 std::string SummaryProtoName(uint8_t proto) {
   absl::string_view name = ProtoName(proto);
   if (name == "unknown") return absl::StrCat("unknown(", proto, ")");
@@ -123,8 +137,7 @@ std::string GroupPartText(const SummaryKey& key, const GroupPart& part,
   if (!part.present) return "-";
   switch (key.kind) {
     case GroupPartKind::kNetns:
-      if (part.num >= 1 && part.num <= netns_names.size()) return netns_names[part.num - 1];
-      return absl::StrCat("netns#", part.num);
+      return NetnsIdText(part.num, netns_names);
     case GroupPartKind::kAddr: {
       char buf[kMaxAddrText];
       char* end = FormatAddr(part.family, part.addr, AddrStyle::kCompressed, buf);

@@ -33,6 +33,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -76,9 +77,26 @@ struct GroupValue {
 
 enum class GroupPartKind : uint8_t { kAddr, kNumber, kProto, kState, kNetns };
 
-// A namespace's number in a summary: 1 + its index in the names the summary interned
-// (TableSummary::netns_names()); 0 means no namespace was set.
+// A namespace's number: 1 + its index in a NetnsNames; 0 means no namespace.
 using NetnsId = uint32_t;
+
+// Names of network namespaces (as --all-netns prints them), each numbered once, in the
+// order first seen: a name keeps its number for the object's life. Memory grows with the
+// number of distinct names, not of entries.
+class NetnsNames {
+ public:
+  // The number of `name`, given it on first sight; 0 for "" (no namespace).
+  NetnsId Intern(absl::string_view name);
+  // Every name so far; NetnsId n is names()[n - 1].
+  const std::vector<std::string>& names() const { return names_; }
+
+ private:
+  std::vector<std::string> names_;
+  absl::flat_hash_map<std::string, NetnsId> ids_;
+};
+
+// The name of `id` in `names` (indexed by id - 1), or "netns#ID" for a number it lacks.
+std::string NetnsIdText(NetnsId id, absl::Span<const std::string> names);
 
 struct SummaryKey {
   absl::string_view name;        // as given to --by, and in JSON

@@ -232,6 +232,17 @@ TEST(TableSummary, ByNetnsGroupsTheNamespacesOfOneSummary) {
   EXPECT_EQ(s.total(), 6u);
 }
 
+TEST(NetnsNames, EachNameOnceInFirstSeenOrder) {
+  NetnsNames n;
+  EXPECT_EQ(n.Intern("red"), 1u);
+  EXPECT_EQ(n.Intern("pid:42"), 2u);
+  EXPECT_EQ(n.Intern("red"), 1u);
+  EXPECT_EQ(n.Intern(""), 0u);  // no namespace
+  EXPECT_EQ(n.names(), (std::vector<std::string>{"red", "pid:42"}));
+  EXPECT_EQ(NetnsIdText(2, n.names()), "pid:42");
+  EXPECT_EQ(NetnsIdText(3, n.names()), "netns#3");
+}
+
 TEST(TableSummary, KeysOfEveryKind) {
   Flow f = TestSummaryFlow(kFamilyIPv4, kProtoTCP, "10.0.0.1", "10.0.0.9", 443, 3, 7);
   f.orig.sport = 40000;

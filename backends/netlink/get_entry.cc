@@ -27,9 +27,13 @@ absl::Status GetEntryRefusal(int err) {
   }
 }
 
+bool KeyNamesOriginalTuple(const Filter& key) {
+  return key.orig_src.has_value() || key.orig_dst.has_value();
+}
+
 DumpFilter GetEntryTuple(const Filter& key) {
   DumpFilter f;
-  const bool orig = key.orig_src.has_value() || key.orig_dst.has_value();
+  const bool orig = KeyNamesOriginalTuple(key);
   DumpFilterTuple& t = orig ? f.orig : f.reply;
   const auto& src = orig ? key.orig_src : key.reply_src;
   const auto& dst = orig ? key.orig_dst : key.reply_dst;

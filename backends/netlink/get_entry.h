@@ -25,6 +25,10 @@
 namespace ctdump {
 namespace netlink {
 
+// Whether a -G key names the original tuple (it has an original address) rather than
+// the reply tuple: the rule of the CT_GET request and of backends/lookup.h's scan.
+bool KeyNamesOriginalTuple(const Filter& key);
+
 // The tuple a key names (pure): `orig` filled when the key has an original address,
 // else `reply`; with the protocol, ports (GRE keys as ports) and, for the original
 // ICMP/ICMPv6 tuple, type, code and id.

@@ -11,6 +11,7 @@
 #include "core/addr.h"
 #include "core/kernel.h"
 #include "core/summary_format.h"
+#include "core/summary_keys.h"
 
 namespace ctdump {
 namespace {
@@ -60,12 +61,8 @@ std::string AddrText(uint8_t family, const Addr& a) {
   return std::string(buf, static_cast<size_t>(end - buf));
 }
 
-std::string NetnsName(uint32_t id, const std::vector<std::string>& names) {
-  return id >= 1 && id <= names.size() ? names[id - 1] : absl::StrCat("netns#", id);
-}
-
 std::string KeyText(WatchView view, const RateKey& k, const std::vector<std::string>& names) {
-  if (view == WatchView::kNamespaces) return NetnsName(k.netns, names);
+  if (view == WatchView::kNamespaces) return NetnsIdText(k.netns, names);
   if (view == WatchView::kStates) {
     return absl::StrCat(SummaryProtoName(k.proto), " ", StateName(k.proto, k.state));
   }
@@ -134,7 +131,7 @@ std::vector<WatchRow> KeyRows(WatchView view, const KeyMap& keys, bool have_rate
 std::string TrackedFlowText(const TrackedFlow& f, const std::vector<std::string>& netns_names) {
   const Tuple& t = f.orig;
   std::string text;
-  if (!netns_names.empty()) absl::StrAppend(&text, "[", NetnsName(f.netns, netns_names), "] ");
+  if (!netns_names.empty()) absl::StrAppend(&text, "[", NetnsIdText(f.netns, netns_names), "] ");
   absl::StrAppend(&text, SummaryProtoName(f.l4proto), " ");
   const bool v6 = f.family == kFamilyIPv6;
   auto endpoint = [&](const Addr& a, uint16_t port) {
